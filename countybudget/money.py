@@ -1,0 +1,60 @@
+"""Exact money: amounts are Decimal from the page to the warehouse, never float.
+
+Tables print amounts in 万元 (ten thousand yuan) or 元 (yuan); the warehouse
+stores yuan as DECIMAL(18,2). Conversion is explicit and the unit is recorded
+next to every figure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+UNIT_FACTORS: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000)}
+CENT = Decimal("0.01")
+
+_AMOUNT_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def normalise_amount_text(text: str) -> str | None:
+    """Turn a printed amount into a plain decimal string, or None for a blank cell.
+
+    Handles full-width digits and punctuation, thousands separators, spaces
+    inside numbers (from wrapped cells), and a dash used for "nothing".
+    Returns the digits as printed (no rounding, no trailing-zero changes).
+    """
+    s = unicodedata.normalize("NFKC", text)
+    s = re.sub(r"[\s,，]", "", s)
+    if s in ("", "-", "—", "--", "/", "－"):
+        return None
+    if s.startswith("(") and s.endswith(")"):  # accounting negative
+        s = "-" + s[1:-1]
+    if not _AMOUNT_RE.match(s):
+        raise ValueError(f"not an amount: {text!r}")
+    return s
+
+
+def parse_amount(text: str) -> Decimal | None:
+    s = normalise_amount_text(text)
+    if s is None:
+        return None
+    try:
+        return Decimal(s)
+    except InvalidOperation as exc:  # pragma: no cover - regex guards this
+        raise ValueError(f"not an amount: {text!r}") from exc
+
+
+def to_yuan(amount: Decimal, unit: str) -> Decimal:
+    """Convert an amount in ``unit`` (元 or 万元) to yuan, exact to the cent."""
+    try:
+        factor = UNIT_FACTORS[unit]
+    except KeyError as exc:
+        raise ValueError(f"unknown currency unit {unit!r}; expected one of {list(UNIT_FACTORS)}") from exc
+    return (amount * factor).quantize(CENT)
+
+
+def rounding_tolerance(n_terms: int, unit_step: Decimal = CENT) -> Decimal:
+    """A sum of n figures each rounded to ``unit_step`` may differ from its
+    rounded total by up to n × half a step."""
+    return unit_step / 2 * max(n_terms, 1)

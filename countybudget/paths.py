@@ -1,0 +1,96 @@
+"""The layout of the data lake, defined once.
+
+Every stage reads and writes through these functions, so moving the lake (or
+pointing a test at a temporary one) is one environment variable:
+``COUNTYBUDGET_DATA`` (default ``./data`` under the repository).
+
+    data/
+      landing/
+        files/<sha256[:2]>/<sha256>.<ext>   original files, content-addressed, never modified
+        manifest/*.parquet                  one row per fetch attempt (append-only, one file per run chunk)
+        state/                              crawler state (conditional-GET validators, retry queue)
+      raw/
+        documents/<sha256>.parquet          one row per parsed document
+        amounts/<sha256>.parquet            one row per amount cell
+        targets/<sha256>.parquet            one row per performance-target indicator
+        claims/<sha256>.parquet             one row per figure stated in the narrative
+        warnings/<sha256>.parquet           one row per parser warning
+      warehouse.duckdb                      the dbt build (one writer: the nightly run)
+      serving/countybudget.duckdb           the published copy BI tools read
+      quality/                              GX results and data docs (HTML)
+      reports/                              run reports
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+RAW_TABLES = ("documents", "amounts", "targets", "claims", "warnings")
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("COUNTYBUDGET_DATA", REPO_ROOT / "data")).resolve()
+
+
+def landing_dir() -> Path:
+    return data_dir() / "landing"
+
+
+def landing_files_dir() -> Path:
+    return landing_dir() / "files"
+
+
+def landing_file(sha256: str, ext: str) -> Path:
+    """Where the original file with this hash lives (ext without the dot)."""
+    return landing_files_dir() / sha256[:2] / f"{sha256}.{ext}"
+
+
+def manifest_dir() -> Path:
+    return landing_dir() / "manifest"
+
+
+def crawler_state_dir() -> Path:
+    return landing_dir() / "state"
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+def raw_table_dir(table: str) -> Path:
+    if table not in RAW_TABLES:
+        raise ValueError(f"unknown raw table {table!r}; expected one of {RAW_TABLES}")
+    return raw_dir() / table
+
+
+def raw_table_file(table: str, sha256: str) -> Path:
+    """One Parquet file per document per raw table: re-parsing replaces it."""
+    return raw_table_dir(table) / f"{sha256}.parquet"
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("COUNTYBUDGET_WAREHOUSE", data_dir() / "warehouse.duckdb")).resolve()
+
+
+def serving_path() -> Path:
+    return Path(
+        os.environ.get("COUNTYBUDGET_SERVING", data_dir() / "serving" / "countybudget.duckdb")
+    ).resolve()
+
+
+def quality_dir() -> Path:
+    return data_dir() / "quality"
+
+
+def reports_dir() -> Path:
+    return data_dir() / "reports"
+
+
+# Committed inputs (part of the repository, not of the lake).
+CORPUS_DIR = REPO_ROOT / "corpus"
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+PORTAL_REGISTRY = REPO_ROOT / "scrapers" / "portals.yml"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install what is missing for countybudget on a fresh Debian machine:
+# Debian packages, then .venv/ from requirements.lock (exact pins), then the
+# project itself (editable) so `countybudget` is on .venv/bin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the running product needs (the corpus *generator* needs more:
+# see docs/corpus.md; its output is committed so nothing here depends on it).
+APT_PACKAGES=(ca-certificates python3-venv)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: apt-get install ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "bootstrap: missing Debian packages (need root): ${missing[*]}" >&2
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "bootstrap: creating .venv"
+  "$PYTHON" -m venv .venv
+fi
+if [ ! -x .venv/bin/uv ]; then
+  .venv/bin/python -m pip --version >/dev/null 2>&1 || .venv/bin/python -m ensurepip >/dev/null
+  .venv/bin/python -m pip install -q uv
+fi
+echo "bootstrap: installing requirements.lock"
+.venv/bin/uv pip install -q --python .venv/bin/python -r requirements.lock
+.venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
+touch .venv/.installed
