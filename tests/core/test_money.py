@@ -1,0 +1,43 @@
+from decimal import Decimal
+
+import pytest
+
+from countybudget.money import normalise_amount_text, parse_amount, rounding_tolerance, to_yuan
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("1,623.35", "1623.35"),
+        ("１，６２３．３５", "1623.35"),  # full-width
+        ("950. 10", "950.10"),  # a space left by a wrapped cell
+        ("1166\n.60", "1166.60"),
+        ("(12.00)", "-12.00"),
+        ("0.00", "0.00"),
+    ],
+)
+def test_normalise_amount_text_keeps_printed_digits(printed: str, expected: str) -> None:
+    assert normalise_amount_text(printed) == expected
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "-", "—", "--"])
+def test_blank_cells_are_none(blank: str) -> None:
+    assert parse_amount(blank) is None
+
+
+def test_non_amount_is_rejected() -> None:
+    with pytest.raises(ValueError, match="not an amount"):
+        parse_amount("行政运行")
+
+
+def test_to_yuan_is_exact() -> None:
+    assert to_yuan(Decimal("449.30"), "万元") == Decimal("4493000.00")
+    assert to_yuan(Decimal("0.01"), "万元") == Decimal("100.00")
+    assert to_yuan(Decimal("12345.67"), "元") == Decimal("12345.67")
+    with pytest.raises(ValueError, match="unknown currency unit"):
+        to_yuan(Decimal(1), "千元")
+
+
+def test_rounding_tolerance_grows_with_terms() -> None:
+    assert rounding_tolerance(1) == Decimal("0.005")
+    assert rounding_tolerance(4) == Decimal("0.020")
