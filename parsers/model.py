@@ -1,0 +1,35 @@
+"""The parser's internal interface between format readers and table interpretation.
+
+Format readers (PDF, DOCX, XLSX) turn a document into ``Grid``s: the cells of
+one logical table as text, row by row, with the page each row came from, plus
+the title and unit line printed above it. ``parsers.tables.interpret_grid``
+turns a Grid into a typed table dict of the parse-output contract
+(docs/contracts.md §4). Readers return a ``ReadResult``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Grid:
+    """One logical table as cell text (continuations over pages already joined)."""
+
+    cells: list[list[str | None]]  # rows of cell text, header rows included, as printed
+    row_pages: list[int]  # 1-based page of each row (same length as cells)
+    title: str | None = None  # e.g. "部门预算一般公共预算财政拨款支出表"
+    unit_text: str | None = None  # e.g. "单位：万元" as printed near the table
+    context: list[str] = field(default_factory=list)  # other text lines above the table (unit name, year, 表3)
+    header_rows: int | None = None  # number of header rows if the reader knows it (DOCX/XLSX may)
+
+
+@dataclass
+class ReadResult:
+    """What a format reader found in one document."""
+
+    grids: list[Grid]
+    page_texts: list[str]  # full text of each page (narrative, metadata), 1-based order
+    n_pages: int
+    warnings: list[str] = field(default_factory=list)
+    needs_ocr: bool = False  # True when the document has no text layer
