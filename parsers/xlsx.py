@@ -1,0 +1,118 @@
+"""XLSX reader: each worksheet's cells as a Grid, numbers shown as Excel shows them.
+
+openpyxl gives numeric cells as floats; an amount is exact only as printed,
+so each number is rendered through its cell's number format (``#,##0.00`` →
+two decimals) from the float's shortest round-trip text, never from float
+arithmetic. Merged ranges keep their text in the top-left cell and None
+elsewhere, as a PDF table shows them. A sheet is a "page" (``row_pages`` is
+the 1-based sheet number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from parsers.model import Grid, ReadResult
+from parsers.office import clean_cell, grid_from_lines_and_rows
+
+_DECIMALS_RE = re.compile(r"\.([0#?]+)")
+_QUOTED_RE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def read_xlsx(path: str | Path) -> ReadResult:
+    """Read every visible non-empty worksheet of an XLSX workbook."""
+    import openpyxl  # deferred: keeps ``countybudget --help`` fast
+
+    # read_only mode cannot see merged ranges; data_only gives formula results.
+    workbook = openpyxl.load_workbook(Path(path), data_only=True)
+    grids: list[Grid] = []
+    page_texts: list[str] = []
+    warnings: list[str] = []
+    sheets = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    for page, sheet in enumerate(sheets, start=1):
+        rows = _sheet_rows(sheet, warnings)
+        page_texts.append("\n".join(" ".join(c for c in row if c) for row in rows if any(row)))
+        if any(any(row) for row in rows):
+            grid = grid_from_lines_and_rows([], rows, [page] * len(rows))
+            if grid.title is None:
+                grid.context.append(sheet.title)
+            grids.append(grid)
+    workbook.close()
+    return ReadResult(grids=grids, page_texts=page_texts, n_pages=len(sheets), warnings=warnings)
+
+
+def _sheet_rows(sheet, warnings: list[str]) -> list[list[str | None]]:
+    rows: list[list[str | None]] = []
+    missing_results = 0
+    for row in sheet.iter_rows():
+        texts: list[str | None] = []
+        for cell in row:
+            if getattr(cell, "data_type", None) == "f" and cell.value is None:
+                missing_results += 1
+            texts.append(clean_cell(format_cell_value(cell.value, cell.number_format)))
+        rows.append(texts)
+    if missing_results:
+        warnings.append(
+            f"sheet {sheet.title!r}: {missing_results} formula cells have no saved result (file never recalculated)"
+        )
+    # Trailing empty columns and rows carry nothing.
+    while rows and not any(rows[-1]):
+        rows.pop()
+    width = max((max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows), default=0)
+    return [r[:width] for r in rows]
+
+
+def format_cell_value(value: object, number_format: str | None = "General") -> str | None:
+    """The text Excel would print for ``value`` under ``number_format``."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, (int, float)):
+        return format_number(value, number_format or "General")
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def format_number(value: int | float, number_format: str) -> str | None:
+    """Render a number with the decimals of its format section (exact, no float maths)."""
+    amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    section = _format_section(number_format, amount)
+    if section is None:
+        return None  # a format whose zero section is empty prints nothing
+    bare = _QUOTED_RE.sub("", section)
+    if section.lower() == "general" or not re.search(r"[0#?]", bare):
+        literal = _QUOTED_RE.sub(lambda m: m.group(0).strip('"\\'), section).strip()
+        if section.lower() != "general" and literal:
+            return literal  # e.g. a zero section printing "-"
+        text = format(amount.normalize(), "f")
+        return text
+    if "%" in bare:
+        amount *= 100
+    match = _DECIMALS_RE.search(bare)
+    decimals = len(match.group(1)) if match else 0
+    # Excel rounds halves away from zero when it displays a number.
+    rounded = amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if len(number_format.split(";")) > 1 and amount < 0:
+        rounded = abs(rounded)  # the negative section prints its own sign
+        if "-" in bare or "(" in bare:
+            return f"({rounded})" if "(" in bare else f"-{rounded}"
+    return f"{rounded}%" if "%" in bare else f"{rounded}"
+
+
+def _format_section(number_format: str, amount: Decimal) -> str | None:
+    sections = number_format.split(";")
+    if amount < 0 and len(sections) >= 2:
+        chosen = sections[1]
+    elif amount == 0 and len(sections) >= 3:
+        chosen = sections[2]
+    else:
+        chosen = sections[0]
+    chosen = chosen.strip()
+    return chosen or None
