@@ -1,0 +1,169 @@
+"""One document → one parse-output record (docs/contracts.md §4, docs/parse-output.md).
+
+``parse_document`` sniffs the real type, runs the format's reader, interprets
+each table grid, then adds metadata, narrative claims and warnings. It never
+raises: whatever goes wrong becomes ``status: "error"`` with a reason a person
+can act on, so one bad file never stops a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from parsers import SCHEMA_VERSION
+from parsers.model import ReadResult
+
+log = logging.getLogger(__name__)
+
+Reader = Callable[[Path], ReadResult]
+
+# Why a file of this sniffed type is not parsed.
+_UNREADABLE_TYPES: dict[str, str] = {
+    "empty": "zero-byte file: nothing to parse",
+    "html": "not a budget document file: an HTML page (often a portal page saved under a .pdf name)",
+    "xls": "legacy Excel .xls (BIFF) is not supported: no .xls reader is installed; convert to .xlsx",
+    "doc": "legacy Word .doc is not supported: convert to .docx",
+    "encrypted": "encrypted (password-protected) Office document",
+    "unknown": "unrecognised file type: not a PDF, DOCX or XLSX",
+}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def empty_record(source: str, sha256: str | None, fmt: str | None) -> dict[str, Any]:
+    """A record with every contract field present and nothing found yet."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": source,
+        "sha256": sha256,
+        "format": fmt,
+        "status": "ok",
+        "error": None,
+        "unit_name": None,
+        "fiscal_year": None,
+        "doc_type": None,
+        "currency_unit": None,
+        "n_pages": None,
+        "tables": [],
+        "claims": [],
+        "warnings": [],
+    }
+
+
+def error_record(source: str, sha256: str | None, fmt: str | None, reason: str) -> dict[str, Any]:
+    record = empty_record(source, sha256, fmt)
+    record.update(status="error", error=reason)
+    return record
+
+
+def parse_document(path: str | Path, sha256: str | None = None) -> dict[str, Any]:
+    """Parse one file into its contract record; never raises (see module docstring)."""
+    path = Path(path)
+    source = str(path)
+    try:
+        sha256 = sha256 or file_sha256(path)
+    except OSError as exc:
+        return error_record(source, sha256, None, f"cannot read file: {exc.strerror or exc}")
+    fmt: str | None = None
+    try:
+        from parsers.sniff import sniff_file
+
+        fmt = sniff_file(path)
+        if fmt in _UNREADABLE_TYPES:
+            shown = fmt if fmt in ("html", "xls", "doc") else None
+            return error_record(source, sha256, shown, _UNREADABLE_TYPES[fmt])
+        result = _reader_for(fmt)(path)
+    except MemoryError:
+        return error_record(source, sha256, fmt, "ran out of memory while reading the document")
+    except Exception as exc:  # a reader failing on hostile input is an outcome, not a crash
+        log.debug("reader failed on %s", source, exc_info=True)
+        return error_record(source, sha256, fmt, describe_read_error(fmt, exc))
+    return assemble_record(source, sha256, fmt, result)
+
+
+def _reader_for(fmt: str) -> Reader:
+    if fmt == "pdf":
+        from parsers.pdf import read_pdf
+
+        return read_pdf
+    if fmt == "docx":
+        from parsers.docx import read_docx
+
+        return read_docx
+    if fmt == "xlsx":
+        from parsers.xlsx import read_xlsx
+
+        return read_xlsx
+    raise ValueError(f"no reader for {fmt!r}")
+
+
+def describe_read_error(fmt: str | None, exc: BaseException) -> str:
+    """A reason a person can act on, from whatever the reader raised."""
+    name = type(exc).__name__
+    text = str(exc).strip() or name
+    if "Password" in name or "Encrypt" in name or "encrypt" in text.lower() or "password" in text.lower():
+        return f"encrypted {fmt or 'document'}: cannot be opened without its password ({name})"
+    if fmt == "pdf" and (
+        "PDFSyntax" in name or "No /Root" in text or "PSEOF" in name or "Unexpected EOF" in text or "PDFNoValidXRef" in name
+    ):
+        return f"corrupt or truncated PDF: {text} ({name})"
+    if isinstance(exc, (zipfile.BadZipFile, KeyError)) and fmt in ("docx", "xlsx"):
+        return f"corrupt or truncated {fmt.upper()} (broken ZIP container): {text}"
+    return f"cannot read {fmt or 'file'}: {name}: {text}"[:500]
+
+
+def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> dict[str, Any]:
+    """Interpret every grid and add metadata, claims and warnings."""
+    from parsers.claims import extract_claims
+    from parsers.metadata import extract_metadata
+    from parsers.tables import interpret_grid
+
+    record = empty_record(source, sha256, fmt)
+    record["n_pages"] = result.n_pages
+    warnings = list(result.warnings)
+    if result.needs_ocr:
+        record.update(status="needs_ocr", error="no text layer (a scanned document): OCR is needed to read it")
+        record["warnings"] = warnings
+        return record
+    tables: list[dict[str, Any]] = []
+    for index, grid in enumerate(result.grids):
+        try:
+            tables.append(interpret_grid(grid))
+        except Exception as exc:  # one odd table must not lose the rest of the document
+            warnings.append(f"table {index} (title {grid.title!r}, pages {sorted(set(grid.row_pages))}): "
+                            f"could not be interpreted: {type(exc).__name__}: {exc}")
+            tables.append(_raw_table(grid))
+    record["tables"] = tables
+    record.update(extract_metadata(result.page_texts, [t.get("unit") for t in tables]))
+    try:
+        record["claims"] = extract_claims(result.page_texts)
+    except Exception as exc:
+        warnings.append(f"claims could not be extracted: {type(exc).__name__}: {exc}")
+    if not tables:
+        warnings.append("no tables found")
+    record["warnings"] = warnings
+    return record
+
+
+def _raw_table(grid) -> dict[str, Any]:
+    """An ``unknown`` table keeping the raw cells, for a grid that failed interpretation."""
+    return {
+        "kind": "unknown",
+        "title": grid.title,
+        "unit": None,
+        "pages": sorted(set(grid.row_pages)),
+        "columns": [],
+        "cells": [list(r) for r in grid.cells],
+        "note": None,
+    }
