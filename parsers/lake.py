@@ -1,0 +1,153 @@
+"""Parse records → the raw layer: one Parquet file per document per raw table
+(docs/contracts.md §5, paths from ``countybudget.paths``).
+
+Every parse writes all five files of the document, empty ones included, and
+each replaces the previous file atomically (write aside, then rename), so
+re-parsing a document replaces its rows and never duplicates them, and a
+reader never sees half a file. Amounts stay decimal strings as printed; dbt
+staging casts them to DECIMAL(18,2).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from countybudget import paths
+from countybudget.table_kinds import TableKind
+from parsers import PARSER_VERSION
+
+_str = pa.string()
+_int = pa.int32()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema(
+        [
+            ("sha256", _str), ("source_path", _str), ("format", _str), ("status", _str), ("error", _str),
+            ("unit_name", _str), ("fiscal_year", _int), ("doc_type", _str), ("currency_unit", _str),
+            ("n_pages", _int), ("n_tables", _int), ("parser_version", _str),
+            ("parsed_at", pa.timestamp("us", tz="UTC")),
+        ]
+    ),
+    "amounts": pa.schema(
+        [
+            ("sha256", _str), ("table_index", _int), ("table_kind", _str), ("table_title", _str), ("unit", _str),
+            ("page", _int), ("row_index", _int), ("code", _str), ("name", _str), ("item", _str), ("side", _str),
+            ("column_key", _str), ("amount", _str),
+        ]
+    ),
+    "targets": pa.schema(
+        [
+            ("sha256", _str), ("table_index", _int), ("page", _int), ("row_index", _int), ("project_code", _str),
+            ("project_name", _str), ("level1", _str), ("level2", _str), ("level3", _str), ("target", _str),
+        ]
+    ),
+    "claims": pa.schema(
+        [
+            ("sha256", _str), ("claim_index", _int), ("page", _int), ("subject", _str), ("amount", _str),
+            ("unit", _str), ("share", _str), ("change", _str), ("change_direction", _str), ("text", _str),
+        ]
+    ),
+    "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str)]),
+}
+assert tuple(SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
+
+
+def parse_to_lake(path: str | Path, sha256: str | None = None) -> dict[str, Any]:
+    """Parse one file (isolated, within the per-document limits) and write its
+    raw rows. Returns status, error and row counts (docs/contracts.md §7)."""
+    from parsers.safety import parse_document_safely
+
+    started = time.perf_counter()
+    record = parse_document_safely(path, sha256=sha256)
+    counts = write_record(record)
+    return {
+        "sha256": record["sha256"],
+        "source": record["source"],
+        "status": record["status"],
+        "error": record["error"],
+        "n_tables": len(record["tables"]),
+        **{f"n_{table}": n for table, n in counts.items() if table != "documents"},
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def write_record(record: dict[str, Any], parsed_at: datetime | None = None) -> dict[str, int]:
+    """Write (replace) the five raw files of one parse record; returns row counts."""
+    sha256 = record.get("sha256")
+    if not sha256:
+        raise ValueError(f"cannot write {record.get('source')!r} to the lake: it has no sha256 (unreadable file)")
+    rows = record_rows(record, parsed_at or datetime.now(timezone.utc))
+    for table, table_rows in rows.items():
+        _write_atomically(pa.Table.from_pylist(table_rows, schema=SCHEMAS[table]), paths.raw_table_file(table, sha256))
+    return {table: len(table_rows) for table, table_rows in rows.items()}
+
+
+def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each raw table for one parse record."""
+    sha256 = record["sha256"]
+    amounts: list[dict[str, Any]] = []
+    targets: list[dict[str, Any]] = []
+    for table_index, table in enumerate(record.get("tables") or []):
+        if table.get("kind") == TableKind.PERFORMANCE_TARGETS.value:
+            targets.extend(_target_rows(sha256, table_index, table))
+        else:
+            amounts.extend(_amount_rows(sha256, table_index, table))
+    claims = [
+        {
+            "sha256": sha256, "claim_index": i, "page": c.get("page"), "subject": c.get("subject"),
+            "amount": c.get("amount"), "unit": c.get("unit"), "share": c.get("share"), "change": c.get("change"),
+            "change_direction": c.get("change_direction"), "text": c.get("text"),
+        }
+        for i, c in enumerate(record.get("claims") or [])
+    ]
+    warnings = [{"sha256": sha256, "warning_index": i, "message": w} for i, w in enumerate(record.get("warnings") or [])]
+    document = {
+        "sha256": sha256, "source_path": record.get("source"), "format": record.get("format"),
+        "status": record.get("status"), "error": record.get("error"), "unit_name": record.get("unit_name"),
+        "fiscal_year": record.get("fiscal_year"), "doc_type": record.get("doc_type"),
+        "currency_unit": record.get("currency_unit"), "n_pages": record.get("n_pages"),
+        "n_tables": len(record.get("tables") or []), "parser_version": PARSER_VERSION, "parsed_at": parsed_at,
+    }
+    return {"documents": [document], "amounts": amounts, "targets": targets, "claims": claims, "warnings": warnings}
+
+
+def _amount_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per printed (non-blank) amount cell; blank cells carry no figure."""
+    out: list[dict[str, Any]] = []
+    for row_index, row in enumerate(table.get("rows") or []):
+        for column_key, amount in (row.get("amounts") or {}).items():
+            if amount is None:
+                continue
+            out.append(
+                {
+                    "sha256": sha256, "table_index": table_index, "table_kind": table.get("kind"),
+                    "table_title": table.get("title"), "unit": table.get("unit"), "page": row.get("page"),
+                    "row_index": row_index, "code": row.get("code"), "name": row.get("name"),
+                    "item": row.get("item"), "side": row.get("side"), "column_key": column_key,
+                    "amount": str(amount),
+                }
+            )
+    return out
+
+
+def _target_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[dict[str, Any]]:
+    keys = ("project_code", "project_name", "level1", "level2", "level3", "target")
+    return [
+        {"sha256": sha256, "table_index": table_index, "page": row.get("page"), "row_index": row_index,
+         **{k: row.get(k) for k in keys}}
+        for row_index, row in enumerate(table.get("rows") or [])
+    ]
+
+
+def _write_atomically(table: pa.Table, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    pq.write_table(table, temporary)
+    os.replace(temporary, target)
