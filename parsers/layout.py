@@ -1,0 +1,303 @@
+"""Page geometry for table reconstruction, independent of the PDF library.
+
+A page is glyphs (one printed character each) and rulings (horizontal and
+vertical line segments, from drawn lines and the edges of thin rectangles).
+From these we build text lines, words, ruled frames (connected groups of
+rulings, one per drawn table) and finally a grid of cell text. All tolerances
+are relative to the font size, never absolute page coordinates, so the same
+code reads A4, landscape and oversized pages alike.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+AMOUNT_TOKEN_RE = re.compile(r"^[-+(（]?\d[\d,，]*(\.\d*)?[)）]?$|^\.\d+$")
+
+
+@dataclass(frozen=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def size(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass
+class TextLine:
+    glyphs: list[Glyph]
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @property
+    def bottom(self) -> float:
+        return max(g.bottom for g in self.glyphs)
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.glyphs[-1].x1
+
+    @property
+    def text(self) -> str:
+        return join_glyph_text(self.glyphs)
+
+
+@dataclass(frozen=True)
+class Ruling:
+    vertical: bool
+    pos: float  # x of a vertical ruling, y of a horizontal one
+    start: float  # top (vertical) or x0 (horizontal)
+    end: float
+
+
+@dataclass
+class Frame:
+    """A connected group of rulings: the drawn borders of one table."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    xs: list[float]  # distinct vertical ruling positions, ascending
+    ys: list[float]  # distinct horizontal ruling positions, ascending
+    verticals: list[Ruling] = field(default_factory=list)
+
+    def xs_across(self, y0: float, y1: float, tol: float) -> list[float]:
+        """Vertical rulings that cross the band y0..y1: the cell borders of that row
+        (a spanning cell has fewer)."""
+        mid = (y0 + y1) / 2
+        return cluster_positions([v.pos for v in self.verticals if v.start - tol <= mid <= v.end + tol], tol)
+
+    def contains(self, g: Glyph, pad: float = 1.0) -> bool:
+        return self.x0 - pad <= g.xc <= self.x1 + pad and self.top - pad <= g.yc <= self.bottom + pad
+
+
+def median_size(glyphs: list[Glyph], default: float = 10.0) -> float:
+    sizes = [g.size for g in glyphs if g.size > 0]
+    return statistics.median(sizes) if sizes else default
+
+
+def is_ascii_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def join_glyph_text(glyphs: list[Glyph]) -> str:
+    """Glyphs of one line, left to right, as text; a gap becomes a space only
+    between Latin letters (Chinese text and numbers never take spaces)."""
+    out: list[str] = []
+    prev: Glyph | None = None
+    for g in glyphs:
+        if prev is not None and g.x0 - prev.x1 > 0.25 * max(g.size, 1) and out:
+            if is_ascii_word_char(out[-1][-1]) and is_ascii_word_char(g.text[0]):
+                out.append(" ")
+        out.append(g.text)
+        prev = g
+    return "".join(out)
+
+
+def group_lines(glyphs: list[Glyph]) -> list[TextLine]:
+    """Cluster glyphs into text lines by vertical overlap, top to bottom."""
+    lines: list[TextLine] = []
+    for g in sorted(glyphs, key=lambda g: (g.yc, g.x0)):
+        if lines:
+            last = lines[-1]
+            ref = last.glyphs[-1]
+            tol = 0.45 * max(min(ref.size, g.size), 1)
+            if abs(g.yc - _line_center(last)) <= tol:
+                last.glyphs.append(g)
+                continue
+        lines.append(TextLine([g]))
+    for line in lines:
+        line.glyphs.sort(key=lambda g: g.x0)
+        line.words = split_words(line.glyphs)
+    return lines
+
+
+def _line_center(line: TextLine) -> float:
+    return sum(g.yc for g in line.glyphs) / len(line.glyphs)
+
+
+def split_words(glyphs: list[Glyph]) -> list[Word]:
+    """Split a line's glyphs into words at gaps wider than a third of the font size."""
+    words: list[Word] = []
+    current: list[Glyph] = []
+    for g in glyphs:
+        if current and g.x0 - current[-1].x1 > 0.33 * max(g.size, current[-1].size, 1):
+            words.append(_word(current))
+            current = []
+        current.append(g)
+    if current:
+        words.append(_word(current))
+    return words
+
+
+def _word(glyphs: list[Glyph]) -> Word:
+    return Word(
+        join_glyph_text(glyphs),
+        glyphs[0].x0,
+        glyphs[-1].x1,
+        min(g.top for g in glyphs),
+        max(g.bottom for g in glyphs),
+    )
+
+
+def cluster_positions(values: list[float], tol: float) -> list[float]:
+    """Distinct positions: values closer than ``tol`` collapse to their mean."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+def find_frames(rulings: list[Ruling], tol: float = 2.0) -> list[Frame]:
+    """Group rulings that touch into frames; keep those that enclose cells
+    (at least two horizontal and two vertical rulings)."""
+    n = len(rulings)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    verticals = [i for i, r in enumerate(rulings) if r.vertical]
+    horizontals = [i for i, r in enumerate(rulings) if not r.vertical]
+    for i in verticals:
+        v = rulings[i]
+        for j in horizontals:
+            h = rulings[j]
+            if h.start - tol <= v.pos <= h.end + tol and v.start - tol <= h.pos <= v.end + tol:
+                parent[root(i)] = root(j)
+    # collinear overlapping segments of the same orientation belong together too
+    for group in (verticals, horizontals):
+        ordered = sorted(group, key=lambda i: (round(rulings[i].pos), rulings[i].start))
+        for a, b in zip(ordered, ordered[1:]):
+            ra, rb = rulings[a], rulings[b]
+            if abs(ra.pos - rb.pos) <= tol and rb.start <= ra.end + tol:
+                parent[root(a)] = root(b)
+    components: dict[int, list[Ruling]] = {}
+    for i in range(n):
+        components.setdefault(root(i), []).append(rulings[i])
+    frames: list[Frame] = []
+    for members in components.values():
+        vs = [r for r in members if r.vertical]
+        hs = [r for r in members if not r.vertical]
+        xs = cluster_positions([r.pos for r in vs], tol)
+        ys = cluster_positions([r.pos for r in hs], tol)
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        frames.append(
+            Frame(
+                x0=min(min(xs), min(r.start for r in hs)),
+                x1=max(max(xs), max(r.end for r in hs)),
+                top=min(min(ys), min(r.start for r in vs)),
+                bottom=max(max(ys), max(r.end for r in vs)),
+                xs=xs,
+                ys=ys,
+                verticals=vs,
+            )
+        )
+    frames.sort(key=lambda f: (f.top, f.x0))
+    return frames
+
+
+def is_amount_token(text: str) -> bool:
+    return bool(AMOUNT_TOKEN_RE.match(text.strip()))
+
+
+def column_bounds_from_text(lines: list[TextLine]) -> list[float]:
+    """Column boundaries of an unruled table from the alignment of its words.
+
+    Amount words give the amount columns (they never overlap each other);
+    other words give the text columns, cut where they run into an amount
+    column. A column blank in every body row cannot be seen. Returns the x boundaries between
+    adjacent columns.
+    """
+    body = [ln for ln in lines if any(is_amount_token(w.text) for w in ln.words)]
+    amount_iv = _merge_intervals(
+        [(w.x0, w.x1) for ln in body for w in ln.words if is_amount_token(w.text)]
+    )
+    text_iv = [(w.x0, w.x1) for ln in body for w in ln.words if not is_amount_token(w.text)]
+    text_iv = _merge_intervals(text_iv)
+    clusters = list(amount_iv)
+    for a, b in text_iv:
+        for c, d in amount_iv:
+            if a < c < b:
+                b = c - 0.5
+        if b > a and not any(_overlaps((a, b), iv) for iv in clusters):
+            clusters.append((a, b))
+    # Header words are not used: a centred header over right-aligned amounts
+    # would open a phantom column. (A column blank in every row is lost here;
+    # ruled tables keep it.)
+    clusters = _merge_intervals(clusters)
+    return [(left[1] + right[0]) / 2 for left, right in zip(clusters, clusters[1:])]
+
+
+def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _merge_intervals(ivs: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for a, b in sorted(ivs):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def column_of(x: float, bounds: list[float]) -> int:
+    """Index of the column holding x, given the boundaries between columns."""
+    return bisect_right(bounds, x)
+
+
+def cell_texts(lines: list[TextLine], bounds: list[float]) -> list[str]:
+    """One row's cell texts: each glyph goes to the column holding its centre;
+    a cell's lines are joined without separator (wrapped text and numbers)."""
+    n = len(bounds) + 1
+    per_cell: list[list[list[Glyph]]] = [[] for _ in range(n)]
+    for line in lines:
+        row: list[list[Glyph]] = [[] for _ in range(n)]
+        for g in line.glyphs:
+            row[column_of(g.xc, bounds)].append(g)
+        for i, gs in enumerate(row):
+            if gs:
+                per_cell[i].append(gs)
+    return ["".join(join_glyph_text(gs) for gs in cell) for cell in per_cell]

@@ -1,0 +1,558 @@
+"""PDF reader: reconstruct every table's grid from glyphs, ruling lines and
+column alignment.
+
+Each page is read once (its characters and its ruling edges); no per-cell
+cropping. A page's tables are either *ruled* (a frame of drawn lines gives
+the cells; text wrapped inside a cell is rejoined) or *unruled* (rows are text
+lines, columns come from the alignment of amounts and words). Tables that run
+over pages are joined when the next page starts with a table that has no new
+title; its repeated header rows are dropped, and running headers and page
+numbers (page furniture) never become rows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parsers.layout import (
+    Frame,
+    column_of,
+    Glyph,
+    Ruling,
+    TextLine,
+    cell_texts,
+    column_bounds_from_text,
+    find_frames,
+    group_lines,
+    is_amount_token,
+    median_size,
+)
+from parsers.model import Grid, ReadResult
+
+UNIT_RE = re.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|亿元|元)")
+PAGE_NUMBER_RE = re.compile(r"^[-—–_\s]*(第\s*)?[0-9]+\s*(页)?(\s*[/／]\s*(共\s*)?[0-9]+\s*页?)?[-—–_\s]*$")
+NOTE_RE = re.compile(r"^(注|备注|说明)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
+TITLE_HINT_RE = re.compile(r"表\s*[0-9一二三四五六七八九十]*\s*(（[^）]*）|\([^)]*\))?\s*$|^(附表|表)\s*[0-9]")
+STUB_RE = re.compile(r"^(部门|单位|编制单位|预算单位|部门名称|单位名称|填报单位)\s*[:：]")
+
+# How wide a line with a single word must be (share of page width) to count
+# as running narrative text rather than a table row.
+NARRATIVE_WIDTH = 0.55
+# A gap between two words this many font sizes wide separates table cells.
+CELL_GAP = 1.5
+# Share of pages a margin line must repeat on to count as a running header/footer.
+FURNITURE_SHARE = 0.5
+MARGIN = 0.1
+
+
+@dataclass
+class PageTable:
+    """One table (or the part of a table) found on one page."""
+
+    page: int
+    rows: list[list[str]]
+    row_tops: list[float]
+    bounds: list[float]  # x boundaries between columns
+    title: str | None
+    unit_text: str | None
+    context: list[str]
+    first_on_page: bool
+    last_on_page: bool = False
+
+
+@dataclass
+class PageText:
+    number: int
+    text: str
+    margin_lines: list[str] = field(default_factory=list)
+
+
+def read_pdf(path: str | Path) -> ReadResult:
+    """Read a PDF: tables as Grids, text per page; no text layer → needs_ocr."""
+    import pdfplumber  # deferred: keeps ``countybudget --help`` fast
+
+    page_tables: list[PageTable] = []
+    pages: list[PageText] = []
+    glyph_counts: list[int] = []
+    with pdfplumber.open(str(path)) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            try:
+                glyphs = page_glyphs(page)
+                rulings = page_rulings(page, median_size(glyphs))
+                tables, text, margin = read_page(number, glyphs, rulings, float(page.width), float(page.height))
+            finally:
+                page.close()  # drop pdfminer's layout of the page: memory stays flat
+            page_tables.extend(tables)
+            pages.append(PageText(number, text, margin))
+            glyph_counts.append(len(glyphs))
+    warnings: list[str] = []
+    n_pages = len(pages)
+    if n_pages and sum(1 for c in glyph_counts if c >= 20) <= n_pages * 0.1 and sum(glyph_counts) < 20 * n_pages:
+        return ReadResult(
+            grids=[],
+            page_texts=[p.text for p in pages],
+            n_pages=n_pages,
+            warnings=["no text layer: the pages are images (scanned); OCR is needed"],
+            needs_ocr=True,
+        )
+    furniture = running_furniture(pages)
+    for t in page_tables:
+        drop_furniture_rows(t, furniture)
+    page_tables = [t for t in page_tables if t.rows]
+    grids = join_continuations(page_tables)
+    return ReadResult(grids=grids, page_texts=[p.text for p in pages], n_pages=n_pages, warnings=warnings)
+
+
+def page_glyphs(page) -> list[Glyph]:
+    out: list[Glyph] = []
+    for c in page.chars:
+        text = c["text"]
+        if not text or text.isspace():
+            continue
+        if _is_fullwidth(text):
+            text = unicodedata.normalize("NFKC", text)
+        out.append(Glyph(text, c["x0"], c["x1"], c["top"], c["bottom"]))
+    return out
+
+
+def _is_fullwidth(text: str) -> bool:
+    # full-width digits and ASCII punctuation (０-９ ， ． －) read as their plain forms;
+    # Chinese punctuation such as （ ） ： stays as printed.
+    return all(0xFF01 <= ord(ch) <= 0xFF5E and ch not in "（）：；，" for ch in text)
+
+
+def page_rulings(page, font_size: float) -> list[Ruling]:
+    """Ruling segments: drawn lines, stroked rectangles, and thin filled
+    rectangles (how Excel and WPS draw borders). Wider filled rectangles are
+    cell backgrounds (often white, one per cell), not rulings."""
+    min_len = max(font_size * 0.8, 3.0)
+    thin = max(font_size * 0.25, 2.5)
+    rulings: list[Ruling] = []
+
+    def add(vertical: bool, pos: float, start: float, end: float) -> None:
+        if end - start >= min_len:
+            rulings.append(Ruling(vertical, pos, start, end))
+
+    for ln in page.lines:
+        if abs(ln["x1"] - ln["x0"]) >= abs(ln["bottom"] - ln["top"]):
+            add(False, (ln["top"] + ln["bottom"]) / 2, ln["x0"], ln["x1"])
+        else:
+            add(True, (ln["x0"] + ln["x1"]) / 2, ln["top"], ln["bottom"])
+    for r in page.rects:
+        x0, x1, top, bottom = r["x0"], r["x1"], r["top"], r["bottom"]
+        if x1 - x0 <= thin and bottom - top > thin:
+            add(True, (x0 + x1) / 2, top, bottom)
+        elif bottom - top <= thin and x1 - x0 > thin:
+            add(False, (top + bottom) / 2, x0, x1)
+        elif r.get("stroke"):
+            add(False, top, x0, x1)
+            add(False, bottom, x0, x1)
+            add(True, x0, top, bottom)
+            add(True, x1, top, bottom)
+    return rulings
+
+
+def read_page(
+    number: int, glyphs: list[Glyph], rulings: list[Ruling], width: float, height: float
+) -> tuple[list[PageTable], str, list[str]]:
+    """The tables of one page, its text, and its margin lines (furniture candidates)."""
+    lines = group_lines(glyphs)
+    text = "\n".join(" ".join(w.text for w in ln.words) for ln in lines)
+    margin = [
+        _furniture_key(" ".join(w.text for w in ln.words))
+        for ln in lines
+        if ln.bottom < height * MARGIN or ln.top > height * (1 - MARGIN)
+    ]
+    size = median_size(glyphs)
+    frames = [f for f in find_frames(rulings, tol=max(size * 0.2, 1.5)) if _frame_has_text(f, glyphs)]
+    tables = ruled_tables(number, lines, frames, size) + unruled_tables(number, lines, frames, size, width, height)
+    tables.sort(key=lambda t: t.row_tops[0] if t.row_tops else 0.0)
+    for i, t in enumerate(tables):
+        t.first_on_page = i == 0
+        t.last_on_page = i == len(tables) - 1
+    return tables, text, margin
+
+
+def _frame_has_text(frame: Frame, glyphs: list[Glyph]) -> bool:
+    return sum(1 for g in glyphs if frame.contains(g)) >= 2
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"[0-9\s]+", "#", text)
+
+
+# ---------------------------------------------------------------- ruled tables
+
+
+def ruled_tables(number: int, lines: list[TextLine], frames: list[Frame], size: float) -> list[PageTable]:
+    tables: list[PageTable] = []
+    previous_bottom = 0.0
+    for frame in frames:
+        inside = [g for ln in lines for g in ln.glyphs if frame.contains(g)]
+        above = [
+            ln for ln in lines
+            if previous_bottom - 1 <= ln.top and ln.bottom <= frame.top + 1 and not _in_any(ln, frames)
+        ]
+        previous_bottom = frame.bottom
+        preamble, rows, tops, bounds = frame_rows(frame, inside, size)
+        if not rows:
+            continue
+        title, unit_text, context = title_block(above + preamble)
+        tables.append(PageTable(number, rows, tops, bounds, title, unit_text, context, False))
+    return tables
+
+
+def _in_any(line: TextLine, frames: list[Frame]) -> bool:
+    return any(sum(1 for g in line.glyphs if f.contains(g)) * 2 > len(line.glyphs) for f in frames)
+
+
+def frame_rows(
+    frame: Frame, glyphs: list[Glyph], size: float
+) -> tuple[list[TextLine], list[list[str]], list[float], list[float]]:
+    """Cell text of a ruled frame: horizontal rulings give the rows; the
+    vertical rulings crossing each row give its cells (a cell spanning
+    columns puts its text in the first column it covers). Title and unit
+    lines drawn inside the frame come back as preamble; a band that holds
+    several full rows (only its outline is drawn) is split by text line."""
+    tol = max(size * 0.3, 1.5)
+    inner_y = [y for y in frame.ys if frame.top + tol < y < frame.bottom - tol]
+    band_edges = [frame.top, *inner_y, frame.bottom]
+    bands: list[list[Glyph]] = [[] for _ in range(len(inner_y) + 1)]
+    for g in glyphs:
+        bands[bisect_right(inner_y, g.yc)].append(g)
+    band_lines = {k: group_lines(b) for k, b in enumerate(bands) if b}
+    columns = [x for x in frame.xs if frame.x0 + tol < x < frame.x1 - tol]
+    drawn_columns = len(columns) >= 2
+    if not drawn_columns:
+        columns = column_bounds_from_text([ln for bl in band_lines.values() for ln in bl])
+    preamble: list[TextLine] = []
+    rows: list[list[str]] = []
+    tops: list[float] = []
+    for k, lines in band_lines.items():
+        local = columns
+        if drawn_columns:
+            crossing = frame.xs_across(band_edges[k], band_edges[k + 1], tol)
+            local = [x for x in crossing if frame.x0 + tol < x < frame.x1 - tol]
+            # text never runs across a real border: a "border" inside a word is an
+            # invisible cell edge the text overflows
+            local = [x for x in local if not any(w.x0 + tol < x < w.x1 - tol for ln in lines for w in ln.words)]
+        if not rows and _is_preamble_band(lines, local, drawn_columns):
+            preamble.extend(lines)
+            continue
+        if len(lines) > 1 and band_holds_several_rows(lines, local):
+            band_rows, band_tops = unruled_rows(lines, local, size)
+        else:
+            band_rows, band_tops = [cell_texts(lines, local)], [lines[0].top]
+        rows.extend(_spread(r, local, columns, frame.x0, tol) for r in band_rows)
+        tops.extend(band_tops)
+    return preamble, rows, tops, columns
+
+
+def _is_preamble_band(lines: list[TextLine], local: list[float], drawn_columns: bool) -> bool:
+    """A title, table number or unit line drawn inside the table's border."""
+    if any(is_amount_token(w.text) for ln in lines for w in ln.words if not UNIT_RE.search(ln.text)):
+        return False
+    if any(UNIT_RE.search(ln.text) or STUB_RE.match(ln.text) for ln in lines):
+        return True
+    return drawn_columns and not local
+
+
+def _spread(row: list[str], local: list[float], columns: list[float], x0: float, tol: float) -> list[str]:
+    """Cells of a row with its own borders, placed in the table's columns."""
+    if local is columns:
+        return row
+    out = [""] * (len(columns) + 1)
+    lefts = [x0, *local]
+    for left, text in zip(lefts, row):
+        if text:
+            j = column_of(left + tol, columns)
+            out[j] = out[j] + text
+    return out
+
+
+def band_holds_several_rows(lines: list[TextLine], bounds: list[float]) -> bool:
+    """True when two text lines of one ruled band each carry a complete
+    amount in the same column: they are separate rows, not one wrapped cell."""
+    seen: dict[int, str] = {}
+    for ln in lines:
+        for w in ln.words:
+            if not is_amount_token(w.text):
+                continue
+            col = column_of((w.x0 + w.x1) / 2, bounds)
+            if col in seen and not _is_wrap_pair(seen[col], w.text):
+                return True
+            seen[col] = w.text
+    return False
+
+
+def _is_wrap_pair(first: str, second: str) -> bool:
+    return first.endswith((".", ",")) or second.startswith((".", ","))
+
+
+# -------------------------------------------------------------- unruled tables
+
+
+def unruled_tables(
+    number: int, lines: list[TextLine], frames: list[Frame], size: float, width: float, height: float
+) -> list[PageTable]:
+    """Tables without ruling lines: runs of text lines laid out in columns."""
+    free = [ln for ln in lines if not _in_any(ln, frames)]
+    tables: list[PageTable] = []
+    i = 0
+    block_start = 0
+    while i < len(free):
+        if not _is_tabular(free[i], size, width):
+            i += 1
+            continue
+        j = i
+        while j < len(free) and not _ends_table(free[j], size, width):
+            j += 1
+        run = free[i:j]
+        above = free[block_start:i]
+        heading_seen = any(UNIT_RE.search(ln.text) or TITLE_HINT_RE.search(ln.text) for ln in above)
+        top_of_page = all(ln.top < height * 0.2 or PAGE_NUMBER_RE.match(ln.text) for ln in above) if above else True
+        amount_lines = sum(1 for ln in run if any(is_amount_token(w.text) for w in ln.words))
+        if amount_lines >= 1 and (heading_seen or top_of_page) and _has_columns(run, size):
+            bounds = column_bounds_from_text(run)
+            rows, tops = unruled_rows(run, bounds, size)
+            title, unit_text, context = title_block(above)
+            tables.append(PageTable(number, rows, tops, bounds, title, unit_text, context, False))
+        i = max(j, i + 1)
+        block_start = i
+    return tables
+
+
+def _line_words_gapped(line: TextLine, size: float) -> bool:
+    return any(b.x0 - a.x1 >= CELL_GAP * size for a, b in zip(line.words, line.words[1:]))
+
+
+def _is_tabular(line: TextLine, size: float, width: float) -> bool:
+    if UNIT_RE.search(line.text) or STUB_RE.match(line.text):
+        return False
+    if _line_words_gapped(line, size):
+        return True
+    return False
+
+
+def _ends_table(line: TextLine, size: float, width: float) -> bool:
+    text = line.text
+    if NOTE_RE.match(text) or PAGE_NUMBER_RE.match(text):
+        return True
+    if len(line.words) == 1 and (line.x1 - line.x0) > NARRATIVE_WIDTH * width:
+        return True
+    return bool(UNIT_RE.search(text)) or bool(TITLE_HINT_RE.search(text) and not _line_words_gapped(line, size))
+
+
+def _has_columns(run: list[TextLine], size: float) -> bool:
+    return sum(1 for ln in run if _line_words_gapped(ln, size)) >= 1
+
+
+def unruled_rows(lines: list[TextLine], bounds: list[float], size: float) -> tuple[list[list[str]], list[float]]:
+    """One row per text line, except that a line continuing a wrapped cell
+    (no amounts of its own, set closer than the usual row pitch) joins the row above."""
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
+    pitch = sorted(pitches)[len(pitches) // 2] if pitches else size * 2
+    groups: list[list[TextLine]] = []
+    for ln in lines:
+        if groups and _continues_row(groups[-1], ln, pitch, bounds):
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    return [cell_texts(g, bounds) for g in groups], [g[0].top for g in groups]
+
+
+def _continues_row(group: list[TextLine], line: TextLine, pitch: float, bounds: list[float]) -> bool:
+    prev = group[-1]
+    amounts = [w.text for w in line.words if is_amount_token(w.text)]
+    prev_amounts = [w.text for w in prev.words if is_amount_token(w.text)]
+    if amounts:
+        # a number broken over two lines: "950." / "10", "1166" / ".60"
+        return all(a.startswith(".") for a in amounts) or (bool(prev_amounts) and prev_amounts[-1].endswith("."))
+    close = line.top - prev.top < 0.8 * pitch
+    return close and not _starts_row(line)
+
+
+_ROW_START_RE = re.compile(r"^([0-9]{3,}|[\[【(（]?[0-9]{3}|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|合计|总计|小计)")
+
+
+def _starts_row(line: TextLine) -> bool:
+    return bool(_ROW_START_RE.match(line.words[0].text)) if line.words else False
+
+
+# ------------------------------------------------------------ title, furniture
+
+
+def title_block(lines: list[TextLine]) -> tuple[str | None, str | None, list[str]]:
+    """Title, unit line and other context from the lines printed above a table."""
+    texts = [" ".join(w.text for w in ln.words) for ln in lines]
+    unit_text = None
+    for t in texts:
+        m = UNIT_RE.search(unicodedata.normalize("NFKC", t))
+        if m:
+            unit_text = m.group(0)
+    title = None
+    for t in reversed(texts):
+        if UNIT_RE.search(t) or STUB_RE.match(t) or PAGE_NUMBER_RE.match(t):
+            continue
+        if "表" in t and not re.fullmatch(r"(附表|表|公开)?\s*[0-9０-９一二三四五六七八九十\-]+\s*表?", t.replace(" ", "")):
+            title = t.replace(" ", "")
+            break
+    context = [t for t in texts if t != title and t]
+    return title, unit_text, context[-6:]
+
+
+def running_furniture(pages: list[PageText]) -> set[str]:
+    """Margin lines repeated on at least half the pages: running headers and footers."""
+    counts = Counter(key for p in pages for key in set(p.margin_lines))
+    need = max(3, FURNITURE_SHARE * len(pages))
+    return {k for k, c in counts.items() if c >= need and not UNIT_RE.search(k)}
+
+
+def drop_furniture_rows(table: PageTable, furniture: set[str]) -> None:
+    keep = [
+        i for i, row in enumerate(table.rows)
+        if any(row) and not _is_furniture_row(row, furniture)
+    ]
+    table.rows = [table.rows[i] for i in keep]
+    table.row_tops = [table.row_tops[i] for i in keep]
+    table.context = [c for c in table.context if _furniture_key(c) not in furniture]
+
+
+def _is_furniture_row(row: list[str], furniture: set[str]) -> bool:
+    cells = [c for c in row if c]
+    joined = "".join(cells)
+    if len(cells) == 1 and PAGE_NUMBER_RE.match(joined):
+        return True
+    return _furniture_key(" ".join(cells)) in furniture or _furniture_key(joined) in furniture
+
+
+# ------------------------------------------------------- joining over pages
+
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def _is_body_row(row: list[str]) -> bool:
+    return any(c and is_amount_token(c) and not _is_column_number(row) for c in row[1:]) or bool(
+        row and row[0] and re.match(r"^[\[【(（]?\d{3}", row[0])
+    )
+
+
+def _is_column_number(row: list[str]) -> bool:
+    """A 栏次 row (1 2 3 … numbering the columns) is header, not body."""
+    cells = [c for c in row if c]
+    if any("栏次" in c for c in cells):
+        return True
+    nums = [c for c in cells if re.fullmatch(r"\d{1,2}", c)]
+    return len(nums) >= 3 and len(nums) >= len(cells) - 2 and [int(n) for n in nums] == sorted(int(n) for n in nums)
+
+
+def header_texts(rows: list[list[str]]) -> set[str]:
+    out: set[str] = set()
+    for row in rows:
+        if _is_body_row(row):
+            break
+        out.add(_norm("".join(row)))
+    return out
+
+
+def join_continuations(tables: list[PageTable]) -> list[Grid]:
+    """Join tables continued over pages into Grids."""
+    grids: list[Grid] = []
+    current: PageTable | None = None
+    cells: list[list[str | None]] = []
+    pages: list[int] = []
+    headers: set[str] = set()
+    for t in tables:
+        if current is not None and continues(current, pages[-1] if pages else current.page, t):
+            rows = remap_columns(t.rows, t.bounds, current.bounds)
+            rows = drop_repeated_header(rows, headers)
+            if rows and cells and is_wrap_fragment(rows[0], cells[-1]):
+                cells[-1] = [_cat(a, b) for a, b in zip(cells[-1], rows[0])]
+                rows = rows[1:]
+            cells.extend(rows)
+            pages.extend([t.page] * len(rows))
+            current.last_on_page = t.last_on_page
+            continue
+        if current is not None:
+            grids.append(_grid(current, cells, pages))
+        current = t
+        cells = [list(r) for r in t.rows]
+        pages = [t.page] * len(t.rows)
+        headers = header_texts(t.rows)
+    if current is not None:
+        grids.append(_grid(current, cells, pages))
+    return grids
+
+
+def continues(previous: PageTable, last_page: int, t: PageTable) -> bool:
+    """A table is the continuation of the previous one when it opens the next
+    page, the previous one closed its page, and no new title starts it."""
+    if t.page != last_page + 1 or not t.first_on_page or not previous.last_on_page:
+        return False
+    if t.title and _norm(t.title) != _norm(previous.title):
+        return False
+    return abs(len(t.bounds) - len(previous.bounds)) <= 2 or bool(t.title)
+
+
+def remap_columns(rows: list[list[str]], bounds: list[float], target: list[float]) -> list[list[str]]:
+    """Put a continuation's cells into the columns of the table it continues
+    (by x position: unruled pages may find a different number of columns)."""
+    if len(bounds) == len(target) and all(abs(a - b) < 20 for a, b in zip(bounds, target)):
+        return rows
+    n = len(target) + 1
+    centres = _column_centres(bounds)
+    out: list[list[str]] = []
+    for row in rows:
+        new = [""] * n
+        for i, text in enumerate(row):
+            if text:
+                j = column_of(centres[i], target)
+                new[j] = _cat(new[j], text)
+        out.append(new)
+    return out
+
+
+def _column_centres(bounds: list[float]) -> list[float]:
+    if not bounds:
+        return [0.0]
+    step = (bounds[-1] - bounds[0]) / max(len(bounds) - 1, 1) if len(bounds) > 1 else 50.0
+    edges = [bounds[0] - step, *bounds, bounds[-1] + step]
+    return [(a + b) / 2 for a, b in zip(edges, edges[1:])]
+
+
+def drop_repeated_header(rows: list[list[str]], headers: set[str]) -> list[list[str]]:
+    i = 0
+    while i < len(rows) and not _is_body_row(rows[i]) and (_norm("".join(rows[i])) in headers or _is_column_number(rows[i])):
+        i += 1
+    return rows[i:]
+
+
+def is_wrap_fragment(row: list[str], previous: list[str]) -> bool:
+    """A cell broken by the page break: text only, in a column the previous row fills."""
+    filled = [i for i, c in enumerate(row) if c]
+    if len(filled) != 1 or _is_body_row(row):
+        return False
+    i = filled[0]
+    text = row[i]
+    return (
+        bool(previous[i])
+        and not is_amount_token(text)
+        and not _ROW_START_RE.match(text)
+        and len(text) <= 6
+    )
+
+
+def _cat(a: str | None, b: str | None) -> str:
+    return (a or "") + (b or "")
+
+
+def _grid(t: PageTable, cells: list[list[str | None]], pages: list[int]) -> Grid:
+    rows = [[c if c else None for c in row] for row in cells]
+    return Grid(cells=rows, row_pages=list(pages), title=t.title, unit_text=t.unit_text, context=list(t.context))
