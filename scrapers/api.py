@@ -1,0 +1,265 @@
+"""Stage functions of the crawl (docs/contracts.md §7): what the DAG and the CLI call.
+
+    discover(portal_id, as_of=None) -> dict     candidates of one portal
+    fetch(portal_id, candidates, run_id) -> dict   download them, one manifest row each
+    crawl(portal_ids=None, as_of=None) -> dict  both, for every selected portal
+
+Every return value is JSON-serialisable. One bad document is one ``failed``
+row with its reason; only a portal whose list cannot be read at all is
+reported as unreachable.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from typing import Any
+
+from tqdm import tqdm
+
+from countybudget import paths
+from scrapers import manifest, store
+from scrapers.discover import Candidate, PortalUnreachable, discover_portal
+from scrapers.fetch import FetchFailure, HttpClient, Validators
+from scrapers.registry import Portal, RegistryError, load_registry
+from scrapers.urls import HostGuard
+
+log = logging.getLogger(__name__)
+
+
+class UnverifiedPortalError(RegistryError):
+    """An unverified portal was selected without ``allow_unverified``."""
+
+
+# ---------------------------------------------------------------- selection
+
+
+def select_portals(
+    portal_ids: Iterable[str] | None = None,
+    allow_unverified: bool = False,
+    registry: dict[str, Portal] | None = None,
+) -> list[Portal]:
+    """The portals to crawl: the named ones, or every verified one."""
+    registry = registry if registry is not None else load_registry()
+    if not portal_ids:
+        return [p for p in registry.values() if p.verified]
+    chosen = []
+    for portal_id in portal_ids:
+        if portal_id not in registry:
+            raise RegistryError(f"unknown portal {portal_id!r}; known: {', '.join(sorted(registry))}")
+        portal = registry[portal_id]
+        if not portal.verified and not allow_unverified:
+            raise UnverifiedPortalError(
+                f"portal {portal_id!r} is unverified (never reached from here); pass allow_unverified to crawl it"
+            )
+        chosen.append(portal)
+    return chosen
+
+
+def _as_date(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def prepare_lake() -> dict[str, int]:
+    """Clean up after interrupted runs: publish orphan journals, drop orphan temp files."""
+    return {
+        "recovered_journals": manifest.recover_orphan_journals(),
+        "removed_tmp_files": store.remove_orphan_tmp_files(),
+    }
+
+
+# ---------------------------------------------------------------- discover
+
+
+def discover_one(client: HttpClient, portal: Portal, as_of: date | None) -> dict[str, Any]:
+    try:
+        found = discover_portal(client, portal, as_of)
+    except PortalUnreachable as exc:
+        return {"portal_id": portal.id, "reachable": False, "error": str(exc), "pages_seen": 0, "postings": 0,
+                "candidates": [], "skipped": [], "errors": []}
+    return {"reachable": True, "error": None, **found.to_dict()}
+
+
+def discover(portal_id: str, as_of: date | str | None = None, allow_unverified: bool = False) -> dict[str, Any]:
+    """Candidates (attachments) of one portal, published on or before ``as_of``."""
+    (portal,) = select_portals([portal_id], allow_unverified)
+    client = HttpClient()
+    try:
+        return discover_one(client, portal, _as_date(as_of))
+    finally:
+        client.close()
+
+
+# ---------------------------------------------------------------- fetch
+
+
+def _candidate_fields(candidate: Candidate) -> dict[str, Any]:
+    return {
+        "portal_id": candidate.portal_id,
+        "url": candidate.url,
+        "detail_url": candidate.detail_url,
+        "title": candidate.title,
+        "publish_date": _as_date(candidate.publish_date),
+        "fiscal_year": candidate.fiscal_year,
+        "doc_type": candidate.doc_type,
+        "unit_name": candidate.unit_name,
+    }
+
+
+def _previous_copy(known: dict[str, dict[str, Any]], url: str) -> dict[str, Any] | None:
+    """The last good copy of a URL, if its file is still in landing."""
+    previous = known.get(url)
+    if previous and previous.get("landing_path") and (paths.data_dir() / previous["landing_path"]).exists():
+        return previous
+    return None
+
+
+def fetch_candidate(
+    client: HttpClient, portal: Portal, guard: HostGuard, candidate: Candidate, known: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Download one attachment into landing; the manifest row describing what happened."""
+    row: dict[str, Any] = {**_candidate_fields(candidate), "attempt_id": manifest.new_attempt_id()}
+    previous = _previous_copy(known, candidate.url)
+    validators = Validators(previous.get("etag"), previous.get("last_modified")) if previous else None
+    with store.LandingWriter() as writer:
+        try:
+            got = client.get(candidate.url, portal.politeness, guard, writer, validators)
+        except FetchFailure as exc:
+            return {**row, "fetched_at": _now(), "outcome": exc.outcome, "error": exc.reason, "http_status": exc.http_status}
+        row.update(fetched_at=_now(), http_status=got.status, etag=got.etag, last_modified=got.last_modified)
+        if got.status == 304 and previous:
+            return {**row, "outcome": "not_modified", "size_bytes": previous["size_bytes"],
+                    "detected_type": previous["detected_type"], "sha256": previous["sha256"],
+                    "landing_path": previous["landing_path"], "etag": got.etag or previous.get("etag"),
+                    "last_modified": got.last_modified or previous.get("last_modified")}
+        if not 200 <= got.status < 300:
+            return {**row, "outcome": "failed", "error": f"HTTP {got.status}"}
+        try:
+            landed = writer.commit()
+        except OSError as exc:
+            return {**row, "outcome": "failed", "error": f"could not land the file: {exc}"}
+    if previous and previous["sha256"] == landed.sha256:
+        outcome = "unchanged"
+    elif landed.already_present:
+        outcome = "duplicate"
+    else:
+        outcome = "new"
+    return {**row, "outcome": outcome, "size_bytes": landed.size_bytes, "detected_type": landed.detected_type,
+            "sha256": landed.sha256, "landing_path": store.landing_path_text(landed.path),
+            "error": None if got.retries == 0 else f"succeeded after {got.retries} retries"}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def fetch_with_client(
+    client: HttpClient, portal: Portal, candidates: list[Candidate], run_id: str, progress: bool | None = None
+) -> dict[str, Any]:
+    guard = HostGuard.for_portal(portal)
+    known = manifest.known_copies(portal.id)
+    rows: list[dict[str, Any]] = []
+    with manifest.ManifestWriter(run_id, portal.id) as journal:
+        bar = tqdm(candidates, desc=portal.id, unit="file", disable=None if progress is None else not progress, leave=False)
+        for candidate in bar:
+            row = {**fetch_candidate(client, portal, guard, candidate, known), "run_id": run_id}
+            journal.append(row)
+            rows.append(row)
+            if row["outcome"] in manifest.GOOD_OUTCOMES:
+                known[candidate.url] = row  # a second posting of the same URL in this run is then a 304
+    return summarise_fetch(portal.id, run_id, rows)
+
+
+def summarise_fetch(portal_id: str, run_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    counts = Counter(row["outcome"] for row in rows)
+    return {
+        "portal_id": portal_id,
+        "run_id": run_id,
+        "attempts": len(rows),
+        "outcomes": {outcome: counts.get(outcome, 0) for outcome in manifest.OUTCOMES},
+        "bytes_landed": sum(r.get("size_bytes") or 0 for r in rows if r["outcome"] in ("new", "duplicate", "unchanged")),
+        "files": [
+            {"url": r["url"], "outcome": r["outcome"], "sha256": r.get("sha256"), "landing_path": r.get("landing_path"),
+             "detected_type": r.get("detected_type"), "error": r.get("error"), "http_status": r.get("http_status")}
+            for r in rows
+        ],
+        "failures": [{"url": r["url"], "outcome": r["outcome"], "reason": r.get("error")} for r in rows
+                     if r["outcome"] not in manifest.GOOD_OUTCOMES],
+    }
+
+
+def fetch(portal_id: str, candidates: list[dict[str, Any]], run_id: str, allow_unverified: bool = False) -> dict[str, Any]:
+    """Download the candidates of ``discover`` (dicts) and record every attempt in the manifest."""
+    (portal,) = select_portals([portal_id], allow_unverified)
+    prepare_lake()
+    client = HttpClient()
+    try:
+        return fetch_with_client(client, portal, [Candidate(**c) for c in candidates], run_id)
+    finally:
+        client.close()
+
+
+# ---------------------------------------------------------------- crawl
+
+
+def crawl(
+    portal_ids: Iterable[str] | None = None,
+    as_of: date | str | None = None,
+    allow_unverified: bool = False,
+    progress: bool | None = None,
+    registry: dict[str, Portal] | None = None,
+) -> dict[str, Any]:
+    """Discover and fetch every selected portal with one polite client; a summary per portal."""
+    portals = select_portals(portal_ids, allow_unverified, registry)
+    cutoff = _as_date(as_of)
+    run_id = manifest.new_run_id()
+    started = time.perf_counter()
+    housekeeping = prepare_lake()
+    client = HttpClient()
+    summaries: dict[str, Any] = {}
+    try:
+        for portal in portals:
+            summaries[portal.id] = crawl_portal(client, portal, cutoff, run_id, progress)
+    finally:
+        client.close()
+    return {
+        "run_id": run_id,
+        "as_of": cutoff.isoformat() if cutoff else None,
+        "seconds": round(time.perf_counter() - started, 3),
+        "requests": client.stats.requests,
+        "bytes_received": client.stats.bytes_received,
+        "housekeeping": housekeeping,
+        "unreachable": [pid for pid, s in summaries.items() if not s["reachable"]],
+        "portals": summaries,
+    }
+
+
+def crawl_portal(client: HttpClient, portal: Portal, as_of: date | None, run_id: str, progress: bool | None) -> dict[str, Any]:
+    requests_before, bytes_before = client.stats.requests, client.stats.bytes_received
+    found = discover_one(client, portal, as_of)
+    summary: dict[str, Any] = {
+        "reachable": found["reachable"],
+        "error": found["error"],
+        "pages_seen": found["pages_seen"],
+        "postings": found["postings"],
+        "candidates": len(found["candidates"]),
+        "skipped": found["skipped"],
+        "discovery_errors": found["errors"],
+    }
+    if found["reachable"]:
+        fetched = fetch_with_client(client, portal, [Candidate(**c) for c in found["candidates"]], run_id, progress)
+        summary.update(outcomes=fetched["outcomes"], failures=fetched["failures"], files=fetched["files"],
+                       bytes_landed=fetched["bytes_landed"])
+    else:
+        summary.update(outcomes={o: 0 for o in manifest.OUTCOMES}, failures=[], files=[], bytes_landed=0)
+    summary["requests"] = client.stats.requests - requests_before
+    summary["bytes_received"] = client.stats.bytes_received - bytes_before
+    return summary
+
+
+__all__ = ["crawl", "discover", "fetch", "select_portals", "UnverifiedPortalError"]

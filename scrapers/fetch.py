@@ -1,0 +1,380 @@
+"""Polite HTTP: one shared session, per-host rate limit, robots.txt, retries,
+conditional GET, a size limit, and the real file type recognised from the bytes.
+
+``HttpClient.get`` is the one door to the network. It never follows a redirect
+off the portal (redirects are followed by hand, each hop checked by the
+portal's ``HostGuard``), retries 5xx and connection errors with exponential
+backoff, and streams the body to a caller-supplied sink so large files never
+sit in memory. Every failure becomes a ``FetchFailure`` with an outcome and a
+reason that the manifest records.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib import robotparser
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from scrapers.registry import USER_AGENT, Politeness
+from scrapers.urls import HostGuard, OffPortalError, canonical_url, resolve_link
+
+log = logging.getLogger(__name__)
+
+ROBOTS_AGENT = "countybudget"
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+
+# ---------------------------------------------------------------- file types
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff_type(head: bytes) -> str:
+    """pdf / docx / xlsx / xls / html / unknown, from the first bytes of a file.
+
+    ``head`` should hold the whole file for ZIP containers (DOCX and XLSX are
+    told apart by their members); a prefix is enough for the other types.
+    """
+    if head.lstrip(b"\xef\xbb\xbf\r\n\t ")[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head[:4] == b"PK\x03\x04":
+        return _zip_office_type(head)
+    if head[:8] == _OLE_MAGIC:
+        # OLE2 holds both .xls and .doc; a workbook stream names itself
+        return "xls" if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in head or b"B\x00o\x00o\x00k" in head else "unknown"
+    text = head[:2048].lstrip(b"\xef\xbb\xbf\r\n\t ").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in text or b"<body" in text:
+        return "html"
+    return "unknown"
+
+
+def _zip_office_type(data: bytes) -> str:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, ValueError):
+        # a truncated container still names its first members in local headers
+        names = [n.decode("utf-8", "replace") for n in (b"word/", b"xl/") if n in data[:65536]]
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    return "unknown"
+
+
+# ---------------------------------------------------------------- failures
+
+
+class FetchFailure(Exception):
+    """A request that did not produce the file, with the outcome to record."""
+
+    def __init__(self, reason: str, *, outcome: str = "failed", http_status: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.outcome = outcome  # failed | robots_disallowed | too_large
+        self.http_status = http_status
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, http_status: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.http_status = http_status
+
+
+# ---------------------------------------------------------------- politeness
+
+
+class RateLimiter:
+    """At most one request per ``interval`` seconds to each host."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+        self._clock = clock
+        self._sleep = sleep
+        self._next_slot: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str, interval: float) -> float:
+        """Block until the host may be asked again; returns the seconds waited."""
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next_slot.get(host, now))
+            self._next_slot[host] = start + interval
+        delay = start - now
+        if delay > 0:
+            self._sleep(delay)
+        return delay
+
+
+def backoff_delays(base: float, retries: int) -> list[float]:
+    """Exponential backoff: base, 2·base, 4·base …"""
+    return [base * (2**i) for i in range(retries)]
+
+
+class BodySink(Protocol):
+    def write(self, chunk: bytes) -> None: ...
+
+    def reset(self) -> None: ...
+
+
+class MemorySink:
+    """Collects a (small) body in memory: list and detail pages, robots.txt."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def write(self, chunk: bytes) -> None:
+        self._buffer.extend(chunk)
+
+    def reset(self) -> None:
+        self._buffer.clear()
+
+    @property
+    def data(self) -> bytes:
+        return bytes(self._buffer)
+
+
+@dataclass
+class Validators:
+    """What the server said last time, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        h = {}
+        if self.etag:
+            h["If-None-Match"] = self.etag
+        if self.last_modified:
+            h["If-Modified-Since"] = self.last_modified
+        return h
+
+
+@dataclass
+class Fetched:
+    """A completed exchange: 200 with the body in the sink, 304, or a 4xx that is final."""
+
+    url: str  # after redirects
+    status: int
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None
+    size_bytes: int
+    retries: int
+
+
+@dataclass
+class ClientStats:
+    requests: int = 0
+    bytes_received: int = 0
+    by_host: dict[str, int] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- the client
+
+
+def make_session(user_agent: str = USER_AGENT) -> requests.Session:
+    session = requests.Session()
+    session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "identity"})
+    session.trust_env = False  # never route through a proxy from the environment
+    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=8, max_retries=0)  # retries are ours
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+class HttpClient:
+    """One session for a whole crawl; rate limit and robots.txt are shared by host."""
+
+    def __init__(
+        self,
+        session: requests.Session | None = None,
+        rate_limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.session = session or make_session()
+        self.rate = rate_limiter or RateLimiter()
+        self._sleep = sleep
+        self._robots: dict[str, robotparser.RobotFileParser | str] = {}
+        self.stats = ClientStats()
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- robots.txt
+
+    def robots_allows(self, url: str, policy: Politeness, guard: HostGuard) -> bool:
+        """RFC 9309: a missing robots.txt allows all; an unreachable one (5xx,
+        no connection) disallows all until a later run."""
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        rules = self._robots.get(origin)
+        if rules is None:
+            rules = self._load_robots(origin, policy, guard)
+            self._robots[origin] = rules
+        if isinstance(rules, str):
+            raise FetchFailure(rules)
+        return rules.can_fetch(ROBOTS_AGENT, url)
+
+    def _load_robots(self, origin: str, policy: Politeness, guard: HostGuard) -> robotparser.RobotFileParser | str:
+        parser = robotparser.RobotFileParser(origin + "/robots.txt")
+        sink = MemorySink()
+        try:
+            got = self._exchange(origin + "/robots.txt", policy, guard, sink, {}, 512 * 1024)
+        except FetchFailure as exc:
+            if exc.http_status is not None and 400 <= exc.http_status < 500:
+                parser.parse([])
+                return parser
+            return f"robots.txt unreachable: {exc.reason}"
+        if 400 <= got.status < 500:
+            parser.parse([])  # no robots.txt: everything allowed
+        else:
+            parser.parse(sink.data.decode("utf-8", errors="replace").splitlines())
+        return parser
+
+    # -- requests
+
+    def get(
+        self,
+        url: str,
+        policy: Politeness,
+        guard: HostGuard,
+        sink: BodySink,
+        validators: Validators | None = None,
+        max_bytes: int | None = None,
+    ) -> Fetched:
+        """GET a URL of the portal (robots.txt and host checks first)."""
+        try:
+            guard.check(url)
+        except OffPortalError as exc:
+            raise FetchFailure(str(exc), outcome="failed") from exc
+        if not self.robots_allows(url, policy, guard):
+            raise FetchFailure("disallowed by robots.txt", outcome="robots_disallowed")
+        headers = validators.headers() if validators else {}
+        return self._exchange(url, policy, guard, sink, headers, max_bytes or policy.max_file_bytes)
+
+    def _exchange(
+        self, url: str, policy: Politeness, guard: HostGuard, sink: BodySink, headers: dict[str, str], max_bytes: int
+    ) -> Fetched:
+        """One logical GET with retries; 2xx/304/4xx return, 5xx and broken connections retry."""
+        delays = backoff_delays(policy.backoff_seconds, policy.max_retries)
+        last: _Retryable | None = None
+        for attempt in range(policy.max_retries + 1):
+            if attempt:
+                self._sleep(delays[attempt - 1])
+            sink.reset()
+            try:
+                fetched = self._attempt(url, policy, guard, sink, headers, max_bytes)
+            except _Retryable as exc:
+                last = exc
+                log.info("retryable failure on %s (attempt %d): %s", url, attempt + 1, exc.reason)
+                continue
+            fetched.retries = attempt
+            return fetched
+        assert last is not None
+        sink.reset()
+        tries = policy.max_retries + 1
+        raise FetchFailure(f"{last.reason} (after {tries} attempts)", http_status=last.http_status)
+
+    def _attempt(
+        self, url: str, policy: Politeness, guard: HostGuard, sink: BodySink, headers: dict[str, str], max_bytes: int
+    ) -> Fetched:
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self._send(current, policy, headers)
+            with response:
+                if response.is_redirect:
+                    target = resolve_link(current, response.headers.get("Location", ""))
+                    if target is None:
+                        raise FetchFailure(f"redirect without a usable Location from {current}", http_status=response.status_code)
+                    try:
+                        guard.check(target)
+                    except OffPortalError as exc:
+                        raise FetchFailure(f"redirect leaves the portal: {exc}", http_status=response.status_code) from exc
+                    current = canonical_url(target)
+                    continue
+                return self._read(current, response, sink, max_bytes)
+        raise FetchFailure(f"more than {MAX_REDIRECTS} redirects")
+
+    def _send(self, url: str, policy: Politeness, headers: dict[str, str]) -> requests.Response:
+        host = urlsplit(url).netloc
+        self.rate.wait(host, policy.min_interval_seconds)
+        self.stats.requests += 1
+        self.stats.by_host[host] = self.stats.by_host.get(host, 0) + 1
+        try:
+            return self.session.get(
+                url, headers=headers, stream=True, allow_redirects=False, timeout=policy.timeout_seconds
+            )
+        except requests.exceptions.ConnectTimeout as exc:
+            raise _Retryable(f"connect timeout after {policy.timeout_seconds:g}s") from exc
+        except requests.exceptions.ReadTimeout as exc:
+            # the server answers but too slowly: do not hammer it, try on a later run
+            raise FetchFailure(f"timeout: no response within {policy.timeout_seconds:g}s") from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise _Retryable(f"connection error: {_short(exc)}") from exc
+        except requests.exceptions.RequestException as exc:
+            raise FetchFailure(f"request error: {_short(exc)}") from exc
+
+    def _read(self, url: str, response: requests.Response, sink: BodySink, max_bytes: int) -> Fetched:
+        status = response.status_code
+        if status >= 500:
+            raise _Retryable(f"HTTP {status}", http_status=status)
+        if status == 304 or status >= 400:
+            return self._fetched(url, response, 0)
+        declared = _content_length(response)
+        if declared is not None and declared > max_bytes:
+            raise FetchFailure(
+                f"too large: Content-Length {declared} > limit {max_bytes}", outcome="too_large", http_status=status
+            )
+        received = 0
+        try:
+            for chunk in response.raw.stream(_CHUNK, decode_content=False):
+                received += len(chunk)
+                self.stats.bytes_received += len(chunk)
+                if received > max_bytes:
+                    raise FetchFailure(
+                        f"too large: more than {max_bytes} bytes", outcome="too_large", http_status=status
+                    )
+                sink.write(chunk)
+        except FetchFailure:
+            raise
+        except Exception as exc:  # urllib3 ProtocolError (IncompleteRead), ReadTimeoutError, socket errors
+            if "timed out" in str(exc).lower():
+                raise FetchFailure(f"timeout while reading the body after {received} bytes", http_status=status) from exc
+            raise _Retryable(f"truncated download: {received} of {declared or '?'} bytes ({_short(exc)})", status) from exc
+        if declared is not None and received != declared:
+            raise _Retryable(f"truncated download: {received} of {declared} bytes", status)
+        return self._fetched(url, response, received)
+
+    @staticmethod
+    def _fetched(url: str, response: requests.Response, size: int) -> Fetched:
+        return Fetched(
+            url=url,
+            status=response.status_code,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            content_type=response.headers.get("Content-Type"),
+            size_bytes=size,
+            retries=0,
+        )
+
+
+def _content_length(response: requests.Response) -> int | None:
+    value = response.headers.get("Content-Length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 200 else text[:197] + "..."

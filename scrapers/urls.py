@@ -1,0 +1,168 @@
+"""URLs and file names: resolving links, staying on the portal, naming attachments.
+
+Portals link attachments relatively (``./P0202402….pdf``), absolutely with
+percent-encoded Chinese names, or through download servlets; the same URL can
+appear encoded or not. ``resolve_link`` turns any href into one canonical
+absolute URL so that "the same attachment" means "the same string".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import posixpath
+import socket
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+
+from scrapers.registry import Portal, netloc_key
+
+# Characters left as they are when re-quoting: RFC 3986 reserved + unreserved + "%".
+_SAFE_PATH = "/:@!$&'()*+,;=-._~%"
+_SAFE_QUERY = _SAFE_PATH + "?"
+MAX_NAME_BYTES = 200  # well under the 255-byte limit of common file systems
+_FOLLOWED_SCHEMES = ("http", "https")
+
+
+class OffPortalError(ValueError):
+    """A link leaves the portal's allowed hosts, or points at a private address."""
+
+
+def _requote(text: str, safe: str) -> str:
+    # unquote first so already-encoded and raw forms come out identical
+    return quote(unquote(text, errors="surrogateescape"), safe=safe, errors="surrogateescape")
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 §5.2.4: ``/a/b/../c`` → ``/a/c``; never climbs above the root."""
+    if not path:
+        return "/"
+    trailing = path.endswith("/") or path.endswith("/.") or path.endswith("/..")
+    normalised = posixpath.normpath("/" + path.lstrip("/"))
+    normalised = "/" + normalised.lstrip("/")  # normpath keeps a leading "//"
+    if trailing and not normalised.endswith("/"):
+        normalised += "/"
+    return normalised
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per resource: lower-case scheme and host, default port dropped,
+    dot segments removed, path and query percent-encoded once, fragment dropped."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, {"http": 80, "https": 443}.get(scheme)) else f"{host}:{port}"
+    path = _requote(_remove_dot_segments(unquote(parts.path)), _SAFE_PATH)
+    query = _requote(parts.query, _SAFE_QUERY) if parts.query else ""
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def resolve_link(page_url: str, href: str) -> str | None:
+    """The canonical absolute URL of a link on a page, or None if it is not an HTTP link."""
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    absolute = urljoin(page_url, href)
+    if urlsplit(absolute).scheme.lower() not in _FOLLOWED_SCHEMES:
+        return None  # javascript:, mailto:, data: …
+    return canonical_url(absolute)
+
+
+def decoded_path(url: str) -> str:
+    """The URL's path and query with percent-escapes decoded (for matching patterns)."""
+    parts = urlsplit(url)
+    text = unquote(parts.path, errors="replace")
+    return text + ("?" + unquote(parts.query, errors="replace") if parts.query else "")
+
+
+def attachment_name(url: str, link_text: str = "") -> str:
+    """A safe, human-readable name for an attachment.
+
+    Prefers the link text (TRS portals put the Chinese name only there), else
+    the URL's last path segment, decoded. Never contains a path separator, a
+    control character or a ``..`` component, and fits in ``MAX_NAME_BYTES``.
+    """
+    candidates = [link_text, posixpath.basename(unquote(urlsplit(url).path, errors="replace"))]
+    for raw in candidates:
+        name = _clean_name(raw)
+        if name:
+            return name
+    return "attachment"
+
+
+def _clean_name(raw: str) -> str:
+    text = unicodedata.normalize("NFC", raw or "")
+    text = "".join(
+        "_" if ch in '/\\:*?"<>|' or unicodedata.category(ch)[0] == "C" else ch for ch in text
+    )
+    text = " ".join(text.split()).strip(" .")
+    while ".." in text:
+        text = text.replace("..", ".")
+    return _truncate_utf8(text, MAX_NAME_BYTES).strip(" .")
+
+
+def _truncate_utf8(text: str, max_bytes: int) -> str:
+    """Cut to at most ``max_bytes`` of UTF-8 without splitting a character, keeping the extension."""
+    if len(text.encode("utf-8")) <= max_bytes:
+        return text
+    stem, dot, ext = text.rpartition(".")
+    if not dot or len(ext) > 8 or not stem:
+        stem, ext = text, ""
+    suffix = f".{ext}" if ext else ""
+    budget = max_bytes - len(suffix.encode("utf-8"))
+    out = stem.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
+    return out.rstrip(" .") + suffix
+
+
+@lru_cache(maxsize=256)
+def _is_private_host(host: str) -> bool:
+    """True if the host is, or resolves to, a loopback/private/link-local/reserved address."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except OSError:
+            return False  # unresolvable: the request itself will fail and be recorded
+        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return any(
+        a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_unspecified
+        for a in addresses
+    )
+
+
+@dataclass(frozen=True)
+class HostGuard:
+    """Keeps a crawl on its portal: allowed hosts only, and no private addresses
+    unless the portal itself lives on one (the local mirror)."""
+
+    allowed: frozenset[str]
+    portal_is_private: bool
+
+    @classmethod
+    def for_portal(cls, portal: Portal) -> HostGuard:
+        host = urlsplit(portal.base_url).hostname or ""
+        return cls(allowed=portal.allowed_hosts, portal_is_private=_is_private_host(host))
+
+    def check(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in _FOLLOWED_SCHEMES:
+            raise OffPortalError(f"not an HTTP URL: {url}")
+        key = netloc_key(url)
+        if key not in self.allowed:
+            raise OffPortalError(f"host {key} is not one of the portal's allowed hosts")
+        if not self.portal_is_private and _is_private_host(parts.hostname or ""):
+            raise OffPortalError(f"host {parts.hostname} is a private or loopback address")
+
+    def allows(self, url: str) -> bool:
+        try:
+            self.check(url)
+        except OffPortalError:
+            return False
+        return True
