@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from parsers import SCHEMA_VERSION
+from parsers.version import SCHEMA_VERSION
 from parsers.model import ReadResult
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from countybudget import paths
 from countybudget.table_kinds import TableKind
-from parsers import PARSER_VERSION
+from parsers.version import PARSER_VERSION
 
 _str = pa.string()
 _int = pa.int32()
