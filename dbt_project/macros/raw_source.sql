@@ -1,0 +1,19 @@
+{#- Select from an external Parquet source, or from an empty relation with the
+    same columns when its glob matches no file yet (a first run, or a lake with
+    no performance-target tables): DuckDB's read_parquet fails on an empty glob.
+    `columns` names the source's columns; staging casts every one of them. -#}
+{% macro raw_source(source_name, table_name, columns) %}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if execute and relation.external -%}
+        {#- the external location is read_parquet('<glob>', ...): its first quoted string is the glob -#}
+        {%- set glob = modules.re.search("'([^']+)'", relation.external).group(1) -%}
+        {%- set n_files = run_query("select count(*) from glob('" ~ glob ~ "')").columns[0].values()[0] -%}
+        {%- if n_files == 0 -%}
+            (select {% for column in columns %}cast(null as varchar) as {{ column }}{{ ", " if not loop.last }}{% endfor %} where false)
+        {%- else -%}
+            {{ relation }}
+        {%- endif -%}
+    {%- else -%}
+        {{ relation }}
+    {%- endif -%}
+{% endmacro %}

@@ -1,0 +1,87 @@
+-- Grain: one row per department × fiscal year × document type (a department-year
+-- has one budget and, later, one final account): total, basic and project spending
+-- (一般公共预算, summed over 类 rows), personnel and public (基本支出 by economic
+-- class), 三公, and the change on the previous year.
+with documents as (
+    select * from {{ ref('dim_document') }}
+    where is_reportable
+),
+
+spending as (
+    select
+        document_sha256,
+        sum(amount_yuan) as total_yuan,
+        coalesce(sum(amount_yuan) filter (where expenditure_type = 'basic'), 0) as basic_yuan,
+        coalesce(sum(amount_yuan) filter (where expenditure_type = 'project'), 0) as project_yuan
+    from {{ ref('fct_expenditure_by_function') }}
+    where budget_scope = 'general_public_budget' and function_code_length = 3
+    group by document_sha256
+),
+
+basic_by_economic as (
+    select
+        document_sha256,
+        sum(amount_yuan) filter (where expenditure_type = 'personnel') as personnel_yuan,
+        sum(amount_yuan) filter (where expenditure_type = 'public') as public_yuan
+    from {{ ref('fct_basic_expenditure_by_economic') }}
+    where economic_code_length = 3
+    group by document_sha256
+),
+
+three_public as (
+    select
+        document_sha256,
+        -- the printed total, else the sum of the four items that make it
+        coalesce(
+            max(coalesce(actual_yuan, planned_yuan)) filter (where item = 'total'),
+            sum(coalesce(actual_yuan, planned_yuan))
+                filter (where item in ('overseas', 'vehicle_purchase', 'vehicle_operation', 'reception'))
+        ) as three_public_yuan
+    from {{ ref('fct_three_public_expenses') }}
+    group by document_sha256
+),
+
+per_year as (
+    select
+        documents.department_key,
+        documents.fiscal_year,
+        documents.doc_type,
+        documents.document_sha256,
+        documents.region_code,
+        documents.unit_name,
+        spending.total_yuan,
+        spending.basic_yuan,
+        spending.project_yuan,
+        basic_by_economic.personnel_yuan,
+        basic_by_economic.public_yuan,
+        three_public.three_public_yuan
+    from documents
+    left join spending using (document_sha256)
+    left join basic_by_economic using (document_sha256)
+    left join three_public using (document_sha256)
+    where documents.department_key is not null
+)
+
+select
+    md5(concat_ws('|', current_year.department_key, current_year.fiscal_year, current_year.doc_type))
+        as department_budget_summary_key,
+    current_year.department_key,
+    current_year.fiscal_year,
+    current_year.doc_type,
+    current_year.document_sha256,
+    current_year.region_code,
+    current_year.unit_name,
+    cast(current_year.total_yuan as decimal(18, 2)) as total_yuan,
+    cast(current_year.basic_yuan as decimal(18, 2)) as basic_yuan,
+    cast(current_year.project_yuan as decimal(18, 2)) as project_yuan,
+    cast(current_year.personnel_yuan as decimal(18, 2)) as personnel_yuan,
+    cast(current_year.public_yuan as decimal(18, 2)) as public_yuan,
+    cast(current_year.three_public_yuan as decimal(18, 2)) as three_public_yuan,
+    cast(previous_year.total_yuan as decimal(18, 2)) as previous_year_total_yuan,
+    cast(current_year.total_yuan - previous_year.total_yuan as decimal(18, 2)) as change_yuan,
+    {{ percent_change('current_year.total_yuan', 'previous_year.total_yuan') }} as change_percent
+from per_year as current_year
+left join per_year as previous_year
+    on previous_year.department_key = current_year.department_key
+    and previous_year.doc_type = current_year.doc_type
+    and previous_year.fiscal_year = current_year.fiscal_year - 1

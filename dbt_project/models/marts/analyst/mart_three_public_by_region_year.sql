@@ -1,0 +1,33 @@
+-- Grain: one row per region × fiscal year × document type: the 三公 expenses of
+-- every reportable department, per item, planned (budgets) and actual (final accounts).
+with expenses as (
+    select * from {{ ref('fct_three_public_expenses') }}
+    where region_code is not null
+),
+
+per_region as (
+    select
+        region_code,
+        fiscal_year,
+        doc_type,
+        count(distinct document_sha256) as n_documents,
+        {%- for item in ['total', 'overseas', 'vehicle_purchase', 'vehicle_operation', 'reception'] %}
+        sum(planned_yuan) filter (where item = '{{ item }}') as planned_{{ item }}_yuan,
+        sum(actual_yuan) filter (where item = '{{ item }}') as actual_{{ item }}_yuan{{ "," if not loop.last }}
+        {%- endfor %}
+    from expenses
+    group by region_code, fiscal_year, doc_type
+)
+
+select
+    md5(concat_ws('|', region_code, fiscal_year, doc_type)) as three_public_region_year_key,
+    region_code,
+    fiscal_year,
+    doc_type,
+    n_documents,
+    {%- for item in ['total', 'overseas', 'vehicle_purchase', 'vehicle_operation', 'reception'] %}
+    cast(planned_{{ item }}_yuan as decimal(18, 2)) as planned_{{ item }}_yuan,
+    cast(actual_{{ item }}_yuan as decimal(18, 2)) as actual_{{ item }}_yuan,
+    {%- endfor %}
+    {{ percent_change('actual_total_yuan', 'planned_total_yuan') }} as actual_vs_planned_percent
+from per_region

@@ -1,0 +1,71 @@
+-- Grain: one row per document × income source (财政拨款收入, 事业收入, 上年结转 …),
+-- from the 收入总表's total row (合计); a table without a total row is summed over its 类 rows.
+with amounts as (
+    select * from {{ ref('int_amounts_yuan') }}
+    where table_kind = 'income_summary'
+        and column_key not in ('total', 'current_year_subtotal')
+        and amount_yuan is not null
+),
+
+documents as (
+    select * from {{ ref('dim_document') }}
+    where is_reportable
+),
+
+total_rows as (
+    -- the first uncoded row of each table is its 合计 row
+    select document_sha256, table_index, row_index
+    from amounts
+    where code is null
+    qualify row_number() over (partition by document_sha256, table_index order by row_index) = 1
+),
+
+from_total_row as (
+    select amounts.document_sha256, amounts.column_key, amounts.amount_yuan, amounts.page_number,
+        amounts.table_index, amounts.amount_unit
+    from amounts
+    inner join total_rows using (document_sha256, table_index, row_index)
+),
+
+from_class_rows as (
+    select document_sha256, column_key, amount_yuan, page_number, table_index, amount_unit
+    from amounts
+    where length(code) = 3
+        and document_sha256 not in (select document_sha256 from total_rows)
+),
+
+sourced as (
+    select *, 'total_row' as derived_from from from_total_row
+    union all
+    select *, 'class_rows' from from_class_rows
+),
+
+grained as (
+    select
+        document_sha256,
+        column_key as income_source,
+        sum(amount_yuan) as amount_yuan,
+        min(amount_unit) as printed_unit,
+        min(table_index) as table_index,
+        min(page_number) as page_number,
+        min(derived_from) as derived_from
+    from sourced
+    group by document_sha256, column_key
+)
+
+select
+    md5(concat_ws('|', grained.document_sha256, grained.income_source)) as income_by_source_key,
+    grained.document_sha256,
+    documents.department_key,
+    documents.region_code,
+    documents.fiscal_year,
+    documents.doc_type,
+    grained.income_source,
+    cast(grained.amount_yuan as decimal(18, 2)) as amount_yuan,
+    grained.derived_from,
+    grained.printed_unit,
+    grained.table_index,
+    grained.page_number,
+    documents.attachment_url
+from grained
+inner join documents using (document_sha256)

@@ -1,0 +1,15 @@
+with source as (
+    select * from {{ source('quality', 'quarantined_documents') }}
+),
+
+renamed as (
+    -- reasons may be VARCHAR or VARCHAR[] depending on the checkpoint's writer: keep it as text
+    select
+        cast(sha256 as varchar) as document_sha256,
+        string_agg(distinct cast(reasons as varchar), '; ') as quarantine_reasons
+    from source
+    where sha256 is not null
+    group by 1
+)
+
+select * from renamed
