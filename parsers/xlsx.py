@@ -2,7 +2,7 @@
 
 openpyxl gives numeric cells as floats; an amount is exact only as printed,
 so each number is rendered through its cell's number format (``#,##0.00`` →
-two decimals) from the float's shortest round-trip text, never from float
+``1,166.60``, as printed) from the float's shortest round-trip text, never from float
 arithmetic. Merged ranges keep their text in the top-left cell and None
 elsewhere, as a PDF table shows them. A sheet is a "page" (``row_pages`` is
 the 1-based sheet number).
@@ -35,8 +35,8 @@ def read_xlsx(path: str | Path) -> ReadResult:
     for page, sheet in enumerate(sheets, start=1):
         rows = _sheet_rows(sheet, warnings)
         page_texts.append("\n".join(" ".join(c for c in row if c) for row in rows if any(row)))
-        if any(any(row) for row in rows):
-            grid = grid_from_lines_and_rows([], rows, [page] * len(rows))
+        grid = grid_from_lines_and_rows([], rows, [page] * len(rows))
+        if grid.cells:  # a sheet of single-cell lines is narrative, not a table
             if grid.title is None:
                 grid.context.append(sheet.title)
             grids.append(grid)
@@ -102,8 +102,16 @@ def format_number(value: int | float, number_format: str) -> str | None:
     if len(number_format.split(";")) > 1 and amount < 0:
         rounded = abs(rounded)  # the negative section prints its own sign
         if "-" in bare or "(" in bare:
-            return f"({rounded})" if "(" in bare else f"-{rounded}"
-    return f"{rounded}%" if "%" in bare else f"{rounded}"
+            text = f"{rounded:,}" if _groups_thousands(bare) else f"{rounded}"
+            return f"({text})" if "(" in bare else f"-{text}"
+    text = f"{rounded:,}" if _groups_thousands(bare) else f"{rounded}"
+    return f"{text}%" if "%" in bare else text
+
+
+def _groups_thousands(bare_format: str) -> bool:
+    """``#,##0.00`` prints 1,166.60; a comma after the last digit placeholder scales instead."""
+    integer_part = bare_format.split(".")[0]
+    return bool(re.search(r"[0#?],[0#?]", integer_part))
 
 
 def _format_section(number_format: str, amount: Decimal) -> str | None:
