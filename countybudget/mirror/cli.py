@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import threading
 from datetime import date
 from pathlib import Path
@@ -43,6 +44,8 @@ def serve_until_interrupted(args: argparse.Namespace) -> int:
             print(f"  {portal_id:<10} {server.portal_url(portal_id)}  ({len(server.postings(portal_id))} postings)")
         for problem in server.problems:
             print(f"  not served: {problem}")
+        # SIGTERM (a scheduler stopping us) ends the server like Ctrl-C does
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:

@@ -113,7 +113,9 @@ class MirrorServer:
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self._stopping.clear()
-        self._thread = threading.Thread(target=httpd.serve_forever, name="countybudget-mirror", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="countybudget-mirror", daemon=True
+        )
         self._thread.start()
         log.info("mirror serving %s (as of %s)", self.base_url, self.as_of)
         return self
