@@ -109,18 +109,32 @@ def _reader_for(fmt: str) -> Reader:
 
 
 def describe_read_error(fmt: str | None, exc: BaseException) -> str:
-    """A reason a person can act on, from whatever the reader raised."""
-    name = type(exc).__name__
-    text = str(exc).strip() or name
-    if "Password" in name or "Encrypt" in name or "encrypt" in text.lower() or "password" in text.lower():
-        return f"encrypted {fmt or 'document'}: cannot be opened without its password ({name})"
-    if fmt == "pdf" and (
-        "PDFSyntax" in name or "No /Root" in text or "PSEOF" in name or "Unexpected EOF" in text or "PDFNoValidXRef" in name
-    ):
-        return f"corrupt or truncated PDF: {text} ({name})"
-    if isinstance(exc, (zipfile.BadZipFile, KeyError)) and fmt in ("docx", "xlsx"):
+    """A reason a person can act on, from whatever the reader raised (wrappers
+    such as pdfplumber's PdfminerException are looked through)."""
+    chain = _exception_chain(exc)
+    names = " ".join(type(e).__name__ for e in chain)
+    text = " | ".join(dict.fromkeys(str(e).strip() for e in chain if str(e).strip())) or names
+    lowered = f"{names} {text}".lower()
+    if "password" in lowered or "encrypt" in lowered:
+        return f"encrypted {fmt or 'document'}: cannot be opened without its password ({names})"
+    if "allocate" in lowered or "memoryerror" in lowered:
+        return f"ran out of memory while reading the {fmt or 'document'} (per-document memory limit): {text}"
+    if fmt == "pdf" and any(m in lowered for m in ("pdfsyntax", "no /root", "pseof", "unexpected eof", "pdfnovalidxref",
+                                                     "xref", "trailer", "startxref")):
+        return f"corrupt or truncated PDF: {text} ({names})"
+    if fmt in ("docx", "xlsx") and any(isinstance(e, (zipfile.BadZipFile, KeyError, EOFError)) for e in chain):
         return f"corrupt or truncated {fmt.upper()} (broken ZIP container): {text}"
-    return f"cannot read {fmt or 'file'}: {name}: {text}"[:500]
+    return f"cannot read {fmt or 'file'}: {names}: {text}"[:500]
+
+
+def _exception_chain(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 5:
+        chain.append(current)
+        wrapped = current.args[0] if current.args and isinstance(current.args[0], BaseException) else None
+        current = wrapped or current.__cause__ or current.__context__
+    return chain
 
 
 def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> dict[str, Any]:

@@ -89,6 +89,8 @@ def _clean_name(raw: str) -> str | None:
     name = re.sub(r"^(附件\d*[:：]?|关于|公开)", "", name)
     name = re.sub(r"(部门|单位)$", "", name)
     name = _SCOPE_SUFFIX_RE.sub("", name)  # (本级) says which scope, not which unit
+    if re.search(r"预算|决算|[:：]", name):  # ran into the title's own words or a label
+        return None
     if len(name) < 2 or len(name) > 30 or name in _GENERIC_NAMES or not _ORG_SUFFIX_RE.search(_PAREN_TAIL_RE.sub("", name)):
         return None
     return name
