@@ -1,0 +1,429 @@
+"""The batches the suites validate, built with DuckDB SQL over the raw layer.
+
+Each batch is a pandas DataFrame (GX's pandas datasource; its SQL datasource
+over duckdb-engine returned empty metrics here). The totals, units and claims
+batches hold *check rows*: one row per instance of an identity (document,
+table, code, figure a, figure b, number of rounded terms, tolerance), so a
+GX expectation such as "``excess`` ≤ 0" is the identity, and the failing rows
+name the document, table, code and the two figures that disagree.
+
+Which tables and columns take part in which identity is defined once, in
+``countybudget.identities``; this module only turns those rules into SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from countybudget.identities import (
+    FUNCTION_CLASSES,
+    FUNCTION_CODED_KINDS,
+    HIERARCHICAL_KINDS,
+    ROW_TOTAL_RULES,
+    THREE_PUBLIC_PARTS,
+)
+from countybudget.money import UNIT_FACTORS
+from countybudget.table_kinds import COLUMN_KEYS, TableKind
+from expectations import sources
+
+BATCH_NAMES: tuple[str, ...] = ("documents", "amounts", "codes", "totals", "units", "claims")
+
+
+@dataclass
+class Batches:
+    frames: dict[str, pd.DataFrame]
+    documents: list[str]  # sha256 of every document checked
+    labels: dict[str, str]  # sha256 -> "unit_name fiscal_year doc_type (sha…)"
+
+
+def sql_list(values: Iterable[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def values_table(con: duckdb.DuckDBPyConnection, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    frame = pd.DataFrame(rows, columns=list(columns))  # noqa: F841 - read by DuckDB below
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM frame")
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """Run ``sql`` into pandas through Arrow, so DECIMAL stays Decimal (``.df()`` gives float)."""
+    return con.sql(sql).to_arrow_table().to_pandas()
+
+
+# ------------------------------------------------------------ reference tables
+
+
+def load_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """The identity rules and vocabularies as small tables the SQL joins to."""
+    values_table(
+        con, "row_total_rules", ("table_kind", "total_key", "part_key"),
+        [(kind, total, part) for kind, rules in ROW_TOTAL_RULES.items() for total, parts in rules for part in parts],
+    )
+    values_table(con, "unit_factors", ("unit", "factor"), [(u, str(f)) for u, f in UNIT_FACTORS.items()])
+    con.execute("CREATE OR REPLACE TEMP TABLE unit_factor AS SELECT unit, CAST(factor AS DECIMAL(18,2)) AS factor FROM unit_factors")
+    values_table(
+        con, "kind_columns", ("kind_column",),
+        [(f"{kind}.{key}",) for kind, keys in COLUMN_KEYS.items() for key in keys],
+    )
+    values_table(con, "three_public_parts", ("item",), [(i,) for i in THREE_PUBLIC_PARTS])
+
+
+def load_code_list(con: duckdb.DuckDBPyConnection) -> str:
+    """``code_list(family, code, name, alias)``: the official codes with names.
+
+    Read from the dbt seeds (function and economic classification). Where no
+    seed is there yet, the function 类 fall back to the class list of
+    ``countybudget.identities`` (names unknown), so the class check still runs.
+    Returns where the list came from, for the run report.
+    """
+    rows: list[tuple[str, str, str | None, str | None]] = []
+    origins: list[str] = []
+    for family, words in (("function", ("function",)), ("economic", ("economic",))):
+        path = sources.find_seed(words)
+        for seed_row in sources.read_seed_rows(path):
+            code = (seed_row.get("code") or "").strip()
+            if code:
+                name = (seed_row.get("name") or "").strip() or None
+                rows.append((family, code, name, None))
+                for alias in (seed_row.get("aliases") or seed_row.get("alias") or "").split("|"):
+                    if alias.strip():
+                        rows.append((family, code, name, alias.strip()))
+        if path is not None:
+            origins.append(str(path.relative_to(sources.paths.REPO_ROOT)))
+    if not any(r[0] == "function" for r in rows):
+        rows += [("function", c, None, None) for c in sorted(FUNCTION_CLASSES)]
+        origins.append("countybudget.identities.FUNCTION_CLASSES (function 类 only)")
+    values_table(con, "code_list", ("family", "code", "name", "alias"), rows)
+    return "; ".join(origins)
+
+
+# ------------------------------------------------------------ base views
+
+
+def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP VIEW doc_labels AS
+        SELECT sha256,
+               format('{} {} {} ({})', coalesce(unit_name, '?'), coalesce(CAST(fiscal_year AS VARCHAR), '?'),
+                      coalesce(doc_type, '?'), left(sha256, 12)) AS document,
+               fiscal_year
+        FROM raw_documents
+        """
+    )
+    # One row per printed figure, as an exact decimal with the step it was printed at.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW cells AS
+        SELECT a.sha256, a.table_index, a.table_kind, a.unit, a.row_index, a.code,
+               replace(replace(a.name, ' ', ''), '　', '') AS name, a.item, a.side, a.column_key,
+               TRY_CAST(a.amount AS DECIMAL(18,2)) AS value,
+               CASE WHEN strpos(a.amount, '.') > 0 THEN least(length(a.amount) - strpos(a.amount, '.'), 2) ELSE 0 END AS places,
+               coalesce(f.factor, 1) AS factor
+        FROM raw_amounts a LEFT JOIN unit_factor f ON f.unit = a.unit
+        WHERE TRY_CAST(a.amount AS DECIMAL(18,2)) IS NOT NULL
+          AND a.table_kind NOT IN ('{TableKind.PERFORMANCE_TARGETS.value}', '{TableKind.UNKNOWN.value}')
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP VIEW total_rows AS
+        SELECT * FROM cells
+        WHERE code IS NULL AND item IS NULL AND (name LIKE '%合计%' OR name LIKE '%总计%')
+        """
+    )
+
+
+# The rounding step of a figure printed with ``places`` decimals, as DECIMAL.
+STEP = "CASE {p} WHEN 0 THEN CAST(1 AS DECIMAL(18,2)) WHEN 1 THEN CAST(0.1 AS DECIMAL(18,2)) ELSE CAST(0.01 AS DECIMAL(18,2)) END"
+
+CHECK_COLUMNS = (
+    "identity, sha256, table_index, table_kind, unit, code, column_key, "
+    "label_a, figure_a, label_b, figure_b, n_terms, places"
+)
+
+
+def identity_rows_sql() -> str:
+    hierarchical = sql_list(sorted(HIERARCHICAL_KINDS))
+    return f"""
+    WITH
+    -- row_total: 合计 = 基本支出 + 项目支出 (+ …), per row, rules from identities.ROW_TOTAL_RULES
+    totals AS (
+        SELECT c.*, r.total_key FROM cells c
+        JOIN (SELECT DISTINCT table_kind, total_key FROM row_total_rules) r
+          ON c.table_kind = r.table_kind AND c.column_key = r.total_key),
+    parts AS (
+        SELECT c.sha256, c.table_index, c.row_index, r.total_key, sum(c.value) AS value, count(*) AS n,
+               max(c.places) AS places, string_agg(c.column_key, ' + ' ORDER BY c.column_key) AS keys
+        FROM cells c JOIN row_total_rules r ON c.table_kind = r.table_kind AND c.column_key = r.part_key
+        GROUP BY ALL),
+    row_total AS (
+        SELECT 'row_total' AS identity, t.sha256, t.table_index, t.table_kind, t.unit,
+               coalesce(t.code, t.item, t.name) AS code, t.total_key AS column_key,
+               t.total_key AS label_a, t.value AS figure_a, p.keys AS label_b, p.value AS figure_b,
+               p.n AS n_terms, greatest(t.places, p.places) AS places
+        FROM totals t JOIN parts p USING (sha256, table_index, row_index, total_key)),
+    -- parent_sum: a code = the sum of the next level of codes printed below it
+    by_code AS (
+        SELECT sha256, table_index, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places
+        FROM cells WHERE code IS NOT NULL AND table_kind IN ({hierarchical}) GROUP BY ALL),
+    descendants AS (
+        SELECT p.sha256, p.table_index, p.table_kind, p.unit, p.column_key, p.code, p.value, p.places,
+               c.code AS child, c.value AS child_value, c.places AS child_places,
+               length(c.code) = min(length(c.code)) OVER (
+                   PARTITION BY p.sha256, p.table_index, p.column_key, p.code) AS is_child
+        FROM by_code p JOIN by_code c
+          ON c.sha256 = p.sha256 AND c.table_index = p.table_index AND c.column_key = p.column_key
+         AND length(c.code) > length(p.code) AND starts_with(c.code, p.code)),
+    parent_sum AS (
+        SELECT 'parent_sum' AS identity, sha256, table_index, table_kind, unit, code, column_key,
+               'parent ' || code AS label_a, any_value(value) AS figure_a,
+               'children ' || string_agg(child, '+' ORDER BY child) AS label_b, sum(child_value) AS figure_b,
+               count(*) AS n_terms, greatest(max(places), max(child_places)) AS places
+        FROM descendants WHERE is_child
+        GROUP BY sha256, table_index, table_kind, unit, code, column_key),
+    -- class_sum: the 类 (3-digit) rows add up to the table's single total row
+    single_total AS (
+        SELECT sha256, table_index FROM total_rows WHERE table_kind IN ({hierarchical})
+        GROUP BY ALL HAVING count(DISTINCT row_index) = 1),
+    classes AS (
+        SELECT sha256, table_index, column_key, sum(value) AS value, count(*) AS n, max(places) AS places,
+               string_agg(code, '+' ORDER BY code) AS codes
+        FROM cells WHERE length(code) = 3 AND table_kind IN ({hierarchical}) GROUP BY ALL),
+    class_sum AS (
+        SELECT 'class_sum' AS identity, t.sha256, t.table_index, t.table_kind, t.unit, NULL AS code, t.column_key,
+               t.name AS label_a, t.value AS figure_a, '类 ' || c.codes AS label_b, c.value AS figure_b,
+               c.n AS n_terms, greatest(t.places, c.places) AS places
+        FROM total_rows t JOIN single_total USING (sha256, table_index)
+        JOIN classes c USING (sha256, table_index, column_key)),
+    -- income_equals_expenditure: 收入总计 = 支出总计, 本年收入合计 = 本年支出合计
+    markers(pair, side, marker) AS (VALUES
+        (1, 'income', '收入总计'), (1, 'expenditure', '支出总计'),
+        (2, 'income', '本年收入合计'), (2, 'expenditure', '本年支出合计')),
+    summary_figures AS (
+        SELECT s.sha256, s.table_index, s.table_kind, s.unit, m.pair, s.side, s.name, s.value, s.places,
+               row_number() OVER (PARTITION BY s.sha256, s.table_index, m.pair, s.side
+                                  ORDER BY s.row_index, s.column_key = 'amount') AS pick
+        FROM cells s JOIN markers m ON s.side = m.side AND strpos(s.name, m.marker) > 0
+        WHERE s.table_kind IN ('{TableKind.INCOME_EXPENDITURE_SUMMARY.value}', '{TableKind.FISCAL_APPROPRIATION_SUMMARY.value}')
+          AND ((s.side = 'income' AND s.column_key = 'amount')
+               OR (s.side = 'expenditure' AND s.column_key IN ('total', 'amount')))),
+    income_equals_expenditure AS (
+        SELECT 'income_equals_expenditure' AS identity, i.sha256, i.table_index, i.table_kind, i.unit,
+               NULL AS code, 'amount' AS column_key, i.name AS label_a, i.value AS figure_a,
+               e.name AS label_b, e.value AS figure_b, 1 AS n_terms, greatest(i.places, e.places) AS places
+        FROM summary_figures i JOIN summary_figures e USING (sha256, table_index, pair)
+        WHERE i.side = 'income' AND e.side = 'expenditure' AND i.pick = 1 AND e.pick = 1),
+    -- three_public_sum: 三公 = 出国 + 车购 + 车运 + 接待
+    tp AS (SELECT * FROM cells WHERE table_kind = '{TableKind.THREE_PUBLIC_EXPENSES.value}'),
+    three_public_sum AS (
+        SELECT 'three_public_sum' AS identity, t.sha256, t.table_index, t.table_kind, t.unit, 'total' AS code,
+               t.column_key, '三公 total' AS label_a, any_value(t.value) AS figure_a,
+               string_agg(p.item, ' + ' ORDER BY p.item) AS label_b, sum(p.value) AS figure_b,
+               count(*) AS n_terms, greatest(max(t.places), max(p.places)) AS places
+        FROM tp t JOIN tp p ON p.sha256 = t.sha256 AND p.table_index = t.table_index AND p.column_key = t.column_key
+         AND p.item IN (SELECT item FROM three_public_parts)
+        WHERE t.item = 'total'
+        GROUP BY t.sha256, t.table_index, t.table_kind, t.unit, t.column_key)
+    SELECT {CHECK_COLUMNS} FROM row_total
+    UNION ALL SELECT {CHECK_COLUMNS} FROM parent_sum
+    UNION ALL SELECT {CHECK_COLUMNS} FROM class_sum
+    UNION ALL SELECT {CHECK_COLUMNS} FROM income_equals_expenditure
+    UNION ALL SELECT {CHECK_COLUMNS} FROM three_public_sum
+    """
+
+
+def cross_table_rows_sql() -> str:
+    """Figures two tables of a document both print, compared in yuan.
+
+    ``basic_function_equals_economic`` pairs the n-th function table with the
+    n-th economic-class table (one pair per unit). ``shared_codes`` compares
+    every pair of tables printing the same code and column: their totals need
+    not be equal (fund scopes differ) but must be of the same order of
+    magnitude, which is how a table in 元 labelled 万元 shows itself.
+    """
+    return f"""
+    WITH ranked AS (
+        SELECT *, dense_rank() OVER (PARTITION BY sha256, table_kind ORDER BY table_index) AS nth FROM total_rows),
+    fn AS (SELECT * FROM ranked WHERE table_kind = '{TableKind.EXPENDITURE_BY_FUNCTION.value}' AND column_key = 'basic'),
+    ec AS (SELECT * FROM ranked WHERE table_kind = '{TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value}' AND column_key = 'total'),
+    basic AS (
+        SELECT 'basic_function_equals_economic' AS identity, f.sha256,
+               f.table_index AS table_a, f.table_kind AS kind_a, f.unit AS unit_a,
+               e.table_index AS table_b, e.table_kind AS kind_b, e.unit AS unit_b,
+               NULL AS code, 'basic' AS column_key,
+               CAST(f.value * f.factor AS DECIMAL(18,2)) AS figure_a, CAST(e.value * e.factor AS DECIMAL(18,2)) AS figure_b,
+               CAST(greatest({STEP.format(p='f.places')} * f.factor, {STEP.format(p='e.places')} * e.factor) AS DECIMAL(18,2)) AS step_yuan,
+               1 AS n_codes
+        FROM fn f JOIN ec e USING (sha256, nth)
+        QUALIFY row_number() OVER (PARTITION BY f.sha256, f.table_index ORDER BY f.row_index, e.row_index) = 1),
+    coded AS (
+        SELECT sha256, table_index, table_kind, unit, code, column_key, CAST(value * factor AS DECIMAL(18,2)) AS yuan,
+               CAST({STEP.format(p='places')} * factor AS DECIMAL(18,2)) AS step_yuan
+        FROM cells WHERE code IS NOT NULL AND value <> 0),
+    shared AS (
+        SELECT 'shared_codes' AS identity, a.sha256,
+               a.table_index AS table_a, any_value(a.table_kind) AS kind_a, any_value(a.unit) AS unit_a,
+               b.table_index AS table_b, any_value(b.table_kind) AS kind_b, any_value(b.unit) AS unit_b,
+               NULL AS code, 'all shared' AS column_key,
+               sum(abs(a.yuan)) AS figure_a, sum(abs(b.yuan)) AS figure_b,
+               greatest(max(a.step_yuan), max(b.step_yuan)) AS step_yuan, count(*) AS n_codes
+        FROM coded a JOIN coded b
+          ON a.sha256 = b.sha256 AND a.table_index < b.table_index
+         AND a.code = b.code AND a.column_key = b.column_key
+        GROUP BY a.sha256, a.table_index, b.table_index)
+    SELECT * FROM basic UNION ALL SELECT * FROM shared
+    """
+
+
+def codes_sql() -> str:
+    function_kinds = sql_list(sorted(FUNCTION_CODED_KINDS))
+    hierarchical = sql_list(sorted(HIERARCHICAL_KINDS))
+    return f"""
+    WITH coded AS (
+        SELECT DISTINCT a.sha256, a.table_index, a.table_kind, a.row_index, a.code,
+               replace(replace(a.name, ' ', ''), '　', '') AS name,
+               CASE WHEN a.table_kind IN ({function_kinds}) THEN 'function' ELSE 'economic' END AS family
+        FROM raw_amounts a WHERE a.code IS NOT NULL AND a.table_kind IN ({hierarchical})),
+    printed AS (SELECT DISTINCT sha256, table_index, code FROM coded)
+    SELECT c.*, d.fiscal_year,
+           left(c.code, 3) AS class_code,
+           (SELECT any_value(coalesce(l.name, l.code)) FROM code_list l
+             WHERE l.family = c.family AND l.code = left(c.code, 3)) AS class_name,
+           CASE WHEN length(c.code) > 3 THEN left(c.code, length(c.code) - 2) END AS parent_code,
+           CASE WHEN length(c.code) > 3 THEN EXISTS (
+               SELECT 1 FROM printed p WHERE p.sha256 = c.sha256 AND p.table_index = c.table_index
+                 AND p.code = left(c.code, length(c.code) - 2)) END AS parent_printed,
+           -- the official name, or the printed name itself when it is a recorded alias
+           (SELECT CASE WHEN bool_or(l.alias = c.name) THEN c.name ELSE any_value(l.name) END
+              FROM code_list l WHERE l.family = c.family AND l.code = c.code AND l.name IS NOT NULL) AS official_name
+    FROM coded c LEFT JOIN doc_labels d USING (sha256)
+    """
+
+
+def name_key(column: str) -> str:
+    """A name as compared: no spaces, full-width parentheses (both spellings are printed)."""
+    return f"replace(replace(replace(replace({column}, ' ', ''), '　', ''), '(', '（'), ')', '）')"
+
+
+
+def claims_sql() -> str:
+    """Each narrative figure next to the table figure its subject names.
+
+    The subject is matched to a row name of the same document; function
+    tables first, then the summaries, then the rest, total column first.
+    """
+    return f"""
+    WITH claims AS (
+        SELECT c.sha256, c.claim_index, c.page, replace(c.subject, ' ', '') AS subject, c.text,
+               TRY_CAST(c.amount AS DECIMAL(18,2)) AS claim_value, c.unit AS claim_unit,
+               CASE WHEN strpos(c.amount, '.') > 0 THEN least(length(c.amount) - strpos(c.amount, '.'), 2) ELSE 0 END AS claim_places,
+               coalesce(f.factor, 1) AS claim_factor
+        FROM raw_claims c LEFT JOIN unit_factor f ON f.unit = c.unit
+        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL),
+    candidates AS (
+        SELECT cl.*, t.table_index, t.table_kind, t.code, t.column_key, t.value, t.places, t.factor, t.unit,
+               row_number() OVER (PARTITION BY cl.sha256, cl.claim_index ORDER BY
+                   t.table_kind <> '{TableKind.EXPENDITURE_BY_FUNCTION.value}',
+                   t.table_kind NOT IN ('{TableKind.EXPENDITURE_SUMMARY.value}', '{TableKind.INCOME_EXPENDITURE_SUMMARY.value}'),
+                   t.column_key NOT IN ('total', 'amount'), t.table_index, t.row_index) AS pick
+        FROM claims cl JOIN cells t ON t.sha256 = cl.sha256
+         AND (t.name = cl.subject OR t.code = cl.subject))
+    SELECT cl.sha256, cl.claim_index, cl.page, cl.subject, cl.text, cl.claim_value, cl.claim_unit,
+           CAST(cl.claim_value * cl.claim_factor AS DECIMAL(18,2)) AS claim_yuan,
+           c.table_index, c.table_kind, c.code, c.column_key, c.value AS table_value, c.unit AS table_unit,
+           CAST(c.value * c.factor AS DECIMAL(18,2)) AS table_yuan,
+           CAST(({STEP.format(p='cl.claim_places')} * cl.claim_factor + {STEP.format(p='c.places')} * c.factor) * 0.5 AS DECIMAL(18,3)) AS tolerance_yuan
+    FROM claims cl LEFT JOIN (SELECT * FROM candidates WHERE pick = 1) c USING (sha256, claim_index)
+    """
+
+
+# ------------------------------------------------------------ the batches
+
+
+def add_document_label(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    frame.insert(0, "document", frame["sha256"].map(labels).fillna(frame["sha256"]))
+    return frame
+
+
+def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """Add tolerance, excess and a readable detail to identity check rows."""
+    return query_frame(
+        con,
+        f"""
+        WITH r AS ({sql}),
+        t AS (SELECT r.*, n_terms * {STEP.format(p='places')} * 0.5 AS tolerance FROM r)
+        SELECT identity, sha256, format('{{}}:{{}}', table_index, table_kind) AS "table", table_index, table_kind,
+               unit, coalesce(code, '') AS code, column_key, label_a, figure_a, label_b, figure_b, n_terms, tolerance,
+               abs(figure_a - figure_b) - tolerance AS excess,
+               format('{{}} = {{}} but {{}} = {{}} {{}} (difference {{}}, tolerance {{}} for {{}} rounded terms)',
+                      label_a, CAST(figure_a AS VARCHAR), label_b, CAST(figure_b AS VARCHAR), unit,
+                      CAST(abs(figure_a - figure_b) AS VARCHAR), CAST(tolerance AS VARCHAR), n_terms) AS detail
+        FROM t
+        ORDER BY sha256, table_index, identity, code, column_key
+        """,
+    )
+
+
+def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None) -> Batches:
+    """Load the raw layer (all documents, or ``only`` these hashes) and build every batch."""
+    only = list(only) if only is not None else None
+    for table in ("documents", "amounts", "claims"):
+        sources.load_raw_table(con, table, only)
+    load_rules(con)
+    load_code_list(con)
+    create_base_views(con)
+    labels = dict(con.execute("SELECT sha256, document FROM doc_labels").fetchall())
+    documents = sorted(
+        {r[0] for r in con.execute(
+            "SELECT sha256 FROM raw_documents UNION SELECT sha256 FROM raw_amounts").fetchall() if r[0]}
+    )
+
+    frames: dict[str, pd.DataFrame] = {}
+    frames["documents"] = add_document_label(query_frame(con, "SELECT * FROM raw_documents ORDER BY sha256"), labels)
+    frames["amounts"] = add_document_label(
+        query_frame(
+            con,
+            "SELECT *, table_kind || '.' || column_key AS kind_column FROM raw_amounts "
+            "ORDER BY sha256, table_index, row_index, column_key",
+        ),
+        labels,
+    )
+    frames["codes"] = add_document_label(
+        query_frame(
+            con,
+            f"SELECT *, {name_key('name')} AS name_key, {name_key('official_name')} AS official_name_key "
+            f"FROM ({codes_sql()}) ORDER BY sha256, table_index, row_index",
+        ),
+        labels,
+    )
+    frames["totals"] = add_document_label(finish_check_rows(con, identity_rows_sql()), labels)
+    frames["units"] = add_document_label(
+        query_frame(
+            con,
+            f"""
+            WITH r AS ({cross_table_rows_sql()})
+            SELECT identity, sha256, format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
+                   format('{{}}:{{}}', table_b, kind_b) AS table_b, unit_b, column_key, n_codes,
+                   figure_a AS yuan_a, figure_b AS yuan_b,
+                   -- a ratio, not money: how many powers of ten apart the two tables are
+                   CASE WHEN figure_a > 0 AND figure_b > 0
+                        THEN round(log10(CAST(figure_a AS DOUBLE) / CAST(figure_b AS DOUBLE)), 2) END AS magnitude_gap,
+                   step_yuan AS tolerance_yuan,
+                   abs(figure_a - figure_b) - step_yuan AS excess_yuan
+            FROM r ORDER BY sha256, table_a, table_b
+            """,
+        ),
+        labels,
+    )
+    claims = query_frame(con, claims_sql())
+    claims["excess_yuan"] = [
+        (abs(c - t) - tol) if t is not None and t == t else None  # t == t is False for NaN
+        for c, t, tol in zip(claims["claim_yuan"], claims["table_yuan"], claims["tolerance_yuan"])
+    ]
+    frames["claims"] = add_document_label(claims, labels)
+    return Batches(frames=frames, documents=documents, labels=labels)

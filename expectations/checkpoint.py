@@ -1,0 +1,360 @@
+"""The quality checkpoint: run the versioned GX suites, quarantine what fails.
+
+``run_quality()`` (docs/contracts.md §7) runs after ``dbt build --exclude
+marts``:
+
+1. builds the batches (``expectations.batches``: DuckDB SQL over the raw layer
+   into pandas DataFrames, GX's pandas datasource);
+2. validates each with its suite from ``expectations/suites/<name>.json``
+   through a real GX Checkpoint in a file context under
+   ``paths.quality_dir()``, which also renders the data docs (HTML) there;
+3. turns the failing rows into one result per document × expectation and
+   writes them, replacing the previous rows of the documents checked, to
+   ``quality.expectation_results`` and ``quality.quarantined_documents``
+   (documents with a blocking failure) in the warehouse; the marts leave
+   quarantined documents out. Nothing is deleted from the lake: fixing the
+   document or the parser and re-running brings it back.
+
+Severity, message and tolerance of each expectation live in its ``meta``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import string
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import duckdb
+import pandas as pd
+
+from countybudget import paths
+from expectations.batches import BATCH_NAMES, Batches, build_batches
+
+log = logging.getLogger(__name__)
+
+SUITES_DIR = paths.EXPECTATIONS_DIR / "suites"
+INDEX_COLUMNS = ["row_id", "sha256"]  # what GX reports of each failing row
+MAX_OBSERVED_ROWS = 20  # failing rows kept per document × expectation (the count is always exact)
+DATA_DOCS_SITE = "local_site"
+
+
+@dataclass
+class Outcome:
+    """One expectation evaluated over one batch."""
+
+    suite: str
+    expectation: str
+    severity: str  # block | warn
+    description: str
+    message: str  # template, filled from the failing row
+    success: bool
+    failing_rows: list[int]  # positions in the batch frame
+    checked_rows: pd.Series  # rows in scope per sha256
+    error: str | None = None
+
+
+@dataclass
+class DocumentResult:
+    sha256: str
+    suite: str
+    expectation: str
+    severity: str
+    passed: bool
+    observed: dict[str, Any]
+    message: str
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    documents: list[str]
+    results: list[DocumentResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------ suites and context
+
+
+def load_suite_files(directory: Path = SUITES_DIR) -> dict[str, dict[str, Any]]:
+    """The versioned suite files, by suite name."""
+    suites = {}
+    for path in sorted(directory.glob("*.json")):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        suites[suite["name"]] = suite
+    missing = {s["meta"]["batch"] for s in suites.values()} - set(BATCH_NAMES)
+    if missing:
+        raise ValueError(f"suites name batches that do not exist: {sorted(missing)}")
+    return suites
+
+
+def gx_context():
+    """A file-backed GX context under the lake's quality directory."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its INFO is per-config-save noise
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    root = paths.quality_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    context = gx.get_context(mode="file", project_root_dir=str(root))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def data_docs_index(context) -> Path:
+    site = context.get_docs_sites_urls(site_name=DATA_DOCS_SITE)
+    url = site[0]["site_url"] if site else ""
+    return Path(url.removeprefix("file://")) if url else paths.quality_dir()
+
+
+# ------------------------------------------------------------ validation
+
+
+def with_row_ids(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reset_index(drop=True)
+    frame.insert(0, "row_id", range(len(frame)))
+    return frame
+
+
+def rows_in_scope(frame: pd.DataFrame, kwargs: Mapping[str, Any]) -> pd.Series:
+    """How many rows of each document an expectation looks at."""
+    scoped = frame.query(kwargs["row_condition"]) if kwargs.get("row_condition") else frame
+    return scoped.groupby("sha256").size() if len(scoped) else pd.Series(dtype=int)
+
+
+def validate_suite(context, suite_doc: dict[str, Any], frame: pd.DataFrame) -> list[Outcome]:
+    """Run one suite over its batch through a GX Checkpoint; one Outcome per expectation."""
+    import great_expectations as gx
+
+    name = suite_doc["name"]
+    suite = context.suites.add_or_update(
+        gx.ExpectationSuite(name=name, expectations=suite_doc["expectations"], meta=suite_doc.get("meta"))
+    )
+    source = context.data_sources.add_or_update_pandas("raw_layer")
+    asset = next((a for a in source.assets if a.name == name), None) or source.add_dataframe_asset(name)
+    batch_definition = next(
+        (b for b in asset.batch_definitions if b.name == "whole_batch"), None
+    ) or asset.add_batch_definition_whole_dataframe("whole_batch")
+    validation = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=f"quality_{name}",
+            validation_definitions=[validation],
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS},
+        )
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    # GX turns a row_condition into its own object; scope rows by the suite file's text.
+    declared = {e["meta"]["name"]: e["kwargs"] for e in suite_doc["expectations"]}
+    outcomes: list[Outcome] = []
+    for validation_result in result.run_results.values():
+        for er in validation_result.results:
+            config = er.expectation_config
+            meta = config.meta or {}
+            exception = (er.exception_info or {}).get("exception_message") if er.exception_info else None
+            if isinstance(er.exception_info, dict) and not er.exception_info.get("raised_exception"):
+                exception = None
+            index_rows = er.result.get("unexpected_index_list") or []
+            outcomes.append(
+                Outcome(
+                    suite=name,
+                    expectation=meta.get("name", config.type),
+                    severity=meta.get("severity", "block"),
+                    description=meta.get("description", config.type),
+                    message=meta.get("message", config.type),
+                    success=bool(er.success),
+                    failing_rows=sorted({int(r["row_id"]) for r in index_rows if isinstance(r, dict)}),
+                    checked_rows=rows_in_scope(frame, declared.get(meta.get("name"), {})),
+                    error=exception,
+                )
+            )
+    return outcomes
+
+
+# ------------------------------------------------------------ per-document results
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def plain(value: Any) -> Any:
+    """A JSON-friendly copy of a cell (Decimal as its exact string)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.isoformat()
+    return value
+
+
+def fill_message(template: str, row: Mapping[str, Any]) -> str:
+    values = _Blank({k: ("" if plain(v) is None else plain(v)) for k, v in row.items()})
+    return string.Formatter().vformat(template, (), values)
+
+
+def document_results(outcome: Outcome, frame: pd.DataFrame, documents: Iterable[str]) -> list[DocumentResult]:
+    """Spread one expectation's outcome over the documents of the run."""
+    failing: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row_id in outcome.failing_rows:
+        row = frame.iloc[row_id].to_dict()
+        failing[str(row["sha256"])].append(row)
+    results = []
+    for sha in documents:
+        rows = failing.get(sha, [])
+        observed: dict[str, Any] = {"rows_checked": int(outcome.checked_rows.get(sha, 0)), "rows_failed": len(rows)}
+        if rows:
+            observed["failing_rows"] = [
+                {k: plain(v) for k, v in r.items() if k not in ("row_id", "document")} for r in rows[:MAX_OBSERVED_ROWS]
+            ]
+        results.append(
+            DocumentResult(
+                sha256=sha, suite=outcome.suite, expectation=outcome.expectation, severity=outcome.severity,
+                passed=not rows,
+                observed=observed,
+                message="\n".join(fill_message(outcome.message, r) for r in rows) if rows else "",
+            )
+        )
+    return results
+
+
+def quarantine(results: Iterable[DocumentResult]) -> dict[str, list[str]]:
+    """Documents with a blocking failure, with every reason."""
+    reasons: dict[str, list[str]] = defaultdict(list)
+    for r in results:
+        if not r.passed and r.severity == "block":
+            reasons[r.sha256].extend(f"[{r.suite}.{r.expectation}] {line}" for line in r.message.splitlines())
+    return dict(reasons)
+
+
+# ------------------------------------------------------------ the warehouse
+
+
+RESULTS_DDL = """
+CREATE SCHEMA IF NOT EXISTS quality;
+CREATE TABLE IF NOT EXISTS quality.expectation_results (
+    run_id VARCHAR, sha256 VARCHAR, suite VARCHAR, expectation VARCHAR, severity VARCHAR,
+    passed BOOLEAN, observed JSON, message VARCHAR, checked_at TIMESTAMPTZ);
+CREATE TABLE IF NOT EXISTS quality.quarantined_documents (sha256 VARCHAR, reasons VARCHAR);
+"""
+
+
+def write_results(summary: RunSummary, quarantined: Mapping[str, list[str]], checked_at: datetime) -> None:
+    """Replace the rows of the documents checked, in one transaction."""
+    target = paths.warehouse_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    results = pd.DataFrame(
+        [
+            {
+                "run_id": summary.run_id, "sha256": r.sha256, "suite": r.suite, "expectation": r.expectation,
+                "severity": r.severity, "passed": r.passed,
+                "observed": json.dumps(r.observed, ensure_ascii=False, default=str),
+                "message": r.message, "checked_at": checked_at,
+            }
+            for r in summary.results
+        ],
+        columns=["run_id", "sha256", "suite", "expectation", "severity", "passed", "observed", "message", "checked_at"],
+    )
+    held = pd.DataFrame(
+        [{"sha256": sha, "reasons": "\n".join(reasons)} for sha, reasons in sorted(quarantined.items())],
+        columns=["sha256", "reasons"],
+    )
+    checked = pd.DataFrame({"sha256": summary.documents}, dtype=object)  # noqa: F841 - read by DuckDB
+    con = duckdb.connect(str(target))
+    try:
+        con.execute(RESULTS_DDL)
+        con.execute("BEGIN")
+        con.execute("DELETE FROM quality.expectation_results WHERE sha256 IN (SELECT sha256 FROM checked)")
+        con.execute("DELETE FROM quality.quarantined_documents WHERE sha256 IN (SELECT sha256 FROM checked)")
+        con.execute(
+            "INSERT INTO quality.expectation_results SELECT run_id, sha256, suite, expectation, severity, "
+            "passed, CAST(observed AS JSON), message, checked_at FROM results"
+        )
+        con.execute("INSERT INTO quality.quarantined_documents SELECT sha256, reasons FROM held")
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------ the stage function
+
+
+def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> dict[str, Any]:
+    """Check every document of the raw layer (or ``only`` these sha256).
+
+    Returns counts of documents passed and quarantined (with reasons), the
+    number of warnings, where the data docs are, and timings.
+    """
+    started = time.perf_counter()
+    checked_at = datetime.now(timezone.utc)
+    run_id = f"quality-{checked_at:%Y%m%dT%H%M%S}-{uuid4().hex[:6]}"
+    con = duckdb.connect()
+    try:
+        batches: Batches = build_batches(con, only)
+    finally:
+        con.close()
+    built = time.perf_counter()
+
+    summary = RunSummary(run_id=run_id, documents=batches.documents)
+    context = gx_context()
+    for suite_name, suite_doc in load_suite_files().items():
+        frame = with_row_ids(batches.frames[suite_doc["meta"]["batch"]])
+        for outcome in validate_suite(context, suite_doc, frame):
+            if outcome.error:
+                # A crashed expectation says nothing about the documents: report it, quarantine nobody for it.
+                summary.errors.append(f"{outcome.suite}.{outcome.expectation}: {outcome.error}")
+                continue
+            summary.results.extend(document_results(outcome, frame, batches.documents))
+    validated = time.perf_counter()
+
+    held = quarantine(summary.results)
+    write_results(summary, held, checked_at)
+    docs_path = None
+    if build_docs:
+        context.build_data_docs(site_names=[DATA_DOCS_SITE])
+        docs_path = str(data_docs_index(context))
+    warnings = [r for r in summary.results if not r.passed and r.severity == "warn"]
+    outcome = {
+        "run_id": run_id,
+        "documents_checked": len(batches.documents),
+        "documents_passed": len(batches.documents) - len(held),
+        "documents_quarantined": len(held),
+        "quarantined": [
+            {"sha256": sha, "document": batches.labels.get(sha, sha), "reasons": reasons}
+            for sha, reasons in sorted(held.items())
+        ],
+        "warnings": len(warnings),
+        "warning_messages": [w.message for w in warnings][:50],
+        "expectations": len({(r.suite, r.expectation) for r in summary.results}),
+        "results_written": len(summary.results),
+        "errors": summary.errors,
+        "data_docs": docs_path,
+        "warehouse": str(paths.warehouse_path()),
+        "seconds": {
+            "batches": round(built - started, 2),
+            "validation": round(validated - built, 2),
+            "total": round(time.perf_counter() - started, 2),
+        },
+    }
+    log.info(
+        "quality %s: %d documents, %d passed, %d quarantined, %d warnings",
+        run_id, outcome["documents_checked"], outcome["documents_passed"], outcome["documents_quarantined"],
+        outcome["warnings"],
+    )
+    return outcome
