@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import threading
 from datetime import date
@@ -33,6 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     serve.set_defaults(func=serve_until_interrupted)
 
+    listing = actions.add_parser("list", help="print what the mirror publishes at an as-of (JSON lines)")
+    listing.add_argument("--as-of", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD")
+    listing.add_argument("--catalogue", type=Path, action="append", default=None)
+    listing.set_defaults(func=print_published)
+
 
 def serve_until_interrupted(args: argparse.Namespace) -> int:
     from countybudget.mirror.server import MirrorServer  # keep `countybudget --help` cheap
@@ -50,4 +56,14 @@ def serve_until_interrupted(args: argparse.Namespace) -> int:
             threading.Event().wait()
         except KeyboardInterrupt:
             print("mirror stopped", flush=True)
+    return 0
+
+
+def print_published(args: argparse.Namespace) -> int:
+    from countybudget.mirror.listing import published_postings
+    from countybudget.mirror.server import MirrorServer
+
+    server = MirrorServer(port=0, as_of=args.as_of, catalogue=args.catalogue)  # not started: nothing listens
+    for row in published_postings(server):
+        print(json.dumps(row, ensure_ascii=False))
     return 0

@@ -47,7 +47,7 @@ class Attachment:
     def read(self) -> bytes:
         if self.source is not None:
             return _read_file(self.source)
-        return minimal_pdf(self.generated_text or self.name.encode("unicode_escape").decode("ascii"))
+        return minimal_pdf(self.generated_text or "countybudget mirror fixture")
 
 
 @lru_cache(maxsize=256)

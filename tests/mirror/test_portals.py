@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -11,6 +12,7 @@ import pytest
 import requests
 import yaml
 
+from countybudget.mirror.listing import published_postings
 from countybudget.mirror.site import resolve_document_file
 from countybudget.mirror.server import MirrorServer
 from mirror_helpers import AS_OF, LATE_DATE, page_soup
@@ -198,3 +200,17 @@ def test_bad_catalogue_entries_are_recorded_and_the_rest_served(small_mirror: Mi
 def test_missing_catalogue_given_explicitly_is_an_error(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="catalogue"):
         MirrorServer(port=0, catalogue=tmp_path / "nope.yml")
+
+
+def test_listing_is_the_answer_key_of_a_correct_crawl(small_mirror: MirrorServer, crawl_portal):
+    rows = published_postings(small_mirror)
+    for portal_id in COUNTY_PORTALS:
+        crawled = {urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else "")
+                   for u in crawl_portal(small_mirror, portal_id).detail_pages}
+        expected = {r["detail_path"] for r in rows if r["portal"] == portal_id and r["kind"] != "disallowed"}
+        assert crawled == expected, portal_id
+    documents = [r for r in rows if r["kind"] == "document" and r["attachments"]]
+    assert len(documents) >= 8
+    for row in documents:
+        body = requests.get(small_mirror.base_url + row["attachments"][0]["path"], timeout=5).content
+        assert hashlib.sha256(body).hexdigest() == row["attachments"][0]["sha256"]
