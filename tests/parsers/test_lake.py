@@ -1,0 +1,73 @@
+"""The raw layer: one row per amount cell, five files per document, re-parse replaces."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+from parser_fixtures import ROWS
+
+from countybudget import paths
+from parsers.lake import SCHEMAS, parse_to_lake
+from parsers.version import PARSER_VERSION
+
+
+def raw(table: str) -> list[dict]:
+    """Every row of one raw table, read back with DuckDB as the staging models do."""
+    pattern = str(paths.raw_table_dir(table) / "*.parquet")
+    relation = duckdb.sql(f"select * from read_parquet('{pattern}')")
+    return [dict(zip(relation.columns, values)) for values in relation.fetchall()]
+
+
+def test_parse_to_lake_writes_one_row_per_amount_cell(lake: Path, budget_xlsx: Path):
+    outcome = parse_to_lake(budget_xlsx)
+    assert outcome["status"] == "ok"
+    printed = [(code, key, value) for code, _, *amounts in ROWS
+               for key, value in zip(("total", "basic", "project"), amounts) if value is not None]
+    rows = raw("amounts")
+    assert outcome["n_amounts"] == len(rows) == len(printed)
+    assert sorted((r["code"] or "", r["column_key"], r["amount"]) for r in rows) == sorted(
+        (code or "", key, value) for code, key, value in printed
+    )
+    assert {r["table_kind"] for r in rows} == {"expenditure_by_function"}
+    assert {r["unit"] for r in rows} == {"万元"}
+    assert {r["sha256"] for r in rows} == {outcome["sha256"]}
+    (document,) = raw("documents")
+    assert document["parser_version"] == PARSER_VERSION
+    assert (document["unit_name"], document["fiscal_year"], document["n_tables"]) == ("测试县人民政府办公室", 2024, 1)
+    (claim,) = raw("claims")
+    assert (claim["subject"], claim["amount"], claim["share"]) == ("一般公共服务支出", "1166.60", "100")
+
+
+def test_every_raw_file_has_the_contract_schema(lake: Path, budget_docx: Path):
+    sha = parse_to_lake(budget_docx)["sha256"]
+    for table, schema in SCHEMAS.items():
+        written = pq.read_schema(paths.raw_table_file(table, sha))
+        assert written.names == schema.names
+        assert written.remove_metadata().equals(schema)
+
+
+def test_reparsing_replaces_rows_never_duplicates(lake: Path, budget_xlsx: Path):
+    first = parse_to_lake(budget_xlsx)
+    second = parse_to_lake(budget_xlsx)
+    assert first["sha256"] == second["sha256"]
+    assert len(raw("amounts")) == first["n_amounts"]
+    assert len(raw("documents")) == 1
+    assert not list(paths.raw_dir().rglob("*.tmp"))
+
+
+def test_a_failed_document_is_recorded_with_its_reason(lake: Path, tmp_path: Path):
+    page = tmp_path / "page.pdf"
+    page.write_text("<html><body>not found</body></html>", "utf-8")
+    outcome = parse_to_lake(page)
+    assert outcome["status"] == "error"
+    (document,) = raw("documents")
+    assert document["status"] == "error" and "HTML" in document["error"]
+    assert raw("amounts") == []
+
+
+def test_given_hash_is_used_as_the_document_key(lake: Path, budget_docx: Path):
+    landing_hash = "ab" * 32
+    parse_to_lake(budget_docx, sha256=landing_hash)
+    assert paths.raw_table_file("amounts", landing_hash).exists()
