@@ -233,6 +233,7 @@ def crawl(
         "seconds": round(time.perf_counter() - started, 3),
         "requests": client.stats.requests,
         "bytes_received": client.stats.bytes_received,
+        "requests_by_host": dict(client.stats.by_host),
         "housekeeping": housekeeping,
         "unreachable": [pid for pid, s in summaries.items() if not s["reachable"]],
         "portals": summaries,

@@ -218,6 +218,11 @@ def detail_publish_date(soup: BeautifulSoup) -> date | None:
 # ---------------------------------------------------------------- the walk
 
 
+def has_next_link(page: Page, text: str) -> bool:
+    soup = BeautifulSoup(page.text, "lxml")
+    return any(text in anchor.get_text() for anchor in soup.find_all("a", href=True))
+
+
 def list_page_urls(portal: Portal) -> list[str]:
     rule = portal.list
     urls = [rule.url]
@@ -247,6 +252,8 @@ def walk_list_pages(client: HttpClient, portal: Portal, guard: HostGuard, result
             break
         for posting in fresh:
             postings[posting.detail_url] = posting
+        if portal.list.next_link_text and not has_next_link(page, portal.list.next_link_text):
+            break  # the last page: no need to ask for one more
     return list(postings.values())
 
 
@@ -268,14 +275,15 @@ def _candidates_of_posting(
     if as_of and published and published > as_of:
         result.skipped.append(Skipped(posting.detail_url, posting.title, f"published {published} after {as_of}"))
         return
-    links = matching_links(soup, page.url, portal.attachment)
+    links = [(url, _link_text(anchor)) for url, anchor in matching_links(soup, page.url, portal.attachment)]
     if not links:
-        result.errors.append(Skipped(posting.detail_url, posting.title, "no attachment on the detail page"))
-    for url, anchor in links:
+        # some disclosures publish their tables in the page itself: the page is the document
+        links = [(posting.detail_url, f"{posting.title}.html")]
+    for url, link_text in links:
         if not guard.allows(url):
             result.skipped.append(Skipped(url, posting.title, "attachment outside the portal's allowed hosts"))
             continue
-        name = attachment_name(url, _link_text(anchor))
+        name = attachment_name(url, link_text)
         own = classify_attachment(name, label, portal.keywords)
         result.candidates.append(
             Candidate(

@@ -52,6 +52,7 @@ class ListRule:
     page_url: str | None  # template for later pages with ``{n}``, absolute
     first_page_number: int  # ``n`` of the second list page
     max_pages: int  # hard bound on pagination
+    next_link_text: str | None = None  # if set, a page without a link with this text is the last
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ REGISTRY_SCHEMA: dict[str, Any] = {
                         "page_url": {"type": "string", "pattern": "\\{n\\}"},
                         "first_page_number": {"type": "integer", "minimum": 0},
                         "max_pages": {"type": "integer", "minimum": 1, "maximum": 500},
+                        "next_link_text": {"type": "string", "minLength": 1},
                     },
                 },
                 "detail": _LINK_SCHEMA,
@@ -240,6 +242,7 @@ def _portal(raw: Mapping[str, Any], defaults: Mapping[str, Any], env: Mapping[st
         page_url=urljoin(base, expand_env(page_url, env)) if page_url else None,
         first_page_number=lst.get("first_page_number", 2),
         max_pages=lst.get("max_pages", 20),
+        next_link_text=lst.get("next_link_text"),
     )
     portal = Portal(
         id=raw["id"],
