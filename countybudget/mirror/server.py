@@ -181,6 +181,8 @@ class MirrorServer:
         if path in ("/", "/index.html"):
             portals = [(p, self.shapes[p.id].list_href(1)) for p in self.site.portals.values()]
             return _html(render.render_index(portals), "utf-8", self.as_of, charset_header=True)
+        if not path.startswith("/"):
+            return ErrorStatus(400, "bad request path")
         portal_id = path.split("/")[1]
         if portal_id not in self.shapes:
             return ErrorStatus(404, "no such portal")
@@ -348,11 +350,16 @@ class _Handler(BaseHTTPRequestHandler):
             outcome = ErrorStatus(500, "internal error")
         if isinstance(outcome, Resource) and outcome.fault == "error_then_ok" and mirror.should_fail(self.path):
             outcome = ErrorStatus(500, "服务器内部错误 (deliberate: succeeds on retry)")
-        if isinstance(outcome, ErrorStatus):
-            self._send_error(outcome, send_body)
-            status = outcome.status
-        else:
-            status = self._send_resource(outcome, send_body)
+        status = outcome.status if isinstance(outcome, ErrorStatus) else 200
+        try:
+            if isinstance(outcome, ErrorStatus):
+                self._send_error(outcome, send_body)
+            else:
+                status = self._send_resource(outcome, send_body)
+        except (BrokenPipeError, ConnectionResetError):
+            # the client gave up (e.g. timed out on the slow fault): normal here
+            log.debug("client left before %s was sent", self.path)
+            self.close_connection = True
         mirror.record(self.command, self.path, status)
 
     def _send_error(self, error: ErrorStatus, send_body: bool) -> None:

@@ -214,3 +214,29 @@ def test_listing_is_the_answer_key_of_a_correct_crawl(small_mirror: MirrorServer
     for row in documents:
         body = requests.get(small_mirror.base_url + row["attachments"][0]["path"], timeout=5).content
         assert hashlib.sha256(body).hexdigest() == row["attachments"][0]["sha256"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pingxiang/zwgk/czyjs/index_0.html",
+        "/pingxiang/zwgk/czyjs/index_x.html",
+        "/yongqiao/public/column/6596?type=4&catId=7061&action=list&page=0",
+        "/yongqiao/public/column/6596?type=4&catId=7061&action=list&page=x",
+        "/yongqiao/public/column/6596?type=4&catId=9999&action=list",
+        "/fengxian/module/download/downfile.jsp?classid=0&filename=1.pdf",
+        "/guangzhou/gkmlpt/index?page=999",
+        "/%ff%fe/..",
+        "/nowhere/index.html",
+    ],
+)
+def test_unknown_urls_are_404_never_a_server_error(small_mirror: MirrorServer, path: str):
+    assert requests.get(small_mirror.base_url + path, timeout=5).status_code == 404
+
+
+def test_head_sends_the_headers_of_get_without_a_body(small_mirror: MirrorServer):
+    posting = next(p for p in small_mirror.postings("pingxiang") if p.kind == "document")
+    url = small_mirror.attachment_url(posting)
+    get, head = requests.get(url, timeout=5), requests.head(url, timeout=5)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["Content-Length"] == str(len(get.content)) and head.headers["ETag"] == get.headers["ETag"]
