@@ -145,7 +145,7 @@ class AnhuiGkpt(CmsShape):
 
     def attachment_href(self, posting: Posting, index: int) -> str:
         folder = self._number(posting, f"attachment{index}", 4)
-        name = quote(posting.attachments[index].name)
+        name = quote(posting.attachments[index].name, safe="")
         return f"/{self.portal.id}/group1/M00/{folder // 100:02X}/{folder % 100:02X}/{name}"
 
     def attachment_link(self, posting: Posting, index: int, base_url: str) -> str:

@@ -180,7 +180,7 @@ class MirrorServer:
             return self._robots()
         if path in ("/", "/index.html"):
             portals = [(p, self.shapes[p.id].list_href(1)) for p in self.site.portals.values()]
-            return _html(render.render_index(portals), "utf-8", self.as_of, charset_header=True)
+            return _html(render.render_index(portals), "utf-8", EPOCH_DATE, charset_header=True)
         if not path.startswith("/"):
             return ErrorStatus(400, "bad request path")
         portal_id = path.split("/")[1]
