@@ -227,7 +227,7 @@ def summarize_parse(results: Iterable[Mapping[str, Any]], run_id: str) -> dict[s
 
 def _require_success(stage: str, result: Mapping[str, Any]) -> dict[str, Any]:
     """Stage functions report failure in their result; turn that into a failed task."""
-    if result.get("success") is False or result.get("status") in ("error", "failed"):
+    if result.get("ok") is False or result.get("success") is False or result.get("status") in ("error", "failed"):
         raise StageFailed(f"{stage} reported failure: {json.dumps(result, ensure_ascii=False, default=str)[:2000]}")
     return dict(result)
 

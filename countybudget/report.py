@@ -147,12 +147,23 @@ def quarantined_documents(documents: Mapping[str, Mapping[str, Any]]) -> list[di
     return [
         {
             "sha256": sha,
-            "reasons": reasons if isinstance(reasons, list) else [reasons],
+            "reasons": _reason_list(reasons),
             "unit_name": documents.get(sha, {}).get("unit_name"),
             "source_path": documents.get(sha, {}).get("source_path"),
         }
         for sha, reasons in rows
     ]
+
+
+def _reason_list(reasons: Any) -> list[str]:
+    """The checkpoint stores reasons as text (a JSON list or one message)."""
+    if isinstance(reasons, list):
+        return [str(r) for r in reasons]
+    try:
+        parsed = json.loads(reasons)
+    except (TypeError, ValueError):
+        return [str(reasons)]
+    return [str(r) for r in parsed] if isinstance(parsed, list) else [str(parsed)]
 
 
 def serving_mart_rows() -> dict[str, int]:

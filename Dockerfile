@@ -1,0 +1,52 @@
+# countybudget: one image for every Airflow service (api-server, scheduler,
+# dag-processor, triggerer, Celery workers) and for `countybudget` commands.
+#
+# It installs requirements.lock exactly (the pins `make install` uses), plus
+# the few packages a multi-container deployment needs and a laptop does not:
+# the PostgreSQL driver for the metadata database and the Celery provider for
+# the `celery` profile. They are resolved together with the lock in one uv
+# call, so a conflict fails the build instead of silently moving a pin.
+FROM python:3.11-slim-bookworm
+
+ARG AIRFLOW_UID=50000
+ARG DEPLOY_PACKAGES="apache-airflow-providers-postgres==7.1.1 psycopg2-binary==2.9.13 apache-airflow-providers-celery==3.26.0"
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    COUNTYBUDGET_HOME=/opt/countybudget \
+    COUNTYBUDGET_DATA=/opt/countybudget/data \
+    AIRFLOW_HOME=/opt/airflow \
+    AIRFLOW__CORE__DAGS_FOLDER=/opt/countybudget/dags \
+    AIRFLOW__CORE__LOAD_EXAMPLES=False
+
+# curl: container healthchecks; tini: signal handling for long-running services.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && pip install --no-cache-dir uv==0.13.9 \
+ && useradd --uid "${AIRFLOW_UID}" --gid 0 --create-home --home-dir /home/airflow airflow
+
+WORKDIR /opt/countybudget
+
+# Dependencies first: this layer is rebuilt only when the lock changes.
+COPY requirements.lock ./
+RUN uv pip install --system --no-cache -r requirements.lock ${DEPLOY_PACKAGES}
+
+# The project itself (dags/, dbt_project/, expectations/ are also mounted in
+# docker-compose.yml so operators can change them without rebuilding).
+COPY pyproject.toml README.md ./
+COPY countybudget ./countybudget
+COPY scrapers ./scrapers
+COPY parsers ./parsers
+COPY expectations ./expectations
+COPY dbt_project ./dbt_project
+COPY dags ./dags
+COPY corpus ./corpus
+RUN uv pip install --system --no-cache --no-deps -e . \
+ && mkdir -p "${AIRFLOW_HOME}" "${COUNTYBUDGET_DATA}" \
+ && chown -R "${AIRFLOW_UID}:0" "${AIRFLOW_HOME}" "${COUNTYBUDGET_DATA}" /opt/countybudget/dbt_project \
+ && chmod -R g+rwX "${AIRFLOW_HOME}" "${COUNTYBUDGET_DATA}" /opt/countybudget/dbt_project
+
+USER ${AIRFLOW_UID}
+ENTRYPOINT ["/usr/bin/tini", "--", "airflow"]
+CMD ["version"]
