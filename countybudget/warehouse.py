@@ -89,10 +89,12 @@ def dbt_build(
     for flag, value in (("--select", select), ("--exclude", exclude)):
         if value:
             args += [flag, *([value] if isinstance(value, str) else value)]
+    target_dir = dbt_state_dir() / "target"
+    (target_dir / "run_results.json").unlink(missing_ok=True)  # never report an earlier run's results
     started = time.perf_counter()
     process = run_dbt(args, threads)
     seconds = round(time.perf_counter() - started, 2)
-    nodes = _node_results(dbt_state_dir() / "target")
+    nodes = _node_results(target_dir)
     counts: dict[str, int] = {}
     for node in nodes:
         counts[node["status"]] = counts.get(node["status"], 0) + 1

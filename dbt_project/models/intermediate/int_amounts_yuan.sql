@@ -11,7 +11,7 @@ documents as (
 with_unit as (
     select
         amounts.*,
-        coalesce(nullif(trim(amounts.table_unit), ''), documents.currency_unit) as amount_unit
+        coalesce(nullif(trim(amounts.table_unit), ''), nullif(trim(documents.currency_unit), '')) as amount_unit
     from amounts
     left join documents using (document_sha256)
 ),
