@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
 from urllib.parse import quote
 
 from countybudget.mirror.site import Attachment, Portal, Posting
@@ -69,7 +68,7 @@ class CmsShape:
     def attachment_content_type(self, attachment: Attachment) -> str:
         return CONTENT_TYPES.get(attachment.format, "application/octet-stream")
 
-    def attachment_headers(self, attachment: Attachment) -> list[tuple[str, str]]:
+    def attachment_headers(self, posting: Posting, index: int) -> list[tuple[str, str]]:
         return []
 
 
@@ -190,6 +189,10 @@ class HanwebJcms(CmsShape):
     def attachment_content_type(self, attachment: Attachment) -> str:
         return "application/octet-stream"
 
+    def attachment_headers(self, posting: Posting, index: int) -> list[tuple[str, str]]:
+        # the servlet names the download after its (unreliable) filename parameter
+        return [("Content-Disposition", f'attachment; filename="{self.servlet_filename(posting, index)}"')]
+
 
 class Gkmlpt(CmsShape):
     """The Guangdong 政府信息公开目录 platform (gkmlpt): ``index?page=2``,
@@ -228,7 +231,3 @@ def shape_for(portal: Portal) -> CmsShape:
         return CMS_SHAPES[portal.cms](portal)
     except KeyError:
         raise ValueError(f"portal {portal.id}: unknown cms {portal.cms!r}; known: {sorted(CMS_SHAPES)}") from None
-
-
-def last_modified_date(postings: list[Posting], fallback: date) -> date:
-    return max((p.publish_date for p in postings), default=fallback)

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from countybudget.mirror import render
 from countybudget.mirror.cms import CmsShape, shape_for
-from countybudget.mirror.site import SITES_FILE, Attachment, Posting, Site, load_site
+from countybudget.mirror.site import SITES_FILE, Posting, Site, load_site
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class ErrorStatus:
 @dataclass
 class _Routes:
     details: dict[RouteKey, Posting] = field(default_factory=dict)
-    attachments: dict[RouteKey, tuple[Posting, Attachment]] = field(default_factory=dict)
+    attachments: dict[RouteKey, tuple[Posting, int]] = field(default_factory=dict)
 
     def add(self, table: dict, href: str, value: object) -> None:
         split = urlsplit(href)
@@ -223,7 +223,8 @@ class MirrorServer:
         html = render.render_list(shape, items, page, n_pages, len(visible))
         return _html(html, shape.portal.encoding, _latest(visible))
 
-    def _attachment(self, shape: CmsShape, posting: Posting, attachment: Attachment) -> Resource | ErrorStatus:
+    def _attachment(self, shape: CmsShape, posting: Posting, index: int) -> Resource | ErrorStatus:
+        attachment = posting.attachments[index]
         if attachment.fault == "not_found":
             return ErrorStatus(404, "附件不存在 (not found)")
         return Resource(
@@ -231,7 +232,7 @@ class MirrorServer:
             content_type=shape.attachment_content_type(attachment),
             last_modified=posting.publish_date,
             fault=attachment.fault,
-            headers=tuple(shape.attachment_headers(attachment)),
+            headers=tuple(shape.attachment_headers(posting, index)),
         )
 
     def _robots(self) -> Resource:
@@ -272,8 +273,8 @@ class MirrorServer:
             shape = self.shapes[portal_id]
             for posting in postings:
                 routes.add(routes.details, shape.detail_href(posting), posting)
-                for index, attachment in enumerate(posting.attachments):
-                    routes.add(routes.attachments, shape.attachment_href(posting, index), (posting, attachment))
+                for index in range(len(posting.attachments)):
+                    routes.add(routes.attachments, shape.attachment_href(posting, index), (posting, index))
         return routes
 
 
@@ -330,7 +331,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     protocol_version = "HTTP/1.1"  # keep-alive and Content-Length, like a real portal
     server_version = "nginx"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def do_GET(self) -> None:
         self._handle(send_body=True)

@@ -104,6 +104,7 @@ def test_fengxian_servlet_hides_the_real_type(small_mirror: MirrorServer):
     for posting in documents:
         response = requests.get(small_mirror.attachment_url(posting), timeout=5)
         assert response.headers["Content-Type"] == "application/octet-stream"
+        assert response.headers["Content-Disposition"].startswith("attachment; filename=")
         assert magic[response.content[:4]] == posting.attachments[0].format
 
 
