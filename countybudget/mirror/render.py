@@ -96,7 +96,8 @@ def _pagination(shape: CmsShape, page: int, n_pages: int, total: int) -> str:
 def render_detail(shape: CmsShape, posting: Posting, base_url: str) -> str:
     portal = shape.portal
     text = posting.text or (
-        f"根据《中华人民共和国预算法》和《中华人民共和国政府信息公开条例》有关规定，现将{posting.title}如下。"
+        "根据《中华人民共和国预算法》和《中华人民共和国政府信息公开条例》有关规定，"
+        f"现将{posting.title.removesuffix('公开')}予以公开，详见附件。"
         if posting.kind in ("document", "fault")
         else ""
     )
