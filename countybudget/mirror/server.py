@@ -24,6 +24,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from countybudget.mirror import render
@@ -37,6 +38,7 @@ BEIJING = timezone(timedelta(hours=8))
 EPOCH_DATE = date(2000, 1, 1)  # Last-Modified of a list page with nothing on it
 
 RouteKey = tuple[str, tuple[tuple[str, str], ...]]
+T = TypeVar("T")
 
 
 def route_key(path: str, query: str = "") -> RouteKey:
@@ -210,13 +212,13 @@ class MirrorServer:
         return ErrorStatus(404, "页面不存在 (not found)")
 
     @staticmethod
-    def _lookup(table: dict, key: RouteKey):  # noqa: ANN205 - value type varies by table
+    def _lookup(table: dict[RouteKey, T], key: RouteKey) -> T | None:
         # Static pages ignore a query they do not use (cache-busting parameters).
         return table.get(key) or table.get((key[0], ()))
 
     def _list_page(self, shape: CmsShape, visible: list[Posting], page: int) -> Resource | ErrorStatus:
         size = shape.portal.page_size
-        n_pages = max(1, math.ceil(len(visible) / size))
+        n_pages = _page_count(visible, size)
         if page > n_pages:
             return ErrorStatus(404, f"page {page} of {n_pages}")
         items = visible[(page - 1) * size : page * size]
@@ -264,8 +266,7 @@ class MirrorServer:
             raise KeyError(f"unknown portal {portal_id!r}; known: {sorted(self.shapes)}") from None
 
     def _n_pages(self, portal_id: str) -> int:
-        visible = self.site.visible(portal_id, self.as_of)
-        return max(1, math.ceil(len(visible) / self.site.portals[portal_id].page_size))
+        return _page_count(self.site.visible(portal_id, self.as_of), self.site.portals[portal_id].page_size)
 
     def _build_routes(self) -> _Routes:
         routes = _Routes()
@@ -284,6 +285,10 @@ def _catalogue_paths(catalogue: Path | str | Iterable[Path | str] | None) -> lis
     if isinstance(catalogue, (str, Path)):
         return [Path(catalogue)]
     return [Path(c) for c in catalogue]
+
+
+def _page_count(visible: list[Posting], page_size: int) -> int:
+    return max(1, math.ceil(len(visible) / page_size))  # an empty column still has its page 1
 
 
 def _latest(postings: list[Posting]) -> date:
