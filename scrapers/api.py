@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -120,15 +120,29 @@ def _previous_copy(known: dict[str, dict[str, Any]], url: str) -> dict[str, Any]
 
 
 def fetch_candidate(
-    client: HttpClient, portal: Portal, guard: HostGuard, candidate: Candidate, known: dict[str, dict[str, Any]]
+    client: HttpClient,
+    portal: Portal,
+    guard: HostGuard,
+    candidate: Candidate,
+    known: dict[str, dict[str, Any]],
+    record_retry: Callable[[dict[str, Any]], None] = lambda _row: None,
 ) -> dict[str, Any]:
-    """Download one attachment into landing; the manifest row describing what happened."""
-    row: dict[str, Any] = {**_candidate_fields(candidate), "attempt_id": manifest.new_attempt_id()}
+    """Download one attachment into landing; the manifest row describing what happened.
+
+    Attempts that failed and were retried (a 500, a broken connection) are
+    passed to ``record_retry`` as rows of their own, before the final one."""
+    fields = _candidate_fields(candidate)
+
+    def on_retry(reason: str, http_status: int | None) -> None:
+        record_retry({**fields, "attempt_id": manifest.new_attempt_id(), "fetched_at": _now(), "outcome": "failed",
+                      "http_status": http_status, "error": f"{reason}; retrying"})
+
+    row: dict[str, Any] = {**fields, "attempt_id": manifest.new_attempt_id()}
     previous = _previous_copy(known, candidate.url)
     validators = Validators(previous.get("etag"), previous.get("last_modified")) if previous else None
     with store.LandingWriter() as writer:
         try:
-            got = client.get(candidate.url, portal.politeness, guard, writer, validators)
+            got = client.get(candidate.url, portal.politeness, guard, writer, validators, on_retry=on_retry)
         except FetchFailure as exc:
             return {**row, "fetched_at": _now(), "outcome": exc.outcome, "error": exc.reason, "http_status": exc.http_status}
         row.update(fetched_at=_now(), http_status=got.status, etag=got.etag, last_modified=got.last_modified)
@@ -163,24 +177,35 @@ def fetch_with_client(
 ) -> dict[str, Any]:
     guard = HostGuard.for_portal(portal)
     known = manifest.known_copies(portal.id)
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []  # the final attempt of each candidate
+    retried = 0
     with manifest.ManifestWriter(run_id, portal.id) as journal:
         bar = tqdm(candidates, desc=portal.id, unit="file", disable=None if progress is None else not progress, leave=False)
         for candidate in bar:
-            row = {**fetch_candidate(client, portal, guard, candidate, known), "run_id": run_id}
+            retry_rows: list[dict[str, Any]] = []
+
+            def record_retry(retry_row: dict[str, Any]) -> None:
+                retry_row["run_id"] = run_id
+                journal.append(retry_row)
+                retry_rows.append(retry_row)
+
+            row = {**fetch_candidate(client, portal, guard, candidate, known, record_retry), "run_id": run_id}
             journal.append(row)
             rows.append(row)
+            retried += len(retry_rows)
             if row["outcome"] in manifest.GOOD_OUTCOMES:
                 known[candidate.url] = row  # a second posting of the same URL in this run is then a 304
-    return summarise_fetch(portal.id, run_id, rows)
+    return summarise_fetch(portal.id, run_id, rows, retried)
 
 
-def summarise_fetch(portal_id: str, run_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def summarise_fetch(portal_id: str, run_id: str, rows: list[dict[str, Any]], retried: int = 0) -> dict[str, Any]:
+    """Counts of the final outcome of each candidate (retried attempts are counted apart)."""
     counts = Counter(row["outcome"] for row in rows)
     return {
         "portal_id": portal_id,
         "run_id": run_id,
         "attempts": len(rows),
+        "retried_attempts": retried,
         "outcomes": {outcome: counts.get(outcome, 0) for outcome in manifest.OUTCOMES},
         "bytes_landed": sum(r.get("size_bytes") or 0 for r in rows if r["outcome"] in ("new", "duplicate", "unchanged")),
         "files": [

@@ -120,6 +120,9 @@ def backoff_delays(base: float, retries: int) -> list[float]:
     return [base * (2**i) for i in range(retries)]
 
 
+RetryListener = Callable[[str, "int | None"], None]
+
+
 class BodySink(Protocol):
     def write(self, chunk: bytes) -> None: ...
 
@@ -250,8 +253,11 @@ class HttpClient:
         sink: BodySink,
         validators: Validators | None = None,
         max_bytes: int | None = None,
+        on_retry: RetryListener | None = None,
     ) -> Fetched:
-        """GET a URL of the portal (robots.txt and host checks first)."""
+        """GET a URL of the portal (robots.txt and host checks first).
+
+        ``on_retry(reason, http_status)`` hears of every attempt that failed and is retried."""
         try:
             guard.check(url)
         except OffPortalError as exc:
@@ -259,10 +265,17 @@ class HttpClient:
         if not self.robots_allows(url, policy, guard):
             raise FetchFailure("disallowed by robots.txt", outcome="robots_disallowed")
         headers = validators.headers() if validators else {}
-        return self._exchange(url, policy, guard, sink, headers, max_bytes or policy.max_file_bytes)
+        return self._exchange(url, policy, guard, sink, headers, max_bytes or policy.max_file_bytes, on_retry)
 
     def _exchange(
-        self, url: str, policy: Politeness, guard: HostGuard, sink: BodySink, headers: dict[str, str], max_bytes: int
+        self,
+        url: str,
+        policy: Politeness,
+        guard: HostGuard,
+        sink: BodySink,
+        headers: dict[str, str],
+        max_bytes: int,
+        on_retry: RetryListener | None = None,
     ) -> Fetched:
         """One logical GET with retries; 2xx/304/4xx return, 5xx and broken connections retry."""
         delays = backoff_delays(policy.backoff_seconds, policy.max_retries)
@@ -276,6 +289,8 @@ class HttpClient:
             except _Retryable as exc:
                 last = exc
                 log.info("retryable failure on %s (attempt %d): %s", url, attempt + 1, exc.reason)
+                if on_retry and attempt < policy.max_retries:
+                    on_retry(exc.reason, exc.http_status)
                 continue
             fetched.retries = attempt
             return fetched

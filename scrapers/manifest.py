@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.dataset as ds
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from countybudget import paths
@@ -185,14 +185,17 @@ def recover_orphan_journals() -> int:
 
 
 def read_manifest(portal_id: str | None = None) -> pa.Table:
-    """Every recorded attempt (optionally of one portal)."""
+    """Every recorded attempt (optionally of one portal).
+
+    Read file by file with ``ParquetFile``: ``pyarrow.dataset`` would pull in
+    pandas, seconds of start-up for every ``countybudget crawl``."""
     directory = paths.manifest_dir()
     files = sorted(directory.glob("*.parquet")) if directory.is_dir() else []
-    if not files:
-        return SCHEMA.empty_table()
-    dataset = ds.dataset(files, schema=SCHEMA, format="parquet")
-    expression = ds.field("portal_id") == portal_id if portal_id else None
-    return dataset.to_table(filter=expression)
+    tables = [pq.ParquetFile(f).read().select(list(COLUMNS)).cast(SCHEMA) for f in files]
+    table = pa.concat_tables(tables) if tables else SCHEMA.empty_table()
+    if portal_id:
+        table = table.filter(pc.equal(table["portal_id"], portal_id))
+    return table
 
 
 def last_good_by_url(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
