@@ -139,7 +139,10 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # The rounding step of a figure printed with ``places`` decimals, as DECIMAL.
-STEP = "CASE {p} WHEN 0 THEN CAST(1 AS DECIMAL(18,2)) WHEN 1 THEN CAST(0.1 AS DECIMAL(18,2)) ELSE CAST(0.01 AS DECIMAL(18,2)) END"
+STEP = (
+    "CASE {p} WHEN -2 THEN CAST(100 AS DECIMAL(18,2)) WHEN 0 THEN CAST(1 AS DECIMAL(18,2)) "
+    "WHEN 1 THEN CAST(0.1 AS DECIMAL(18,2)) ELSE CAST(0.01 AS DECIMAL(18,2)) END"
+)  # places = -2: a cent of a 万元 figure, expressed in yuan
 
 CHECK_COLUMNS = (
     "identity, sha256, table_index, table_kind, unit, code, column_key, "
@@ -156,11 +159,17 @@ def identity_rows_sql() -> str:
         SELECT c.*, r.total_key FROM cells c
         JOIN (SELECT DISTINCT table_kind, total_key FROM row_total_rules) r
           ON c.table_kind = r.table_kind AND c.column_key = r.total_key),
-    parts AS (
-        SELECT c.sha256, c.table_index, c.row_index, r.total_key, sum(c.value) AS value, count(*) AS n,
-               max(c.places) AS places, string_agg(c.column_key, ' + ' ORDER BY c.column_key) AS keys
+    -- n counts the part columns the table prints, blank cells included (as identities.py does)
+    table_parts AS (
+        SELECT c.sha256, c.table_index, r.total_key, count(DISTINCT c.column_key) AS n
         FROM cells c JOIN row_total_rules r ON c.table_kind = r.table_kind AND c.column_key = r.part_key
         GROUP BY ALL),
+    parts AS (
+        SELECT c.sha256, c.table_index, c.row_index, r.total_key, sum(c.value) AS value, any_value(tp.n) AS n,
+               max(c.places) AS places, string_agg(c.column_key, ' + ' ORDER BY c.column_key) AS keys
+        FROM cells c JOIN row_total_rules r ON c.table_kind = r.table_kind AND c.column_key = r.part_key
+        JOIN table_parts tp ON tp.sha256 = c.sha256 AND tp.table_index = c.table_index AND tp.total_key = r.total_key
+        GROUP BY c.sha256, c.table_index, c.row_index, r.total_key),
     row_total AS (
         SELECT 'row_total' AS identity, t.sha256, t.table_index, t.table_kind, t.unit,
                coalesce(t.code, t.item, t.name) AS code, t.total_key AS column_key,
@@ -171,29 +180,40 @@ def identity_rows_sql() -> str:
     by_code AS (
         SELECT sha256, table_index, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places
         FROM cells WHERE code IS NOT NULL AND table_kind IN ({hierarchical}) GROUP BY ALL),
+    -- the codes a table prints (in any column): a child blank in this column still counts
+    table_codes AS (
+        SELECT DISTINCT sha256, table_index, code FROM cells
+        WHERE code IS NOT NULL AND table_kind IN ({hierarchical})),
     descendants AS (
         SELECT p.sha256, p.table_index, p.table_kind, p.unit, p.column_key, p.code, p.value, p.places,
-               c.code AS child, c.value AS child_value, c.places AS child_places,
+               c.code AS child,
                length(c.code) = min(length(c.code)) OVER (
                    PARTITION BY p.sha256, p.table_index, p.column_key, p.code) AS is_child
-        FROM by_code p JOIN by_code c
-          ON c.sha256 = p.sha256 AND c.table_index = p.table_index AND c.column_key = p.column_key
+        FROM by_code p JOIN table_codes c
+          ON c.sha256 = p.sha256 AND c.table_index = p.table_index
          AND length(c.code) > length(p.code) AND starts_with(c.code, p.code)),
     parent_sum AS (
-        SELECT 'parent_sum' AS identity, sha256, table_index, table_kind, unit, code, column_key,
-               'parent ' || code AS label_a, any_value(value) AS figure_a,
-               'children ' || string_agg(child, '+' ORDER BY child) AS label_b, sum(child_value) AS figure_b,
-               count(*) AS n_terms, greatest(max(places), max(child_places)) AS places
-        FROM descendants WHERE is_child
-        GROUP BY sha256, table_index, table_kind, unit, code, column_key),
+        SELECT 'parent_sum' AS identity, d.sha256, d.table_index, d.table_kind, d.unit, d.code, d.column_key,
+               'parent ' || d.code AS label_a, any_value(d.value) AS figure_a,
+               'children ' || string_agg(d.child, '+' ORDER BY d.child) AS label_b,
+               coalesce(sum(k.value), 0) AS figure_b,
+               count(*) AS n_terms, greatest(max(d.places), coalesce(max(k.places), 0)) AS places
+        FROM descendants d LEFT JOIN by_code k
+          ON k.sha256 = d.sha256 AND k.table_index = d.table_index AND k.column_key = d.column_key AND k.code = d.child
+        WHERE d.is_child
+        GROUP BY d.sha256, d.table_index, d.table_kind, d.unit, d.code, d.column_key),
     -- class_sum: the 类 (3-digit) rows add up to the table's single total row
     single_total AS (
         SELECT sha256, table_index FROM total_rows WHERE table_kind IN ({hierarchical})
         GROUP BY ALL HAVING count(DISTINCT row_index) = 1),
-    classes AS (
-        SELECT sha256, table_index, column_key, sum(value) AS value, count(*) AS n, max(places) AS places,
-               string_agg(code, '+' ORDER BY code) AS codes
+    class_codes AS (
+        SELECT sha256, table_index, count(DISTINCT code) AS n, string_agg(DISTINCT code, '+' ORDER BY code) AS codes
         FROM cells WHERE length(code) = 3 AND table_kind IN ({hierarchical}) GROUP BY ALL),
+    classes AS (
+        SELECT c.sha256, c.table_index, c.column_key, sum(c.value) AS value, any_value(cc.n) AS n,
+               max(c.places) AS places, any_value(cc.codes) AS codes
+        FROM cells c JOIN class_codes cc USING (sha256, table_index)
+        WHERE length(c.code) = 3 AND c.table_kind IN ({hierarchical}) GROUP BY c.sha256, c.table_index, c.column_key),
     class_sum AS (
         SELECT 'class_sum' AS identity, t.sha256, t.table_index, t.table_kind, t.unit, NULL AS code, t.column_key,
                t.name AS label_a, t.value AS figure_a, '类 ' || c.codes AS label_b, c.value AS figure_b,
@@ -218,6 +238,71 @@ def identity_rows_sql() -> str:
                e.name AS label_b, e.value AS figure_b, 1 AS n_terms, greatest(i.places, e.places) AS places
         FROM summary_figures i JOIN summary_figures e USING (sha256, table_index, pair)
         WHERE i.side = 'income' AND e.side = 'expenditure' AND i.pick = 1 AND e.pick = 1),
+    -- summary_items_sum: in the two-sided summaries, the items of a side add up to its
+    -- 本年收入合计 / 本年支出合计, and that subtotal plus the carry-over lines to its 总计
+    side_rows AS (
+        SELECT sha256, table_index, table_kind, unit, side, column_key, row_index, name, value, places,
+               CASE WHEN strpos(name, '本年收入合计') > 0 OR strpos(name, '本年支出合计') > 0 THEN 'subtotal'
+                    WHEN strpos(name, '收入总计') > 0 OR strpos(name, '支出总计') > 0 THEN 'total'
+                    WHEN strpos(name, '合计') > 0 OR strpos(name, '小计') > 0 OR strpos(name, '总计') > 0
+                      OR strpos(name, '其中') > 0 THEN 'other_sum'
+                    ELSE 'item' END AS role
+        FROM cells
+        WHERE table_kind IN ('{TableKind.INCOME_EXPENDITURE_SUMMARY.value}', '{TableKind.FISCAL_APPROPRIATION_SUMMARY.value}')
+          AND side IN ('income', 'expenditure')),
+    side_marks AS (
+        SELECT sha256, table_index, side, column_key,
+               min(row_index) FILTER (WHERE role = 'subtotal') AS subtotal_at,
+               min(row_index) FILTER (WHERE role = 'total') AS total_at
+        FROM side_rows GROUP BY ALL),
+    side_sums AS (
+        -- items above the subtotal make the subtotal; subtotal and lines between make the total
+        SELECT r.sha256, r.table_index, r.table_kind, r.unit, r.side, r.column_key, s.target, s.target_at,
+               sum(r.value) AS value, count(*) AS n, max(r.places) AS places
+        FROM side_rows r JOIN (
+            SELECT *, 'subtotal' AS target, subtotal_at AS target_at, -1 AS from_at FROM side_marks WHERE subtotal_at IS NOT NULL
+            UNION ALL
+            SELECT *, 'total' AS target, total_at AS target_at, coalesce(subtotal_at, -1) - 1 AS from_at
+            FROM side_marks WHERE total_at IS NOT NULL
+        ) s USING (sha256, table_index, side, column_key)
+        WHERE r.row_index < s.target_at AND r.row_index > s.from_at
+          AND (r.role = 'item' OR (s.target = 'total' AND r.row_index = s.subtotal_at))
+        GROUP BY ALL),
+    summary_items_sum AS (
+        SELECT 'summary_items_sum' AS identity, t.sha256, t.table_index, t.table_kind, t.unit, t.side AS code,
+               t.column_key, t.name AS label_a, t.value AS figure_a,
+               CASE s.target WHEN 'subtotal' THEN 'the ' || s.n || ' lines above it'
+                             ELSE 'the subtotal and the carry-over lines' END AS label_b,
+               s.value AS figure_b, s.n AS n_terms, greatest(t.places, s.places) AS places
+        FROM side_rows t JOIN side_sums s
+          ON s.sha256 = t.sha256 AND s.table_index = t.table_index AND s.side = t.side
+         AND s.column_key = t.column_key AND s.target_at = t.row_index),
+    -- function_within_summary: a general-budget (or fund) function figure cannot exceed the
+    -- all-funds figure of the same code in the expenditure summary (支出总表)
+    summary_codes AS (
+        SELECT sha256, table_index, code, column_key, sum(value * factor) AS yuan, max(places) AS places, any_value(factor) AS factor
+        FROM cells WHERE table_kind = '{TableKind.EXPENDITURE_SUMMARY.value}' AND code IS NOT NULL GROUP BY ALL),
+    fund_codes AS (
+        SELECT sha256, table_index, table_kind, unit, code, column_key, sum(value * factor) AS yuan, max(places) AS places,
+               any_value(factor) AS factor
+        FROM cells
+        WHERE table_kind IN ('{TableKind.EXPENDITURE_BY_FUNCTION.value}', '{TableKind.GOVERNMENT_FUND_EXPENDITURE.value}',
+                             '{TableKind.STATE_CAPITAL_EXPENDITURE.value}')
+          AND code IS NOT NULL AND value > 0
+          AND sha256 IN (SELECT sha256 FROM summary_codes)
+        GROUP BY ALL),
+    function_within_summary AS (
+        SELECT 'function_within_summary' AS identity, f.sha256, f.table_index, f.table_kind, '元' AS unit, f.code,
+               f.column_key, format('{{}} in table {{}}', f.column_key, f.table_index) AS label_a,
+               CAST(f.yuan AS DECIMAL(18,2)) AS figure_a,
+               CASE WHEN s.code IS NULL THEN 'not in the expenditure summary'
+                    ELSE format('at most the summary''s (table {{}})', s.table_index) END AS label_b,
+               CAST(least(coalesce(s.yuan, 0), f.yuan) AS DECIMAL(18,2)) AS figure_b,
+               2 AS n_terms,
+               -- tolerance in yuan: the step of the coarser table, so places = 2 of a 万元-scaled step
+               CASE WHEN greatest(f.factor, coalesce(s.factor, 1)) > 1 THEN -2 ELSE greatest(f.places, coalesce(s.places, 0)) END AS places
+        FROM fund_codes f LEFT JOIN summary_codes s USING (sha256, code, column_key)
+        QUALIFY row_number() OVER (PARTITION BY f.sha256, f.table_index, f.code, f.column_key ORDER BY s.yuan DESC NULLS LAST) = 1),
     -- three_public_sum: 三公 = 出国 + 车购 + 车运 + 接待
     tp AS (SELECT * FROM cells WHERE table_kind = '{TableKind.THREE_PUBLIC_EXPENSES.value}'),
     three_public_sum AS (
@@ -234,6 +319,8 @@ def identity_rows_sql() -> str:
     UNION ALL SELECT {CHECK_COLUMNS} FROM class_sum
     UNION ALL SELECT {CHECK_COLUMNS} FROM income_equals_expenditure
     UNION ALL SELECT {CHECK_COLUMNS} FROM three_public_sum
+    UNION ALL SELECT {CHECK_COLUMNS} FROM summary_items_sum
+    UNION ALL SELECT {CHECK_COLUMNS} FROM function_within_summary
     """
 
 
@@ -291,6 +378,7 @@ def codes_sql() -> str:
         FROM raw_amounts a WHERE a.code IS NOT NULL AND a.table_kind IN ({hierarchical})),
     printed AS (SELECT DISTINCT sha256, table_index, code FROM coded)
     SELECT c.*, d.fiscal_year,
+           CASE length(c.code) WHEN 3 THEN '类' WHEN 5 THEN '款' WHEN 7 THEN '项' END AS level,
            left(c.code, 3) AS class_code,
            (SELECT any_value(coalesce(l.name, l.code)) FROM code_list l
              WHERE l.family = c.family AND l.code = left(c.code, 3)) AS class_name,

@@ -15,7 +15,8 @@ marts``:
    quarantined documents out. Nothing is deleted from the lake: fixing the
    document or the parser and re-running brings it back.
 
-Severity, message and tolerance of each expectation live in its ``meta``.
+Each expectation's severity is GX's own (``critical`` blocks a document,
+``warning`` only lists it); its message, tolerance and reason live in ``meta``.
 """
 
 from __future__ import annotations
@@ -126,9 +127,33 @@ def with_row_ids(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+SEVERITIES = {"critical": "block", "warning": "warn", "info": "warn"}  # GX severity -> the gate's word
+
+_COMPARE = {
+    "==": lambda c, v: c == v, "!=": lambda c, v: c != v, ">": lambda c, v: c > v,
+    ">=": lambda c, v: c >= v, "<": lambda c, v: c < v, "<=": lambda c, v: c <= v,
+}
+
+
+def condition_mask(frame: pd.DataFrame, condition: Mapping[str, Any]) -> pd.Series:
+    """Evaluate a GX row condition (as written in a suite file) over a frame."""
+    kind = condition.get("type")
+    if kind == "comparison":
+        column = frame[condition["column"]["name"]]
+        return _COMPARE[condition["operator"]](column, condition["parameter"]).fillna(False).astype(bool)
+    if kind in ("and", "or"):
+        masks = [condition_mask(frame, c) for c in condition["conditions"]]
+        combined = masks[0]
+        for mask in masks[1:]:
+            combined = (combined & mask) if kind == "and" else (combined | mask)
+        return combined
+    raise ValueError(f"row condition not understood: {condition}")
+
+
 def rows_in_scope(frame: pd.DataFrame, kwargs: Mapping[str, Any]) -> pd.Series:
     """How many rows of each document an expectation looks at."""
-    scoped = frame.query(kwargs["row_condition"]) if kwargs.get("row_condition") else frame
+    condition = kwargs.get("row_condition")
+    scoped = frame[condition_mask(frame, condition)] if condition else frame
     return scoped.groupby("sha256").size() if len(scoped) else pd.Series(dtype=int)
 
 
@@ -156,7 +181,7 @@ def validate_suite(context, suite_doc: dict[str, Any], frame: pd.DataFrame) -> l
         )
     )
     result = checkpoint.run(batch_parameters={"dataframe": frame})
-    # GX turns a row_condition into its own object; scope rows by the suite file's text.
+    # GX turns a row_condition into its own object; scope rows by the suite file's declaration.
     declared = {e["meta"]["name"]: e["kwargs"] for e in suite_doc["expectations"]}
     outcomes: list[Outcome] = []
     for validation_result in result.run_results.values():
@@ -171,7 +196,7 @@ def validate_suite(context, suite_doc: dict[str, Any], frame: pd.DataFrame) -> l
                 Outcome(
                     suite=name,
                     expectation=meta.get("name", config.type),
-                    severity=meta.get("severity", "block"),
+                    severity=SEVERITIES[str(getattr(config.severity, "value", config.severity) or "critical")],
                     description=meta.get("description", config.type),
                     message=meta.get("message", config.type),
                     success=bool(er.success),
