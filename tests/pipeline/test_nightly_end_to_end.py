@@ -1,0 +1,252 @@
+"""The nightly run end to end: real mirror, real Airflow (``dag.test()``), dbt, GX, publish.
+
+Two ``countybudget run`` processes against one fresh lake, with the mirror of
+the repository corpus served by this test process:
+
+1. as of an early date, with one portal down: everything else must publish
+   and the report must name the portal it left out;
+2. as of today, portal back up, while a BI reader process queries the serving
+   copy throughout: only the documents new since run 1 are parsed, the marts
+   match the corpus ground truth and the quarantine is exactly the defective
+   documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import yaml
+
+from countybudget import paths
+from countybudget.pipeline import run_slug
+
+pytestmark = pytest.mark.slow
+
+# Defects a document carries in the catalogue that the pipeline cannot be expected
+# to hold back: a duplicate posting is the same file twice, deduplicated by the crawl.
+NOT_CONTENT_DEFECTS = {"duplicate_posting"}
+
+
+def run_countybudget(lake: Path, mirror_url: str, *args: str) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "COUNTYBUDGET_DATA": str(lake),
+        "COUNTYBUDGET_MIRROR_URL": mirror_url,
+        "COUNTYBUDGET_TASK_RETRIES": "0",  # a down portal fails at once instead of backing off for minutes
+    }
+    env.pop("COUNTYBUDGET_WAREHOUSE", None)
+    env.pop("COUNTYBUDGET_SERVING", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "countybudget.cli", "run", "--no-mirror", "--retries", "0", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    report_path = lake / "reports" / "latest.json"
+    assert report_path.exists(), f"no run report; exit {done.returncode}\n{done.stdout[-4000:]}\n{done.stderr[-3000:]}"
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    report["exit_code"] = done.returncode
+    report["stdout_tail"] = done.stdout[-3000:]
+    return report
+
+
+def served_counts(lake: Path) -> dict[str, int]:
+    from countybudget.publish import mart_row_counts
+
+    with duckdb.connect(str(lake / "serving" / "countybudget.duckdb"), read_only=True) as con:
+        return mart_row_counts(con)
+
+
+def early_date_and_down_portal(server) -> tuple[date, str]:
+    """A date by which about half the corpus is published, and a portal that has postings by then."""
+    everything = date.today() + timedelta(days=3650)
+    dates = sorted(
+        p.publish_date for pid in server.site.portals for p in server.site.visible(pid, everything) if p.document_id
+    )
+    assert dates, "the mirror serves no corpus documents"
+    early = dates[len(dates) // 2]
+    busy = [pid for pid in server.site.portals if any(p.document_id for p in server.site.visible(pid, early))]
+    assert len(busy) >= 2, "need two portals with documents by the early date (one goes down)"
+    return early, busy[0]
+
+
+@pytest.fixture(scope="module")
+def nightly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from countybudget.mirror.server import MirrorServer
+
+    from .conftest import READER_SCRIPT
+
+    lake = tmp_path_factory.mktemp("nightly") / "data"
+    lake.mkdir()
+    server = MirrorServer(port=0).start()
+    try:
+        early, down = early_date_and_down_portal(server)
+        server.set_as_of(early)
+        server.set_portal_down(down)
+        first = run_countybudget(lake, server.base_url, "--as-of", early.isoformat())
+        first_counts = served_counts(lake) if first["published"] else {}
+
+        server.set_portal_down(down, down=False)
+        server.set_as_of(date.today())
+        stop = lake.parent / "stop-reader"
+        reader = subprocess.Popen(
+            [sys.executable, str(READER_SCRIPT), str(lake / "serving" / "countybudget.duckdb"), str(stop)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            second = run_countybudget(lake, server.base_url, "--as-of", date.today().isoformat())
+        finally:
+            stop.touch()
+            out, err = reader.communicate(timeout=120)
+        assert reader.returncode == 0, err
+        return {
+            "lake": lake,
+            "down": down,
+            "first": first,
+            "first_counts": first_counts,
+            "second": second,
+            "second_counts": served_counts(lake) if second["published"] else {},
+            "reader": json.loads(out),
+        }
+    finally:
+        server.stop()
+
+
+def parsed_shas(lake: Path, run_id: str) -> set[str]:
+    directory = lake / "reports" / "runs" / run_slug(run_id)
+    return {p.name.removeprefix("parse--").removesuffix(".json") for p in directory.glob("parse--*.json")}
+
+
+def landed_new_shas(lake: Path, run_id: str) -> set[str]:
+    rows = duckdb.sql(
+        f"select distinct sha256 from read_parquet('{lake}/landing/manifest/*.parquet', union_by_name = true) "
+        "where run_id = ? and outcome = 'new'",
+        params=[run_slug(run_id)],
+    ).fetchall()
+    return {sha for (sha,) in rows}
+
+
+def test_a_portal_down_leaves_out_only_that_portal(nightly: dict) -> None:
+    first, down = nightly["first"], nightly["down"]
+    assert first["published"], first["stdout_tail"]
+    assert first["exit_code"] == 0
+    assert list(first["left_out"]["portals"]) == [down]
+    assert "unreachable" in first["left_out"]["portals"][down]
+    assert all(p["status"] == "ok" for pid, p in first["portals"].items() if pid != down)
+    assert first["documents"]["downloaded"] > 0 and first["documents"]["published"] > 0
+    assert sum(nightly["first_counts"].values()) > 0
+
+
+def test_the_second_run_parses_only_what_is_new(nightly: dict) -> None:
+    lake, first, second = nightly["lake"], nightly["first"], nightly["second"]
+    assert second["published"], second["stdout_tail"]
+    parsed_first = parsed_shas(lake, first["run_id"])
+    parsed_second = parsed_shas(lake, second["run_id"])
+    assert parsed_second, "the mirror moved forward but nothing new was parsed"
+    assert parsed_second == landed_new_shas(lake, second["run_id"]) - parsed_first
+    assert not parsed_first & parsed_second
+    assert second["documents"]["published"] > first["documents"]["published"]
+
+
+def test_the_run_report_has_every_section_an_operator_needs(nightly: dict) -> None:
+    report = nightly["second"]
+    for key in ("discovered", "downloaded", "parsed", "quarantined", "published"):
+        assert isinstance(report["documents"][key], int), key
+    assert report["mart_rows"] == nightly["second_counts"]
+    assert {"discover", "fetch", "parse", "dbt_build", "quality", "dbt_marts", "publish"} <= set(report["stage_seconds"])
+    assert report["serving_database"].endswith("serving/countybudget.duckdb")
+    assert report["data_docs"] and Path(report["data_docs"]).is_file()
+
+
+def test_bi_readers_saw_only_complete_published_warehouses_throughout(nightly: dict) -> None:
+    seen = nightly["reader"]
+    assert seen["errors"] == []
+    assert len(seen["observations"]) > 10
+    published = [nightly["first_counts"], nightly["second_counts"]]
+    assert nightly["first_counts"] != nightly["second_counts"]
+    for observed in seen["observations"]:
+        assert observed in published
+    assert seen["observations"][-1] == nightly["second_counts"]
+
+
+# ---------------------------------------------------------------- against the corpus ground truth
+
+
+def catalogue_documents() -> list[dict[str, Any]]:
+    catalogue = paths.CORPUS_DIR / "catalogue.yml"
+    if not catalogue.exists():
+        pytest.skip("corpus/catalogue.yml not generated (countybudget corpus build)")
+    documents = yaml.safe_load(catalogue.read_text(encoding="utf-8"))["documents"]
+    for doc in documents:
+        doc["sha256"] = hashlib.sha256((paths.CORPUS_DIR / doc["file"]).read_bytes()).hexdigest()
+    return documents
+
+
+def crawled_shas(lake: Path) -> set[str]:
+    rows = duckdb.sql(
+        f"select distinct sha256 from read_parquet('{lake}/landing/manifest/*.parquet', union_by_name = true) "
+        "where sha256 is not null"
+    ).fetchall()
+    return {sha for (sha,) in rows}
+
+
+def test_the_quarantine_is_exactly_the_defective_documents(nightly: dict) -> None:
+    crawled = crawled_shas(nightly["lake"])
+    defective = {
+        d["sha256"]
+        for d in catalogue_documents()
+        if d["sha256"] in crawled and set(d.get("defects") or []) - NOT_CONTENT_DEFECTS
+    }
+    assert defective, "the corpus served no defective documents: nothing to check"
+    held_back: set[str] = set()
+    for report in (nightly["first"], nightly["second"]):
+        held_back |= {q["sha256"] for q in report["left_out"]["quarantined"]}
+        held_back |= {d["sha256"] for d in report["left_out"]["not_parsed"]}
+    corpus_shas = {d["sha256"] for d in catalogue_documents()}
+    assert held_back & corpus_shas == defective
+
+
+def test_published_figures_match_the_ground_truth_to_the_cent(nightly: dict) -> None:
+    from countybudget.ground_truth_lake import expected_function_spending
+
+    scopes = yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][
+        "function_fact_scopes"
+    ]
+    clean = [
+        d
+        for d in catalogue_documents()
+        if d.get("ground_truth") and not d.get("defects") and d["sha256"] in crawled_shas(nightly["lake"])
+    ]
+    assert clean, "no clean corpus document was crawled: nothing to compare"
+    with duckdb.connect(str(nightly["lake"] / "serving" / "countybudget.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select document_sha256, budget_scope, function_code, expenditure_type, amount_yuan "
+            "from marts.fct_expenditure_by_function"
+        ).fetchall()
+    published: dict[str, dict[tuple[str, str, str], Decimal]] = defaultdict(dict)
+    for sha, scope, code, expenditure_type, amount in rows:
+        published[sha][(scope, code, expenditure_type)] = Decimal(amount)
+    mismatched = []
+    for doc in clean:
+        truth = json.loads((paths.CORPUS_DIR / doc["ground_truth"]).read_text(encoding="utf-8"))
+        expected = {
+            (scopes[kind], code, expenditure_type): amount
+            for (kind, code, expenditure_type), amount in expected_function_spending(truth).items()
+        }
+        if published.get(doc["sha256"], {}) != expected:
+            mismatched.append(doc["id"])
+    assert mismatched == [], f"{len(mismatched)} of {len(clean)} clean documents differ from the ground truth"
