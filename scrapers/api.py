@@ -165,7 +165,17 @@ def fetch_candidate(
         outcome = "new"
     return {**row, "outcome": outcome, "size_bytes": landed.size_bytes, "detected_type": landed.detected_type,
             "sha256": landed.sha256, "landing_path": store.landing_path_text(landed.path),
-            "error": None if got.retries == 0 else f"succeeded after {got.retries} retries"}
+            "error": _landing_note(candidate, landed.detected_type, got.retries)}
+
+
+def _landing_note(candidate: Candidate, detected_type: str, retries: int) -> str | None:
+    """Worth knowing about a file that did land (the error column of a good row)."""
+    notes = []
+    if retries:
+        notes.append(f"succeeded after {retries} retries")
+    if detected_type == "html" and candidate.url != candidate.detail_url:
+        notes.append("the attachment link served an HTML page, not a file")
+    return "; ".join(notes) or None
 
 
 def _now() -> datetime:

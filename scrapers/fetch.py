@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 ROBOTS_AGENT = "countybudget"
 MAX_REDIRECTS = 5
+MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped, not obeyed literally
 _CHUNK = 64 * 1024
 
 # ---------------------------------------------------------------- file types
@@ -208,6 +209,7 @@ class HttpClient:
         self.rate = rate_limiter or RateLimiter()
         self._sleep = sleep
         self._robots: dict[str, robotparser.RobotFileParser | str] = {}
+        self._crawl_delay: dict[str, float] = {}  # netloc → robots.txt Crawl-delay
         self.stats = ClientStats()
 
     def close(self) -> None:
@@ -231,7 +233,7 @@ class HttpClient:
         parser = robotparser.RobotFileParser(origin + "/robots.txt")
         sink = MemorySink()
         try:
-            got = self._exchange(origin + "/robots.txt", policy, guard, sink, {}, 512 * 1024)
+            got = self._exchange(origin + "/robots.txt", policy, guard, sink, {}, 512 * 1024, check_robots=False)
         except FetchFailure as exc:
             if exc.http_status is not None and 400 <= exc.http_status < 500:
                 parser.parse([])
@@ -241,6 +243,9 @@ class HttpClient:
             parser.parse([])  # no robots.txt: everything allowed
         else:
             parser.parse(sink.data.decode("utf-8", errors="replace").splitlines())
+            delay = parser.crawl_delay(ROBOTS_AGENT)
+            if delay:
+                self._crawl_delay[urlsplit(origin).netloc] = min(float(delay), MAX_CRAWL_DELAY)
         return parser
 
     # -- requests
@@ -276,6 +281,7 @@ class HttpClient:
         headers: dict[str, str],
         max_bytes: int,
         on_retry: RetryListener | None = None,
+        check_robots: bool = True,
     ) -> Fetched:
         """One logical GET with retries; 2xx/304/4xx return, 5xx and broken connections retry."""
         delays = backoff_delays(policy.backoff_seconds, policy.max_retries)
@@ -285,7 +291,7 @@ class HttpClient:
                 self._sleep(delays[attempt - 1])
             sink.reset()
             try:
-                fetched = self._attempt(url, policy, guard, sink, headers, max_bytes)
+                fetched = self._attempt(url, policy, guard, sink, headers, max_bytes, check_robots)
             except _Retryable as exc:
                 last = exc
                 log.info("retryable failure on %s (attempt %d): %s", url, attempt + 1, exc.reason)
@@ -300,7 +306,14 @@ class HttpClient:
         raise FetchFailure(f"{last.reason} (after {tries} attempts)", http_status=last.http_status)
 
     def _attempt(
-        self, url: str, policy: Politeness, guard: HostGuard, sink: BodySink, headers: dict[str, str], max_bytes: int
+        self,
+        url: str,
+        policy: Politeness,
+        guard: HostGuard,
+        sink: BodySink,
+        headers: dict[str, str],
+        max_bytes: int,
+        check_robots: bool,
     ) -> Fetched:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
@@ -314,6 +327,8 @@ class HttpClient:
                         guard.check(target)
                     except OffPortalError as exc:
                         raise FetchFailure(f"redirect leaves the portal: {exc}", http_status=response.status_code) from exc
+                    if check_robots and not self.robots_allows(target, policy, guard):
+                        raise FetchFailure(f"redirect to {target} disallowed by robots.txt", outcome="robots_disallowed")
                     current = canonical_url(target)
                     continue
                 return self._read(current, response, sink, max_bytes)
@@ -321,7 +336,7 @@ class HttpClient:
 
     def _send(self, url: str, policy: Politeness, headers: dict[str, str]) -> requests.Response:
         host = urlsplit(url).netloc
-        self.rate.wait(host, policy.min_interval_seconds)
+        self.rate.wait(host, max(policy.min_interval_seconds, self._crawl_delay.get(host, 0.0)))
         self.stats.requests += 1
         self.stats.by_host[host] = self.stats.by_host.get(host, 0) + 1
         try:

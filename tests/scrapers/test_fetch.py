@@ -228,3 +228,30 @@ def test_rate_limiter_spaces_requests_to_the_same_host_only() -> None:
     now[0] += 5.0
     assert limiter.wait("a:80", 2.0) == 0
     assert slept == [pytest.approx(2.0)]
+
+
+def test_a_redirect_into_a_disallowed_path_is_not_followed(local_server) -> None:
+    local_server.route("/robots.txt", body=b"User-agent: *\nDisallow: /private/\n")
+    local_server.route("/go.pdf", 302, headers={"Location": "/private/a.pdf"})
+    local_server.route("/private/a.pdf", body=PDF)
+    with pytest.raises(FetchFailure) as failure:
+        _get(local_server, "/go.pdf")
+    assert failure.value.outcome == "robots_disallowed"
+    assert local_server.hits("/private/a.pdf") == 0
+
+
+def test_robots_crawl_delay_slows_the_host_down_beyond_the_registry_interval(local_server) -> None:
+    local_server.route("/robots.txt", body=b"User-agent: *\nCrawl-delay: 7\n")
+    local_server.route("/a.pdf", body=PDF)
+    waits: list[float] = []
+
+    class RecordingLimiter(RateLimiter):
+        def wait(self, host: str, interval: float) -> float:
+            waits.append(interval)
+            return 0.0
+
+    client = HttpClient(rate_limiter=RecordingLimiter(), sleep=lambda _s: None)
+    _get(local_server, "/a.pdf", client=client)
+    _get(local_server, "/a.pdf", client=client)
+    assert waits[0] == FAST.min_interval_seconds  # robots.txt itself, before its delay is known
+    assert waits[1:] == [7.0, 7.0]
