@@ -38,6 +38,7 @@ TITLE_KINDS: tuple[tuple[re.Pattern[str], TableKind], ...] = (
     (re.compile(r"绩效"), K.PERFORMANCE_TARGETS),
     (re.compile(r"三公"), K.THREE_PUBLIC_EXPENSES),
     (re.compile(r"政府采购"), K.GOVERNMENT_PROCUREMENT),
+    (re.compile(r"机关运行经费|行政经费|购买服务|国有资产|目录"), K.UNKNOWN),
     (re.compile(r"财政拨款收支"), K.FISCAL_APPROPRIATION_SUMMARY),
     (re.compile(r"收支(预算)?总|收支(预算)?总体|收支预算表|收支情况表"), K.INCOME_EXPENDITURE_SUMMARY),
     (re.compile(r"收入(预算)?总|收入总体|收入预算表|收入情况表"), K.INCOME_SUMMARY),
@@ -221,8 +222,10 @@ def table_kind(grid: Grid, header: list[list[str | None]]) -> TableKind:
     title = _norm(grid.title)
     for pattern, kind in TITLE_KINDS:
         if title and pattern.search(title):
+            if kind is K.UNKNOWN:
+                break
             if kind is K.BASIC_EXPENDITURE_BY_ECONOMIC or kind is K.EXPENDITURE_BY_FUNCTION:
-                return _refine_by_header(kind, header)
+                return _refine_by_header(kind, header, title)
             return kind
     words = _norm("".join(c for row in header for c in row if c))
     if "一级指标" in words or "三级指标" in words or "指标值" in words:
@@ -234,12 +237,14 @@ def table_kind(grid: Grid, header: list[list[str | None]]) -> TableKind:
     return K.UNKNOWN
 
 
-def _refine_by_header(kind: TableKind, header: list[list[str | None]]) -> TableKind:
+def _refine_by_header(kind: TableKind, header: list[list[str | None]], title: str) -> TableKind:
     """By-function and by-economic tables differ in their columns more reliably than in their titles."""
     words = _norm("".join(c for row in header for c in row if c))
-    if "人员经费" in words or "公用经费" in words:
+    if "功能" in title or "功能" in words:
+        return K.EXPENDITURE_BY_FUNCTION
+    if "经济" in title or "经济" in words:
         return K.BASIC_EXPENDITURE_BY_ECONOMIC
-    if kind is K.EXPENDITURE_BY_FUNCTION and "经济" in words and "功能" not in words:
+    if ("人员经费" in words or "公用经费" in words) and "项目支出" not in words:
         return K.BASIC_EXPENDITURE_BY_ECONOMIC
     return kind
 
@@ -265,26 +270,17 @@ class Layout:
 
 
 def column_header_texts(header: list[list[str | None]], width: int) -> list[str]:
-    """Each column's header words, top to bottom; a spanning cell's text also
-    labels the blank cells to its right in the same row (merged header)."""
+    """Each column's header words, top to bottom. A merged (spanning) header
+    cell labels only the column it starts in: its extent is unknown here, and
+    the words that decide a key (合计, 基本支出 …) sit in the lowest row anyway."""
     texts = [""] * width
     for row in header:
         if is_column_number_row(row):
             continue
-        last = ""
-        for i in range(width):
-            c = row[i] if i < len(row) else None
+        for i, c in enumerate(row[:width]):
             if c:
-                last = _norm(c)
-                texts[i] += last
-            elif last and _below_has_text(header, row, i):
-                texts[i] += last
+                texts[i] += _norm(c)
     return texts
-
-
-def _below_has_text(header: list[list[str | None]], row: list[str | None], i: int) -> bool:
-    below = header[header.index(row) + 1 :]
-    return any(r[i] for r in below if i < len(r))
 
 
 def column_layout(header: list[list[str | None]], body: list[list[str | None]], kind: TableKind) -> Layout:
