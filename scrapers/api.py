@@ -53,7 +53,7 @@ def select_portals(
         portal = registry[portal_id]
         if not portal.verified and not allow_unverified:
             raise UnverifiedPortalError(
-                f"portal {portal_id!r} is unverified (never reached from here); pass allow_unverified to crawl it"
+                f"portal {portal_id!r} is unverified (never reached from here); pass --allow-unverified (allow_unverified=True) to crawl it"
             )
         chosen.append(portal)
     return chosen

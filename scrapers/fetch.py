@@ -294,7 +294,7 @@ class HttpClient:
                 fetched = self._attempt(url, policy, guard, sink, headers, max_bytes, check_robots)
             except _Retryable as exc:
                 last = exc
-                log.info("retryable failure on %s (attempt %d): %s", url, attempt + 1, exc.reason)
+                log.debug("retryable failure on %s (attempt %d): %s", url, attempt + 1, exc.reason)
                 if on_retry and attempt < policy.max_retries:
                     on_retry(exc.reason, exc.http_status)
                 continue
@@ -379,7 +379,8 @@ class HttpClient:
         except Exception as exc:  # urllib3 ProtocolError (IncompleteRead), ReadTimeoutError, socket errors
             if "timed out" in str(exc).lower():
                 raise FetchFailure(f"timeout while reading the body after {received} bytes", http_status=status) from exc
-            raise _Retryable(f"truncated download: {received} of {declared or '?'} bytes ({_short(exc)})", status) from exc
+            cause = "connection closed" if "IncompleteRead" in str(exc) else _short(exc)
+            raise _Retryable(f"truncated download: {received} of {declared or '?'} bytes ({cause})", status) from exc
         if declared is not None and received != declared:
             raise _Retryable(f"truncated download: {received} of {declared} bytes", status)
         return self._fetched(url, response, received)
