@@ -13,6 +13,7 @@ read is listed with its reason.
 from __future__ import annotations
 
 import json
+import logging
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from countybudget.table_kinds import TableKind
 # Table kinds whose rows are compared cell by cell.
 _TEXT_KINDS = {TableKind.PERFORMANCE_TARGETS.value, TableKind.UNKNOWN.value}
 _EBF = TableKind.EXPENDITURE_BY_FUNCTION.value
+log = logging.getLogger(__name__)
 _MAX_EXAMPLES = 5
 
 RowKey = tuple[str, str, str, str, int]
@@ -53,6 +55,7 @@ def evaluate_corpus(corpus_dir: str | Path | None = None) -> dict[str, Any]:
         if entry.get("ground_truth"):
             truth = json.loads((corpus / entry["ground_truth"]).read_text(encoding="utf-8"))
         documents.append(score_corpus_document(entry, truth, run.record, run.seconds))
+        log.info("%s: %s in %.1f s", entry.get("id"), run.record["status"], run.seconds)
     return summarise_corpus(documents)
 
 
@@ -251,6 +254,7 @@ def evaluate_real(real_dir: str | Path | None = None) -> dict[str, Any]:
     for path in files:
         run = run_isolated(path)
         documents.append(score_real_document(path.name, run.record, run.seconds))
+        log.info("%s: %s in %.1f s", path.name, run.record["status"], run.seconds)
     return summarise_real(documents, directory)
 
 

@@ -123,3 +123,13 @@ def test_a_document_that_runs_too_long_is_stopped(tmp_path: Path, budget_pdf: Pa
     assert run.record["status"] == "error"
     assert "timed out" in run.record["error"]
     assert run.seconds < 30  # the child was killed, not waited for
+
+
+def test_real_html_pages_named_pdf_are_reported(real_dir: Path):
+    """The real collection holds portal pages served under .pdf names."""
+    from parsers.sniff import sniff_file
+
+    disguised = [p for p in sorted(real_dir.glob("*.pdf")) if sniff_file(p) == "html"]
+    assert disguised, "expected the real collection's HTML pages saved as .pdf"
+    for path in disguised:
+        assert_clear_error(parse_document(path), "html")
