@@ -147,16 +147,27 @@ def fetch_candidate(
             return {**row, "fetched_at": _now(), "outcome": exc.outcome, "error": exc.reason, "http_status": exc.http_status}
         row.update(fetched_at=_now(), http_status=got.status, etag=got.etag, last_modified=got.last_modified)
         if got.status == 304 and previous:
-            return {**row, "outcome": "not_modified", "size_bytes": previous["size_bytes"],
-                    "detected_type": previous["detected_type"], "sha256": previous["sha256"],
-                    "landing_path": previous["landing_path"], "etag": got.etag or previous.get("etag"),
-                    "last_modified": got.last_modified or previous.get("last_modified")}
+            return _not_modified_row(row, previous)
         if not 200 <= got.status < 300:
             return {**row, "outcome": "failed", "error": f"HTTP {got.status}"}
         try:
             landed = writer.commit()
         except OSError as exc:
             return {**row, "outcome": "failed", "error": f"could not land the file: {exc}"}
+    return _landed_row(row, landed, previous, candidate, got.retries)
+
+
+def _not_modified_row(row: dict[str, Any], previous: dict[str, Any]) -> dict[str, Any]:
+    """A 304: the file is the one landed before."""
+    kept = {k: previous[k] for k in ("size_bytes", "detected_type", "sha256", "landing_path")}
+    return {**row, **kept, "outcome": "not_modified",
+            "etag": row["etag"] or previous.get("etag"), "last_modified": row["last_modified"] or previous.get("last_modified")}
+
+
+def _landed_row(
+    row: dict[str, Any], landed: store.Landed, previous: dict[str, Any] | None, candidate: Candidate, retries: int
+) -> dict[str, Any]:
+    """A 200: new bytes, bytes already landed from another posting, or the same bytes as last time."""
     if previous and previous["sha256"] == landed.sha256:
         outcome = "unchanged"
     elif landed.already_present:
@@ -165,7 +176,7 @@ def fetch_candidate(
         outcome = "new"
     return {**row, "outcome": outcome, "size_bytes": landed.size_bytes, "detected_type": landed.detected_type,
             "sha256": landed.sha256, "landing_path": store.landing_path_text(landed.path),
-            "error": _landing_note(candidate, landed.detected_type, got.retries)}
+            "error": _landing_note(candidate, landed.detected_type, retries)}
 
 
 def _landing_note(candidate: Candidate, detected_type: str, retries: int) -> str | None:
@@ -190,19 +201,17 @@ def fetch_with_client(
     rows: list[dict[str, Any]] = []  # the final attempt of each candidate
     retried = 0
     with manifest.ManifestWriter(run_id, portal.id) as journal:
+
+        def record_retry(retry_row: dict[str, Any]) -> None:
+            nonlocal retried
+            journal.append({**retry_row, "run_id": run_id})
+            retried += 1
+
         bar = tqdm(candidates, desc=portal.id, unit="file", disable=None if progress is None else not progress, leave=False)
         for candidate in bar:
-            retry_rows: list[dict[str, Any]] = []
-
-            def record_retry(retry_row: dict[str, Any]) -> None:
-                retry_row["run_id"] = run_id
-                journal.append(retry_row)
-                retry_rows.append(retry_row)
-
             row = {**fetch_candidate(client, portal, guard, candidate, known, record_retry), "run_id": run_id}
             journal.append(row)
             rows.append(row)
-            retried += len(retry_rows)
             if row["outcome"] in manifest.GOOD_OUTCOMES:
                 known[candidate.url] = row  # a second posting of the same URL in this run is then a 304
     return summarise_fetch(portal.id, run_id, rows, retried)
