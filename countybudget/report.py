@@ -156,13 +156,13 @@ def quarantined_documents(documents: Mapping[str, Mapping[str, Any]]) -> list[di
 
 
 def _reason_list(reasons: Any) -> list[str]:
-    """The checkpoint stores reasons as text (a JSON list or one message)."""
+    """The checkpoint stores reasons as text: a JSON list, or messages one per line."""
     if isinstance(reasons, list):
         return [str(r) for r in reasons]
     try:
         parsed = json.loads(reasons)
     except (TypeError, ValueError):
-        return [str(reasons)]
+        return [line for line in str(reasons).splitlines() if line.strip()]
     return [str(r) for r in parsed] if isinstance(parsed, list) else [str(parsed)]
 
 
@@ -254,7 +254,9 @@ def format_summary(report: Mapping[str, Any]) -> str:
         lines.append(f"  not parsed: {doc['sha256'][:16]} [{doc['status']}] {doc['reason']}")
     for doc in left["quarantined"]:
         label = doc.get("unit_name") or doc.get("source_path") or ""
-        lines.append(f"  quarantined: {doc['sha256'][:16]} {label}: {'; '.join(map(str, doc['reasons']))}")
+        reasons = doc["reasons"]
+        more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
+        lines.append(f"  quarantined: {doc['sha256'][:16]} {label}: {reasons[0] if reasons else '?'}{more}")
     for task in left["failed_tasks"]:
         lines.append(f"  failed task: {task['task']}: {task['error']}")
     lines.append("  rows per mart:")

@@ -123,11 +123,13 @@ def countybudget_nightly():
 
     @task(trigger_rule="all_done", retries=0, execution_timeout=timedelta(minutes=10))
     def run_report(run_id=None) -> dict:
+        import logging
+
         from countybudget.report import build_run_report, format_summary, write_run_report
 
         report = build_run_report(run_id)
         path = write_run_report(report)
-        print(format_summary(report))
+        logging.getLogger("countybudget.report").info("%s", format_summary(report))
         if not report["published"]:
             # The run failed as a whole: nothing new reached BI users.
             raise RuntimeError(f"the run did not publish; see {path}")
