@@ -288,16 +288,22 @@ def column_of(x: float, bounds: list[float]) -> int:
     return bisect_right(bounds, x)
 
 
-def cell_texts(lines: list[TextLine], bounds: list[float]) -> list[str]:
-    """One row's cell texts: each glyph goes to the column holding its centre;
-    a cell's lines are joined without separator (wrapped text and numbers)."""
+def cell_texts(lines: list[TextLine], bounds: list[float], by_word: bool = False) -> list[str]:
+    """One row's cell texts: each glyph (or, for unruled tables, each word)
+    goes to the column holding its centre; a cell's lines are joined without
+    separator (wrapped text and numbers)."""
     n = len(bounds) + 1
-    per_cell: list[list[list[Glyph]]] = [[] for _ in range(n)]
+    per_cell: list[list[str]] = [[] for _ in range(n)]
     for line in lines:
         row: list[list[Glyph]] = [[] for _ in range(n)]
-        for g in line.glyphs:
-            row[column_of(g.xc, bounds)].append(g)
+        if by_word:
+            for w in line.words:
+                col = column_of((w.x0 + w.x1) / 2, bounds)
+                row[col].extend(g for g in line.glyphs if w.x0 <= g.x0 and g.x1 <= w.x1)
+        else:
+            for g in line.glyphs:
+                row[column_of(g.xc, bounds)].append(g)
         for i, gs in enumerate(row):
             if gs:
-                per_cell[i].append(gs)
-    return ["".join(join_glyph_text(gs) for gs in cell) for cell in per_cell]
+                per_cell[i].append(join_glyph_text(gs))
+    return ["".join(cell) for cell in per_cell]

@@ -37,6 +37,7 @@ from parsers.model import Grid, ReadResult
 UNIT_RE = re.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|亿元|元)")
 PAGE_NUMBER_RE = re.compile(r"^[-—–_\s]*(第\s*)?[0-9]+\s*(页)?(\s*[/／]\s*(共\s*)?[0-9]+\s*页?)?[-—–_\s]*$")
 NOTE_RE = re.compile(r"^(注|备注|说明)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
+EMPTY_NOTE_RE = re.compile(r"本表无数据|无数据|空表|本表为空")
 TITLE_HINT_RE = re.compile(r"表\s*[0-9一二三四五六七八九十]*\s*(（[^）]*）|\([^)]*\))?\s*$|^(附表|表)\s*[0-9]")
 STUB_RE = re.compile(r"^(部门|单位|编制单位|预算单位|部门名称|单位名称|填报单位)\s*[:：]")
 
@@ -192,7 +193,7 @@ def _furniture_key(text: str) -> str:
 def ruled_tables(number: int, lines: list[TextLine], frames: list[Frame], size: float) -> list[PageTable]:
     tables: list[PageTable] = []
     previous_bottom = 0.0
-    for frame in frames:
+    for k, frame in enumerate(frames):
         inside = [g for ln in lines for g in ln.glyphs if frame.contains(g)]
         above = [
             ln for ln in lines
@@ -203,8 +204,21 @@ def ruled_tables(number: int, lines: list[TextLine], frames: list[Frame], size: 
         if not rows:
             continue
         title, unit_text, context = title_block(above + preamble)
+        next_top = frames[k + 1].top if k + 1 < len(frames) else float("inf")
+        note = note_below(lines, frame.bottom, next_top, frames)
+        if note is not None:
+            rows.append([note.text] + [""] * len(bounds))
+            tops.append(note.top)
         tables.append(PageTable(number, rows, tops, bounds, title, unit_text, context, False))
     return tables
+
+
+def note_below(lines: list[TextLine], bottom: float, limit: float, frames: list[Frame]) -> TextLine | None:
+    """The note printed right under a table (注：本表无数据 …), if any."""
+    for ln in lines:
+        if ln.top >= bottom - 1 and ln.bottom <= limit and not _in_any(ln, frames):
+            return ln if NOTE_RE.match(ln.text) or EMPTY_NOTE_RE.search(ln.text) else None
+    return None
 
 
 def _in_any(line: TextLine, frames: list[Frame]) -> bool:
@@ -238,9 +252,7 @@ def frame_rows(
         if drawn_columns:
             crossing = frame.xs_across(band_edges[k], band_edges[k + 1], tol)
             local = [x for x in crossing if frame.x0 + tol < x < frame.x1 - tol]
-            # text never runs across a real border: a "border" inside a word is an
-            # invisible cell edge the text overflows
-            local = [x for x in local if not any(w.x0 + tol < x < w.x1 - tol for ln in lines for w in ln.words)]
+            local = [x for x in local if not _overflowed(x, lines, size)]
         if not rows and _is_preamble_band(lines, local, drawn_columns):
             preamble.extend(lines)
             continue
@@ -275,23 +287,40 @@ def _spread(row: list[str], local: list[float], columns: list[float], x0: float,
     return out
 
 
-def band_holds_several_rows(lines: list[TextLine], bounds: list[float]) -> bool:
-    """True when two text lines of one ruled band each carry a complete
-    amount in the same column: they are separate rows, not one wrapped cell."""
-    seen: dict[int, str] = {}
+def _overflowed(x: float, lines: list[TextLine], size: float) -> bool:
+    """Text never runs across a real border: a "border" that a glyph straddles,
+    or that falls between two glyphs set without a gap, is an invisible cell
+    edge the text overflows."""
     for ln in lines:
-        for w in ln.words:
-            if not is_amount_token(w.text):
-                continue
-            col = column_of((w.x0 + w.x1) / 2, bounds)
-            if col in seen and not _is_wrap_pair(seen[col], w.text):
+        for a, b in zip(ln.glyphs, ln.glyphs[1:]):
+            if a.x0 < x < a.x1 and min(x - a.x0, a.x1 - x) > 0.25 * (a.x1 - a.x0):
                 return True
-            seen[col] = w.text
+            if a.x1 <= x <= b.x0 and b.x0 - a.x1 < 0.1 * size:
+                return True
     return False
 
 
-def _is_wrap_pair(first: str, second: str) -> bool:
-    return first.endswith((".", ",")) or second.startswith((".", ","))
+def band_holds_several_rows(lines: list[TextLine], bounds: list[float]) -> bool:
+    """True when the amounts of one ruled band cannot be one wrapped cell:
+    the pieces of some column, read in order, do not make one number
+    ("950.1" + "0" does, "950.10" + "733.60" does not)."""
+    pieces: dict[int, list[str]] = {}
+    for ln in lines:
+        for w in ln.words:
+            if is_amount_token(w.text):
+                pieces.setdefault(column_of((w.x0 + w.x1) / 2, bounds), []).append(w.text)
+    return any(len(p) > 1 and not is_single_number("".join(p)) for p in pieces.values())
+
+
+def is_single_number(text: str) -> bool:
+    """A number as printed: digits with at most one decimal point and, if
+    thousands separators are used, groups of three."""
+    s = text.replace("，", ",")
+    m = re.fullmatch(r"[-+]?(\d+(?:,\d{3})*|\d*)(\.\d+)?", s)
+    if not m or not re.search(r"\d", s):
+        return False
+    head = m.group(1)
+    return "," not in head or re.fullmatch(r"\d{1,3}(,\d{3})+", head) is not None
 
 
 # -------------------------------------------------------------- unruled tables
@@ -321,6 +350,9 @@ def unruled_tables(
             bounds = column_bounds_from_text(run)
             rows, tops = unruled_rows(run, bounds, size)
             title, unit_text, context = title_block(above)
+            if j < len(free) and (NOTE_RE.match(free[j].text) or EMPTY_NOTE_RE.search(free[j].text)):
+                rows.append([free[j].text] + [""] * len(bounds))
+                tops.append(free[j].top)
             tables.append(PageTable(number, rows, tops, bounds, title, unit_text, context, False))
         i = max(j, i + 1)
         block_start = i
@@ -363,7 +395,7 @@ def unruled_rows(lines: list[TextLine], bounds: list[float], size: float) -> tup
             groups[-1].append(ln)
         else:
             groups.append([ln])
-    return [cell_texts(g, bounds) for g in groups], [g[0].top for g in groups]
+    return [cell_texts(g, bounds, by_word=True) for g in groups], [g[0].top for g in groups]
 
 
 def _continues_row(group: list[TextLine], line: TextLine, pitch: float, bounds: list[float]) -> bool:

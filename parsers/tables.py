@@ -127,7 +127,7 @@ def interpret_grid(grid: Grid) -> dict:
         "pages": sorted(set(grid.row_pages)),
         "columns": [],
         "rows": [],
-        "note": table_note(grid, body),
+        "note": table_note(grid, cells),
     }
     if kind is K.UNKNOWN:
         del table["rows"]
@@ -154,7 +154,7 @@ def interpret_grid(grid: Grid) -> dict:
 def _clean(text: str | None) -> str | None:
     if text is None:
         return None
-    s = unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
+    s = text.replace("\u3000", " ").replace("\u00a0", " ").strip()  # as printed: no NFKC
     s = re.sub(r"\s+", " ", s)
     return s or None
 
@@ -207,10 +207,14 @@ def table_unit(grid: Grid) -> str | None:
     return None
 
 
-def table_note(grid: Grid, body: list[list[str | None]]) -> str | None:
+def table_note(grid: Grid, cells: list[list[str | None]]) -> str | None:
     """A note saying the table is empty (本表无数据, 空表列示 …), from the table or around it."""
-    has_amounts = any(is_amount(c) and amount_of(c) not in ("0", "0.00", "0.0") for row in body for c in row[1:])
-    candidates = [c for row in body for c in row if c and not is_amount(c)] + list(grid.context)
+    has_amounts = any(
+        is_amount(c) and amount_of(c) not in ("0", "0.00", "0.0") and not is_column_number_row(row)
+        for row in cells
+        for c in row[1:]
+    )
+    candidates = [c for row in cells for c in row if c and not is_amount(c)] + list(grid.context)
     for c in candidates:
         if NOTE_RE.search(_norm(c)) and (not has_amounts or _norm(c).startswith(("注", "备注"))):
             if not has_amounts or "无" in c or "空" in c:
@@ -267,6 +271,7 @@ class Layout:
     code_col: int | None
     split_code_cols: list[int]  # 类, 款, 项 columns in order
     header_texts: list[str]
+    amount_cols: list[int]  # every column holding amounts, keyed or not
 
 
 def column_header_texts(header: list[list[str | None]], width: int) -> list[str]:
@@ -315,7 +320,7 @@ def column_layout(header: list[list[str | None]], body: list[list[str | None]], 
         segments = [Segment(label_cols, {i: "" for i in amount_cols})]
     for seg in segments:
         seg.amount_cols = _key_columns(seg, htexts, kind)
-    return Layout(segments, code_col, split, htexts)
+    return Layout(segments, code_col, split, htexts, amount_cols)
 
 
 def _split_code_columns(header: list[list[str | None]], width: int) -> list[int]:
@@ -503,7 +508,7 @@ def three_public_item(label: str) -> str | None:
 def three_public_rows(layout: Layout, body: list[list[str | None]], pages: list[int]) -> list[dict]:
     """Rows keyed by item; a table printing the items as columns of one row
     (合计 | 因公出国(境)费 | 公务接待费 | 购置费 | 运行费) is turned into rows."""
-    amount_cols = sorted(i for seg in layout.segments for i in seg.amount_cols)
+    amount_cols = layout.amount_cols
     col_items = {i: three_public_item(layout.header_texts[i]) for i in amount_cols}
     if sum(1 for v in col_items.values() if v and v != "total") >= 2:
         return _three_public_from_columns(layout, body, pages, col_items)
