@@ -80,8 +80,8 @@ def discover_one(client: HttpClient, portal: Portal, as_of: date | None) -> dict
     try:
         found = discover_portal(client, portal, as_of)
     except PortalUnreachable as exc:
-        return {"portal_id": portal.id, "reachable": False, "error": str(exc), "pages_seen": 0, "postings": 0,
-                "candidates": [], "skipped": [], "errors": []}
+        return {"portal_id": portal.id, "reachable": False, "error": str(exc), "list_pages": 0, "detail_pages": 0,
+                "pages_seen": 0, "postings": 0, "candidates": [], "skipped": [], "errors": []}
     return {"reachable": True, "error": None, **found.to_dict()}
 
 
@@ -291,6 +291,8 @@ def crawl_portal(client: HttpClient, portal: Portal, as_of: date | None, run_id:
         "reachable": found["reachable"],
         "error": found["error"],
         "pages_seen": found["pages_seen"],
+        "list_pages": found["list_pages"],
+        "detail_pages": found["detail_pages"],
         "postings": found["postings"],
         "candidates": len(found["candidates"]),
         "skipped": found["skipped"],

@@ -52,7 +52,8 @@ def print_summary(result: dict[str, Any], out: TextIO) -> None:
         unchanged = o["unchanged"] + o["not_modified"]
         failed = o["failed"] + o["too_large"] + o["robots_disallowed"]
         print(
-            f"  {portal_id}: {s['pages_seen']} pages, {s['postings']} postings, {s['candidates']} candidates"
+            f"  {portal_id}: {s['list_pages']} list + {s['detail_pages']} detail pages, {s['postings']} postings,"
+            f" {s['candidates']} candidates"
             f" → {o['new']} new, {o['duplicate']} duplicate, {unchanged} unchanged, {failed} failed"
             f" ({s['requests']} requests, {s['bytes_received']} bytes)",
             file=out,

@@ -67,14 +67,19 @@ class Skipped:
 @dataclass
 class Discovery:
     portal_id: str
-    pages_seen: int = 0
+    list_pages: int = 0
+    detail_pages: int = 0
     postings: int = 0
     candidates: list[Candidate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     errors: list[Skipped] = field(default_factory=list)
 
+    @property
+    def pages_seen(self) -> int:
+        return self.list_pages + self.detail_pages
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "pages_seen": self.pages_seen}
 
 
 @dataclass
@@ -246,7 +251,7 @@ def walk_list_pages(client: HttpClient, portal: Portal, guard: HostGuard, result
             if index == 0:
                 raise PortalUnreachable(f"{url}: HTTP {page.status}")
             break  # past the last page
-        result.pages_seen += 1
+        result.list_pages += 1
         fresh = [p for p in parse_list_page(page, portal) if p.detail_url not in postings]
         if not fresh:
             break
@@ -269,7 +274,7 @@ def _candidates_of_posting(
     if page.status != 200:
         result.errors.append(Skipped(posting.detail_url, posting.title, f"detail page: HTTP {page.status}"))
         return
-    result.pages_seen += 1
+    result.detail_pages += 1
     soup = BeautifulSoup(page.text, "lxml")
     published = posting.publish_date or detail_publish_date(soup)
     if as_of and published and published > as_of:

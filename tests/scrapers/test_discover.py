@@ -82,7 +82,7 @@ def test_discovery_classifies_skips_noise_and_stays_on_the_portal(portal_site, l
     reasons = " | ".join(s.reason for s in found.skipped)
     assert "noise" in reasons and "after 2024-12-31" in reasons
     assert reasons.count("outside the portal's allowed hosts") == 2  # 10.0.0.8 and another port
-    assert found.pages_seen == 2 + 3  # two list pages, three detail pages (noise and 2025 not fetched)
+    assert (found.list_pages, found.detail_pages) == (2, 3)  # noise and the 2025 posting: no detail page fetched
     assert portal_site.hits("/site/art/2.html") == portal_site.hits("/site/art/4.html") == 0
     assert portal_site.hits("/site/list_2.html") == 1  # pagination ended on a 404
 
@@ -109,7 +109,7 @@ def test_a_list_page_stops_pagination_without_a_next_link(portal_site, lake: Pat
     portal = _portal(portal_site, next_link_text="下一页")
     found = discover_portal(HttpClient(), portal, as_of=date(2024, 12, 31))
     assert portal_site.hits("/site/list_1.html") == 0
-    assert found.pages_seen >= 1
+    assert found.list_pages == 1
 
 
 def test_an_unreachable_first_list_page_makes_the_portal_unreachable(local_server, lake: Path) -> None:
