@@ -198,11 +198,10 @@ def _date_near(anchor: Tag) -> date | None:
     return None
 
 
-def parse_list_page(page: Page, portal: Portal) -> list[Posting]:
-    soup = BeautifulSoup(page.text, "lxml")
+def postings_on_list_page(soup: BeautifulSoup, page_url: str, portal: Portal) -> list[Posting]:
     return [
         Posting(detail_url=url, title=_link_text(anchor), publish_date=_date_near(anchor))
-        for url, anchor in matching_links(soup, page.url, portal.detail)
+        for url, anchor in matching_links(soup, page_url, portal.detail)
     ]
 
 
@@ -223,8 +222,7 @@ def detail_publish_date(soup: BeautifulSoup) -> date | None:
 # ---------------------------------------------------------------- the walk
 
 
-def has_next_link(page: Page, text: str) -> bool:
-    soup = BeautifulSoup(page.text, "lxml")
+def has_next_link(soup: BeautifulSoup, text: str) -> bool:
     return any(text in anchor.get_text() for anchor in soup.find_all("a", href=True))
 
 
@@ -252,12 +250,16 @@ def walk_list_pages(client: HttpClient, portal: Portal, guard: HostGuard, result
                 raise PortalUnreachable(f"{url}: HTTP {page.status}")
             break  # past the last page
         result.list_pages += 1
-        fresh = [p for p in parse_list_page(page, portal) if p.detail_url not in postings]
+        soup = BeautifulSoup(page.text, "lxml")
+        on_page = postings_on_list_page(soup, page.url, portal)
+        if index == 0 and not on_page:
+            result.errors.append(Skipped(url, "", "no posting on the first list page: check the registry's detail rule"))
+        fresh = [p for p in on_page if p.detail_url not in postings]
         if not fresh:
             break
         for posting in fresh:
             postings[posting.detail_url] = posting
-        if portal.list.next_link_text and not has_next_link(page, portal.list.next_link_text):
+        if portal.list.next_link_text and not has_next_link(soup, portal.list.next_link_text):
             break  # the last page: no need to ask for one more
     return list(postings.values())
 
