@@ -195,6 +195,10 @@ def _header_row_count(cells: list[list[str | None]]) -> int:
             continue
         if any(is_amount(c) for c in row[1:]) or (row and row[0] and CODE_IN_NAME_RE.match(row[0]) and any(row[1:])):
             return i
+    # no amounts at all (an empty table): the body starts at its 合计 row, if printed
+    for i, row in enumerate(cells[1:], start=1):
+        if any(c and TOTAL_RE.match(_norm(c)) for c in row) and sum(1 for c in row if c) == 1:
+            return i
     return len(cells)
 
 
@@ -302,6 +306,13 @@ def column_layout(header: list[list[str | None]], body: list[list[str | None]], 
         if i not in split and i != code_col and not any(w in htexts[i] for w in SERIAL_WORDS + CODE_WORDS)
         and _is_amount_column(body, i)
     ]
+    if not amount_cols:  # an empty table: its amount columns are known by their headers only
+        patterns = [p for p, _ in HEADER_KEYS.get(kind.value, ())]
+        amount_cols = [
+            i for i in range(width)
+            if i not in split and i != code_col and htexts[i] and any(re.search(p, htexts[i]) for p in patterns)
+            and not any(w in htexts[i] for w in SERIAL_WORDS + CODE_WORDS + ("名称",))
+        ]
     if code_col is None and not split:
         code_col = _code_column_by_values(body, amount_cols, width)
         if code_col is not None and code_col in amount_cols:
