@@ -144,12 +144,17 @@ def write_rows(rows: list[dict[str, Any]], stem: str) -> Path:
     """Write rows as a new Parquet file in the manifest (temporary file, then rename)."""
     target_dir = paths.manifest_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
-    tmp = paths.crawler_state_dir() / "tmp" / f"{stem}.parquet.tmp"
+    tmp = paths.crawler_state_dir() / "tmp" / f"{stem}.{uuid.uuid4().hex[:8]}.part"
     tmp.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist([{c: r.get(c) for c in COLUMNS} for r in rows], schema=SCHEMA)
-    pq.write_table(table, tmp)
-    target = target_dir / f"{stem}.parquet"
-    os.replace(tmp, target)
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # like landing temp files: an orphan only if we die
+        pq.write_table(table, handle)
+        handle.flush()
+        os.fsync(fd)
+        target = target_dir / f"{stem}.parquet"
+        os.replace(tmp, target)
     return target
 
 
