@@ -102,3 +102,22 @@ def test_benchmark_helpers_read_the_same_pages(tmp_path: Path, budget_pdf: Path)
     result = measure_throughput([big])
     assert result["pages"] == 5 and result["per_document"][0]["status"] == "ok"
     assert result["ratio"] is not None
+
+
+def test_function_table_presence_is_judged_from_the_text(tmp_path: Path, budget_pdf: Path):
+    from parsers.eval import prints_function_table, summarise_real
+
+    assert prints_function_table(budget_pdf)
+    from test_bad_input import minimal_pdf
+
+    blank = tmp_path / "blank.pdf"
+    blank.write_bytes(minimal_pdf(b"0 0 m 10 10 l S"))
+    assert not prints_function_table(blank)
+    found = {"file": "a.pdf", "has_text_layer": True, "prints_function_table": True, "ebf_found": True,
+             "ebf_rows_checked": 4, "ebf_rows_total_ok": 4, "ebf_parent_sum_violations": 0, "status": "ok",
+             "error": None, "n_pages": 3, "seconds": 1.0}
+    appendix = {**found, "file": "b.pdf", "prints_function_table": False, "ebf_found": False,
+                "ebf_rows_checked": 0, "ebf_rows_total_ok": 0}
+    summary = summarise_real([found, appendix], tmp_path)
+    assert (summary["ebf_found_pct"], summary["ebf_found_in_those_pct"]) == (50.0, 100.0)
+    assert summary["not_printing_function_table"] == ["b.pdf"]
