@@ -25,23 +25,29 @@ _YEAR_KIND_RE = re.compile(_YEAR + r"[^\d]{0,30}?" + _KIND)
 _ORG_SUFFIX_RE = re.compile(
     r"(局|委员会|委|办公室|办|厅|部|院|中心|政府|所|站|队|会|处|馆|校|学|署|社|团|总队|支队|大队|集团|公司|室|科)$"
 )
-_SCOPE_SUFFIX_RE = re.compile(r"[(（](本级|本部|汇总|合并)[)）]$")
 _PAREN_TAIL_RE = re.compile(r"[(（][^()（）]*[)）]$")  # 办公室(县政府外事办公室)
 _GENERIC_NAMES = {"市级", "县级", "区级", "本级", "本单位", "本部门", "部门", "单位"}
 _UNIT_LINE_RE = re.compile(r"单位[:：]\s*(万元|元)")
 _TITLE_LINES = 6
 
 
+def _compact(text: str) -> str:
+    """Spaces removed (the text layer puts them around numbers and in wrapped
+    titles); characters otherwise as printed, since names are kept as printed."""
+    return re.sub(r"\s+", "", text)
+
+
 def _normalise(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _compact(unicodedata.normalize("NFKC", text))
 
 
-def title_text(page_texts: list[str]) -> str:
+def title_text(page_texts: list[str], normalise: bool = True) -> str:
     """The first lines of the document joined, spaces removed (titles wrap)."""
     for text in page_texts[:3]:
         lines = [ln for ln in (text or "").splitlines() if ln.strip()]
         if lines:
-            return _normalise("".join(lines[:_TITLE_LINES]))
+            joined = "".join(lines[:_TITLE_LINES])
+            return _normalise(joined) if normalise else _compact(joined)
     return ""
 
 
@@ -70,14 +76,14 @@ def extract_doc_type(page_texts: list[str]) -> str | None:
 def extract_unit_name(page_texts: list[str]) -> str | None:
     """The department or unit the document is about, as printed in its title,
     else as given by a label such as ``预算单位：``."""
-    title = title_text(page_texts)
+    title = title_text(page_texts, normalise=False)
     candidates = [m.group("name") for rx in (_NAME_AFTER_YEAR, _NAME_BEFORE_YEAR) for m in rx.finditer(title)]
     for name in (_clean_name(c) for c in candidates):
         if name:
             return name
     for text in page_texts[:2]:
         for line in (text or "").splitlines():
-            label = _LABEL_RE.search(_normalise(line))
+            label = _LABEL_RE.search(_compact(line))
             if label and (name := _clean_name(label.group("name"))):
                 return name
     return None
@@ -88,8 +94,7 @@ def _clean_name(raw: str) -> str | None:
     name = raw.strip("“”\"'《》〈〉:：-—·|")
     name = re.sub(r"^(附件\d*[:：]?|关于|公开)", "", name)
     name = re.sub(r"(部门|单位)$", "", name)
-    name = _SCOPE_SUFFIX_RE.sub("", name)  # (本级) says which scope, not which unit
-    if re.search(r"预算|决算|[:：]", name):  # ran into the title's own words or a label
+    if len(name) < 2 or re.search(r"预算|决算|[:：]", name):  # ran into the title's own words or a label
         return None
     if len(name) < 2 or len(name) > 30 or name in _GENERIC_NAMES or not _ORG_SUFFIX_RE.search(_PAREN_TAIL_RE.sub("", name)):
         return None
