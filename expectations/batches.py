@@ -416,11 +416,21 @@ def claims_sql() -> str:
     candidates AS (
         SELECT cl.*, t.table_index, t.table_kind, t.code, t.column_key, t.value, t.places, t.factor, t.unit,
                row_number() OVER (PARTITION BY cl.sha256, cl.claim_index ORDER BY
-                   t.table_kind <> '{TableKind.EXPENDITURE_BY_FUNCTION.value}',
+                   t.name <> cl.subject,
+                   -- a named row: the general-budget function table the narrative describes;
+                   -- a total: the expenditure summary (all funds)
+                   CASE WHEN t.name = cl.subject THEN t.table_kind <> '{TableKind.EXPENDITURE_BY_FUNCTION.value}'
+                        ELSE t.table_kind <> '{TableKind.EXPENDITURE_SUMMARY.value}' END,
                    t.table_kind NOT IN ('{TableKind.EXPENDITURE_SUMMARY.value}', '{TableKind.INCOME_EXPENDITURE_SUMMARY.value}'),
                    t.column_key NOT IN ('total', 'amount'), t.table_index, t.row_index) AS pick
         FROM claims cl JOIN cells t ON t.sha256 = cl.sha256
-         AND (t.name = cl.subject OR t.code = cl.subject))
+         AND (t.name = cl.subject OR t.code = cl.subject
+              -- "支出合计 / 收入总计 …" name a table's total row rather than a printed row name
+              OR (t.code IS NULL AND t.item IS NULL AND t.side IS NULL AND (t.name LIKE '%合计%' OR t.name LIKE '%总计%')
+                  AND (cl.subject LIKE '%合计%' OR cl.subject LIKE '%总计%')
+                  AND ((cl.subject LIKE '%支出%' AND t.table_kind IN ('{TableKind.EXPENDITURE_SUMMARY.value}', '{TableKind.EXPENDITURE_BY_FUNCTION.value}'))
+                       OR (cl.subject LIKE '%收入%' AND t.table_kind = '{TableKind.INCOME_SUMMARY.value}')))
+              OR (t.side IS NOT NULL AND t.name = cl.subject)))
     SELECT cl.sha256, cl.claim_index, cl.page, cl.subject, cl.text, cl.claim_value, cl.claim_unit,
            CAST(cl.claim_value * cl.claim_factor AS DECIMAL(18,2)) AS claim_yuan,
            c.table_index, c.table_kind, c.code, c.column_key, c.value AS table_value, c.unit AS table_unit,

@@ -338,9 +338,13 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> d
 
     summary = RunSummary(run_id=run_id, documents=batches.documents)
     context = gx_context()
+    suite_seconds: dict[str, float] = {}
     for suite_name, suite_doc in load_suite_files().items():
+        suite_started = time.perf_counter()
         frame = with_row_ids(batches.frames[suite_doc["meta"]["batch"]])
-        for outcome in validate_suite(context, suite_doc, frame):
+        outcomes = validate_suite(context, suite_doc, frame)
+        suite_seconds[suite_name] = round(time.perf_counter() - suite_started, 2)
+        for outcome in outcomes:
             if outcome.error:
                 # A crashed expectation says nothing about the documents: report it, quarantine nobody for it.
                 summary.errors.append(f"{outcome.suite}.{outcome.expectation}: {outcome.error}")
@@ -374,6 +378,7 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> d
         "seconds": {
             "batches": round(built - started, 2),
             "validation": round(validated - built, 2),
+            "per_suite": suite_seconds,
             "total": round(time.perf_counter() - started, 2),
         },
     }

@@ -59,25 +59,24 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: str, only: Iterable[st
     columns = RAW_COLUMNS[table]
     files = raw_files(table, only)
     if files:
-        present = {
-            r[0] for r in con.execute(
-                "DESCRIBE SELECT * FROM read_parquet(?, union_by_name = true)", [files]
-            ).fetchall()
-        }
+        # one pass over the files: load as written, then add what is missing and cast
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE raw_{table}_as_written AS "
+            f"SELECT * FROM read_parquet(?, union_by_name = true)",
+            [files],
+        )
+        present = {r[0] for r in con.execute(f"DESCRIBE raw_{table}_as_written").fetchall()}
         select = ", ".join(
             f"TRY_CAST({name} AS {sql_type}) AS {name}" if name in present
             else f"CAST(NULL AS {sql_type}) AS {name}"
             for name, sql_type in columns.items()
         )
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE raw_{table} AS "
-            f"SELECT {select} FROM read_parquet(?, union_by_name = true)",
-            [files],
-        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{table} AS SELECT {select} FROM raw_{table}_as_written")
+        con.execute(f"DROP TABLE raw_{table}_as_written")
     else:
         cols = ", ".join(f"{n} {t}" for n, t in columns.items())
         con.execute(f"CREATE OR REPLACE TEMP TABLE raw_{table} ({cols})")
-    return con.execute(f"SELECT count(*) FROM raw_{table}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM raw_{table}").fetchall()[0][0]
 
 
 def raw_column_names(table: str) -> list[str]:
