@@ -82,10 +82,14 @@ def _eval(args: argparse.Namespace) -> int:
     from parsers.eval import evaluate_corpus, evaluate_real, format_report
 
     report: dict = {}
-    if not args.no_corpus:
-        report["corpus"] = evaluate_corpus(args.corpus)
-    if args.real is not None:
-        report["real"] = evaluate_real(args.real)
+    try:
+        if not args.no_corpus:
+            report["corpus"] = evaluate_corpus(args.corpus)
+        if args.real is not None:
+            report["real"] = evaluate_real(args.real)
+    except (FileNotFoundError, ValueError) as exc:  # nothing to score is an answer, not a crash
+        print(f"eval: {exc}", file=sys.stderr)
+        return 2
     print(format_report(report))
     if args.out:
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

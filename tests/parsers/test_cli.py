@@ -45,3 +45,9 @@ def test_parse_summary_line(budget_docx):
 def test_help_lists_parse_and_eval():
     done = countybudget("--help")
     assert "parse" in done.stdout and "eval" in done.stdout
+
+
+def test_eval_without_a_corpus_says_so(tmp_path: Path):
+    done = countybudget("eval", "--corpus", str(tmp_path))
+    assert done.returncode == 2
+    assert "no corpus catalogue" in done.stderr
