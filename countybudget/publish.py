@@ -91,8 +91,39 @@ def verify_database(database: Path) -> dict[str, int]:
     return counts
 
 
-def publish(build: Path | None = None, serving: Path | None = None) -> dict[str, Any]:
-    """Replace the serving database with a verified copy of the build; return what was published."""
+# Star-schema tables (dbt naming convention): once they have rows, an empty one
+# means a broken upstream stage. Other marts (e.g. the quarantine list) may empty.
+STAR_SCHEMA_PREFIXES = ("fct_", "dim_")
+
+
+def emptied_marts(new: dict[str, int], served: dict[str, int]) -> list[str]:
+    """Fact and dimension tables with rows in the served copy that the new build would leave empty or drop."""
+    return sorted(
+        name
+        for name, n in served.items()
+        if n > 0 and new.get(name, 0) == 0 and name.split(".")[-1].startswith(STAR_SCHEMA_PREFIXES)
+    )
+
+
+def served_mart_rows(serving: Path) -> dict[str, int]:
+    """Mart row counts of the copy BI reads now ({} if there is none or it does not open)."""
+    import duckdb
+
+    if not serving.is_file():
+        return {}
+    try:
+        with duckdb.connect(str(serving), read_only=True) as con:
+            return mart_row_counts(con)
+    except duckdb.Error:
+        return {}
+
+
+def publish(build: Path | None = None, serving: Path | None = None, allow_emptied: bool = False) -> dict[str, Any]:
+    """Replace the serving database with a verified copy of the build; return what was published.
+
+    A build that would empty a mart BI currently reads is refused (a broken
+    upstream stage looks like that) unless ``allow_emptied``.
+    """
     build = Path(build or paths.warehouse_path())
     serving = Path(serving or paths.serving_path())
     started = time.perf_counter()
@@ -107,6 +138,9 @@ def publish(build: Path | None = None, serving: Path | None = None) -> dict[str,
     try:
         shutil.copyfile(build, staged)
         counts = verify_database(staged)
+        emptied = emptied_marts(counts, served_mart_rows(serving))
+        if emptied and not allow_emptied:
+            raise PublishError(f"the build would empty marts BI reads now: {', '.join(emptied)} (publish --allow-emptied)")
         os.chmod(staged, 0o644)  # mkstemp makes 0600; BI containers read it as another user
         os.replace(staged, serving)
     except BaseException:
@@ -143,7 +177,7 @@ def _fsync_directory(directory: Path) -> None:
 
 def _run_publish(args: argparse.Namespace) -> int:
     try:
-        result = publish()
+        result = publish(allow_emptied=args.allow_emptied)
     except PublishError as exc:
         print(f"publish failed: {exc}")
         return 1
@@ -153,4 +187,5 @@ def _run_publish(args: argparse.Namespace) -> int:
 
 def register_publish(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("publish", help="atomically replace the serving database with the checked build")
+    p.add_argument("--allow-emptied", action="store_true", help="publish even if a mart BI reads would become empty")
     p.set_defaults(func=_run_publish)

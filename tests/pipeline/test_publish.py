@@ -85,6 +85,20 @@ def test_a_bad_build_is_refused_and_the_serving_copy_is_untouched(lake: Path, br
     assert leftover_temp_files(paths.serving_path()) == []
 
 
+def test_a_build_that_would_empty_a_served_mart_is_refused_unless_allowed(lake: Path) -> None:
+    build = paths.warehouse_path()
+    good = make_build(build, n_amounts=40)
+    publish()
+    emptied = make_build(build, n_amounts=0, n_units=3)
+
+    with pytest.raises(PublishError, match="marts.fct_amounts"):
+        publish()
+    assert served_counts(paths.serving_path()) == good
+
+    publish(allow_emptied=True)
+    assert served_counts(paths.serving_path()) == emptied
+
+
 def test_a_missing_build_is_a_clear_error(lake: Path) -> None:
     with pytest.raises(PublishError, match="no warehouse"):
         publish()
