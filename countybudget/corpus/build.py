@@ -265,7 +265,7 @@ CATALOGUE_HEADER = """\
 
 
 def build_corpus(out_dir: Path, only: list[str] | None = None) -> list[dict[str, Any]]:
-    """Render every document (or only the given ids) and rewrite the catalogue."""
+    """Render every document (or only the given ids) and write their catalogue entries."""
     out_dir = out_dir.resolve()
     specs = [s for s in all_documents() if not only or s.budget.id in only]
     entries = []
@@ -275,9 +275,12 @@ def build_corpus(out_dir: Path, only: list[str] | None = None) -> list[dict[str,
             work = Path(tmp) / spec.budget.id
             entries.append(build_document(spec, out_dir, work))
             shutil.rmtree(work, ignore_errors=True)
-    if not only:
-        catalogue = out_dir / "catalogue.yml"
-        documents = [{k: v for k, v in e.items() if k != "defect_details"} for e in entries]
-        catalogue.write_text(CATALOGUE_HEADER + yaml.safe_dump({"documents": documents}, allow_unicode=True,
-                                                               sort_keys=False, width=120), encoding="utf-8")
+    catalogue = out_dir / "catalogue.yml"
+    documents = [{k: v for k, v in e.items() if k != "defect_details"} for e in entries]
+    if only and catalogue.exists():  # keep the other entries, in their order
+        rebuilt = {e["id"]: e for e in documents}
+        existing = yaml.safe_load(catalogue.read_text(encoding="utf-8"))["documents"]
+        documents = [rebuilt.pop(e["id"], e) for e in existing] + list(rebuilt.values())
+    catalogue.write_text(CATALOGUE_HEADER + yaml.safe_dump({"documents": documents}, allow_unicode=True,
+                                                           sort_keys=False, width=120), encoding="utf-8")
     return entries
