@@ -96,8 +96,12 @@ def classify_attachment(link_text: str, posting: Classification, rules: KeywordR
     text = normalise_title(link_text)
     text = re.sub(r"\.(pdf|docx?|xlsx?|wps|et|zip|rar)$", "", text, flags=re.IGNORECASE)
     own_type = doc_type_of(text, rules)
+    own_unit = unit_name_of(text) if own_type else None
+    # the fuller name wins: 平乡县教育局 (file) over 平乡县 (collective posting),
+    # 广州市统计局 (posting) over 统计局 (file)
+    units = [u for u in (posting.unit_name, own_unit) if u]
     return Classification(
         doc_type=own_type or posting.doc_type,
         fiscal_year=fiscal_year_of(text) or posting.fiscal_year,
-        unit_name=(unit_name_of(text) if own_type else None) or posting.unit_name,
+        unit_name=max(units, key=len) if units else None,
     )

@@ -50,3 +50,5 @@ def test_an_attachment_refines_its_postings_classification() -> None:
     assert own == Classification("final_account", 2024, "平乡县教育局")
     inherited = classify_attachment("附件1.xlsx", posting, RULES)
     assert inherited == posting
+    fuller_posting = classify("广州市统计局2026年部门预算", RULES)
+    assert classify_attachment("统计局_2026年部门预算.pdf", fuller_posting, RULES).unit_name == "广州市统计局"
