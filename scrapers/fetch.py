@@ -349,7 +349,7 @@ class HttpClient:
             # the server answers but too slowly: do not hammer it, try on a later run
             raise FetchFailure(f"timeout: no response within {policy.timeout_seconds:g}s") from exc
         except requests.exceptions.ConnectionError as exc:
-            raise _Retryable(f"connection error: {_short(exc)}") from exc
+            raise _Retryable(f"connection error: {_connection_cause(exc)}") from exc
         except requests.exceptions.RequestException as exc:
             raise FetchFailure(f"request error: {_short(exc)}") from exc
 
@@ -404,6 +404,24 @@ def _content_length(response: requests.Response) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+_KNOWN_CAUSES = (
+    "Connection refused",
+    "Connection reset by peer",
+    "Connection aborted",
+    "No route to host",
+    "Name or service not known",
+    "Temporary failure in name resolution",
+    "Remote end closed connection without response",
+    "Network is unreachable",
+)
+
+
+def _connection_cause(exc: BaseException) -> str:
+    """The useful part of urllib3's nested connection errors (``Connection refused`` …)."""
+    text = str(exc)
+    return next((cause for cause in _KNOWN_CAUSES if cause in text), _short(exc))
 
 
 def _short(exc: BaseException) -> str:
