@@ -25,6 +25,7 @@ from parsers.layout import (
     Glyph,
     Ruling,
     TextLine,
+    Word,
     cell_texts,
     column_bounds_from_text,
     find_frames,
@@ -80,6 +81,7 @@ def read_pdf(path: str | Path) -> ReadResult:
     page_tables: list[PageTable] = []
     pages: list[PageText] = []
     glyph_counts: list[int] = []
+    unmapped = 0  # glyphs of fonts without a Unicode map, read as "(cid:123)"
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             try:
@@ -91,16 +93,17 @@ def read_pdf(path: str | Path) -> ReadResult:
             page_tables.extend(tables)
             pages.append(PageText(number, text, margin))
             glyph_counts.append(len(glyphs))
+            unmapped += sum(1 for g in glyphs if g.text.startswith("(cid:"))
     warnings: list[str] = []
     n_pages = len(pages)
-    if n_pages and sum(1 for c in glyph_counts if c >= 20) <= n_pages * 0.1 and sum(glyph_counts) < 20 * n_pages:
-        return ReadResult(
-            grids=[],
-            page_texts=[p.text for p in pages],
-            n_pages=n_pages,
-            warnings=["no text layer: the pages are images (scanned); OCR is needed"],
-            needs_ocr=True,
+    no_text = sum(1 for c in glyph_counts if c >= 20) <= n_pages * 0.1 and sum(glyph_counts) < 20 * n_pages
+    if n_pages and (no_text or unmapped > 0.5 * sum(glyph_counts)):
+        reason = (
+            "no text layer: the pages are images (scanned); OCR is needed"
+            if no_text
+            else "unreadable text layer: its fonts have no Unicode map; OCR is needed"
         )
+        return ReadResult(grids=[], page_texts=[p.text for p in pages], n_pages=n_pages, warnings=[reason], needs_ocr=True)
     furniture = running_furniture(pages)
     for t in page_tables:
         drop_furniture_rows(t, furniture)
@@ -197,7 +200,7 @@ def ruled_tables(number: int, lines: list[TextLine], frames: list[Frame], size: 
         inside = [g for ln in lines for g in ln.glyphs if frame.contains(g)]
         above = [
             ln for ln in lines
-            if previous_bottom - 1 <= ln.top and ln.bottom <= frame.top + 1 and not _in_any(ln, frames)
+            if previous_bottom - 1 <= ln.top and ln.top < frame.top and not _in_any(ln, frames)
         ]
         previous_bottom = frame.bottom
         preamble, rows, tops, bounds = frame_rows(frame, inside, size)
@@ -420,8 +423,13 @@ def _starts_row(line: TextLine) -> bool:
 
 
 def title_block(lines: list[TextLine]) -> tuple[str | None, str | None, list[str]]:
-    """Title, unit line and other context from the lines printed above a table."""
-    texts = [" ".join(w.text for w in ln.words) for ln in lines]
+    """Title, unit line and other context from the lines printed above a table.
+
+    Words are first joined into text blocks: a word continues the block
+    right above it when they overlap horizontally and sit closer than a line
+    apart, so a title or a ``单位：`` / ``万元`` wrapped in a narrow cell reads whole.
+    """
+    texts = [b.replace(" ", "") for b in text_blocks(lines)]
     unit_text = None
     for t in texts:
         m = UNIT_RE.search(unicodedata.normalize("NFKC", t))
@@ -431,11 +439,40 @@ def title_block(lines: list[TextLine]) -> tuple[str | None, str | None, list[str
     for t in reversed(texts):
         if UNIT_RE.search(t) or STUB_RE.match(t) or PAGE_NUMBER_RE.match(t):
             continue
-        if "表" in t and not re.fullmatch(r"(附表|表|公开)?\s*[0-9０-９一二三四五六七八九十\-]+\s*表?", t.replace(" ", "")):
-            title = t.replace(" ", "")
+        if "表" in t and not re.fullmatch(r"(附表|表|公开)?[0-9０-９一二三四五六七八九十\-]+表?", t):
+            title = t
             break
     context = [t for t in texts if t != title and t]
     return title, unit_text, context[-6:]
+
+
+def _block_complete(block: list[Word]) -> bool:
+    """A title (…表, …表（…）) or a whole unit line does not continue on the next line."""
+    text = "".join(w.text for w in block)
+    stub = STUB_RE.match(text)
+    return bool(re.search(r"表\s*([（(][^）)]*[）)])?$", text) or UNIT_RE.search(text) or (stub and text[stub.end() :]))
+
+
+def text_blocks(lines: list[TextLine]) -> list[str]:
+    """Words of consecutive lines joined into blocks (wrapped titles and unit lines)."""
+    blocks: list[list[Word]] = []
+    for ln in lines:
+        for w in ln.words:
+            for block in reversed(blocks):
+                last = block[-1]
+                overlap = min(last.x1, w.x1) - max(last.x0, w.x0)
+                narrower = min(last.x1 - last.x0, w.x1 - w.x0)
+                h1, h2 = last.bottom - last.top, w.bottom - w.top
+                same_size = abs(h1 - h2) <= 0.2 * max(h1, h2)
+                if _block_complete(block) or STUB_RE.match(w.text) or UNIT_RE.search(w.text):
+                    continue
+                if same_size and overlap >= 0.5 * narrower and -0.2 * h1 <= w.top - last.bottom <= 0.8 * h1:
+                    block.append(w)
+                    break
+            else:
+                blocks.append([w])
+    blocks.sort(key=lambda b: (b[-1].bottom, b[0].x0))
+    return ["".join(w.text for w in b) for b in blocks]
 
 
 def running_furniture(pages: list[PageText]) -> set[str]:
@@ -530,7 +567,19 @@ def continues(previous: PageTable, last_page: int, t: PageTable) -> bool:
         return False
     if t.title and _norm(t.title) != _norm(previous.title):
         return False
+    if not t.title and previous.title and not _repeats_header(t.rows, header_texts(previous.rows)):
+        return False
     return abs(len(t.bounds) - len(previous.bounds)) <= 2 or bool(t.title)
+
+
+def _repeats_header(rows: list[list[str]], headers: set[str]) -> bool:
+    """A page that opens with header rows continues a table only if they repeat its header."""
+    leading = []
+    for row in rows:
+        if _is_body_row(row) or is_wrap_fragment(row, row):
+            break
+        leading.append(row)
+    return not leading or any(_norm("".join(r)) in headers or _is_column_number(r) for r in leading)
 
 
 def remap_columns(rows: list[list[str]], bounds: list[float], target: list[float]) -> list[list[str]]:

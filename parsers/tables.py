@@ -33,22 +33,32 @@ SERIAL_WORDS = ("序号", "行次", "栏次")
 CODE_WORDS = ("编码", "代码", "科目号")
 SPLIT_CODE_PARTS = ("类", "款", "项")
 
-# Title words → table kind, first match wins (more specific titles first).
+# Title words → table kind, first match wins (more specific titles first). The
+# title is matched without its "2024年部门…" prefix (see ``_title_core``).
 TITLE_KINDS: tuple[tuple[re.Pattern[str], TableKind], ...] = (
     (re.compile(r"绩效"), K.PERFORMANCE_TARGETS),
     (re.compile(r"三公"), K.THREE_PUBLIC_EXPENSES),
     (re.compile(r"政府采购"), K.GOVERNMENT_PROCUREMENT),
     (re.compile(r"机关运行经费|行政经费|购买服务|国有资产|目录"), K.UNKNOWN),
-    (re.compile(r"财政拨款收支"), K.FISCAL_APPROPRIATION_SUMMARY),
-    (re.compile(r"收支(预算)?总|收支(预算)?总体|收支预算表|收支情况表"), K.INCOME_EXPENDITURE_SUMMARY),
-    (re.compile(r"收入(预算)?总|收入总体|收入预算表|收入情况表"), K.INCOME_SUMMARY),
+    (re.compile(r"财政拨款收入?支出?"), K.FISCAL_APPROPRIATION_SUMMARY),
+    (re.compile(r"收入?支出?(预算|决算)?(总|情况表|表)|收入支出"), K.INCOME_EXPENDITURE_SUMMARY),
+    (re.compile(r"^收入|收入(预算|决算)?总|收入总体|收入(预算|决算)?(情况)?表"), K.INCOME_SUMMARY),
     (re.compile(r"政府性基金"), K.GOVERNMENT_FUND_EXPENDITURE),
     (re.compile(r"国有资本经营"), K.STATE_CAPITAL_EXPENDITURE),
     (re.compile(r"基本支出.*(经济|表)|经济分类"), K.BASIC_EXPENDITURE_BY_ECONOMIC),
     (re.compile(r"项目支出"), K.PROJECT_EXPENDITURE),
-    (re.compile(r"支出(预算)?总|支出总体"), K.EXPENDITURE_SUMMARY),
+    (re.compile(r"^(本年)?支出|支出(预算|决算)?总|支出总体"), K.EXPENDITURE_SUMMARY),
     (re.compile(r"(一般公共预算|财政拨款).*支出|功能分类"), K.EXPENDITURE_BY_FUNCTION),
 )
+_TITLE_PREFIX_RE = re.compile(
+    r"^(.*?\d{4}\s*年度?)?\s*(部门|单位|预算单位|部门预算|单位预算|部门综合预算|单位综合预算|部门决算|单位决算)?"
+)
+
+
+def _title_core(title: str) -> str:
+    """The title without the year and the 部门/单位 prefix: "2023年支出决算表" → "支出决算表"."""
+    return _TITLE_PREFIX_RE.sub("", title, count=1)
+
 
 # Header words → column key, per kind; first match per column wins.
 _TOTAL = r"合计|小计|总计|预算数|金额|预算$|本年预算|决算数"
@@ -96,6 +106,7 @@ HEADER_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 # 三公 items, by label words; first match wins (the vehicle subtotal has no item).
+VEHICLE_SUBTOTAL_RE = re.compile(r"购置及运行|购置和运行")
 THREE_PUBLIC_LABELS: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(r"购置及运行|购置和运行|车辆购置及运行"), None),
     (re.compile(r"因公出国|出国"), "overseas"),
@@ -227,7 +238,7 @@ def table_note(grid: Grid, cells: list[list[str | None]]) -> str | None:
 
 
 def table_kind(grid: Grid, header: list[list[str | None]]) -> TableKind:
-    title = _norm(grid.title)
+    title = _title_core(_norm(grid.title))
     for pattern, kind in TITLE_KINDS:
         if title and pattern.search(title):
             if kind is K.UNKNOWN:
@@ -399,6 +410,10 @@ def _key_columns(seg: Segment, htexts: list[str], kind: TableKind) -> dict[int, 
     """Column key of each amount column, from its header words."""
     rules = HEADER_KEYS.get(kind.value, ())
     allowed = COLUMN_KEYS.get(kind.value, ())
+    if kind is K.THREE_PUBLIC_EXPENSES and not any(
+        re.search("执行|决算|实际", htexts[i]) for i in seg.amount_cols if i < len(htexts)
+    ):
+        rules = ((_TOTAL, "amount"),)  # a budget's single figure per item: no budget/actual split
     keys: dict[int, str] = {}
     used: set[str] = set()
     cols = sorted(seg.amount_cols)
@@ -528,8 +543,8 @@ def three_public_rows(layout: Layout, body: list[list[str | None]], pages: list[
     for row, page in zip(body, pages):
         label = "".join(row[i] for i in seg.label_cols if i < len(row) and row[i])
         item = three_public_item(label)
-        if item is None:
-            continue
+        if item is None and not VEHICLE_SUBTOTAL_RE.search(_norm(label)):
+            continue  # 行政经费, 机关运行经费 … printed beside the 三公 items
         amounts = {key: amount_of(row[i]) for i, key in sorted(seg.amount_cols.items())}
         rows.append({"code": None, "name": label, "item": item, "side": None, "page": page, "amounts": amounts})
     return rows
@@ -572,6 +587,29 @@ def _three_public_row_key(row: list[str | None], layout: Layout) -> str:
 
 # ------------------------------------------------------ performance targets
 
+PROJECT_INFO_LABELS = {
+    "项目名称": "project_name",
+    "项目编码": "project_code",
+    "项目代码": "project_code",
+    "项目编号": "project_code",
+}
+INFO_ONLY_LABELS = ("主管部门", "实施单位", "资金总额", "项目资金", "预算单位", "部门名称", "年度资金总额")
+
+
+def _project_info(row: list[str | None], texts: list[str], project: dict) -> bool:
+    """A 项目名称 | … / 项目编码 | … / 主管部门 | … line of a target table: it
+    names the project (label, value pairs) and is not an indicator row."""
+    labels = [i for i, t in enumerate(texts) if t in PROJECT_INFO_LABELS or t.startswith(INFO_ONLY_LABELS)]
+    if not labels or len(labels) * 2 < len([t for t in texts if t]):
+        return False
+    for i in labels:
+        key = PROJECT_INFO_LABELS.get(texts[i])
+        value = next((c for c in row[i + 1 :] if c), None)
+        if key and value and _norm(value) not in PROJECT_INFO_LABELS:
+            project[key] = value
+    return True
+
+
 TARGET_HEADERS: tuple[tuple[str, str], ...] = (
     ("一级指标", "level1"),
     ("二级指标", "level2"),
@@ -598,6 +636,8 @@ def target_rows(header: list[list[str | None]], body: list[list[str | None]], pa
     carry = {"level1": None, "level2": None}
     for row, page in zip(all_rows, all_pages):
         texts = [_norm(c) if c else "" for c in row]
+        if _project_info(row, texts, project):
+            continue
         found = {}
         for i, t in enumerate(texts):
             for pattern, key in TARGET_HEADERS:
@@ -608,11 +648,6 @@ def target_rows(header: list[list[str | None]], body: list[list[str | None]], pa
             carry = {"level1": None, "level2": None}
             continue
         if not cols:
-            for i, t in enumerate(texts):
-                if re.fullmatch("项目名称", t) and i + 1 < len(row):
-                    project["project_name"] = next((c for c in row[i + 1 :] if c), None)
-                if re.fullmatch("项目编码|项目代码|项目编号", t) and i + 1 < len(row):
-                    project["project_code"] = next((c for c in row[i + 1 :] if c), None)
             continue
         def cell(key: str) -> str | None:
             i = cols.get(key)

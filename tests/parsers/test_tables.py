@@ -151,7 +151,9 @@ def test_three_public_rows_keyed_by_item() -> None:
         )
     )
     assert table["kind"] == "three_public_expenses"
-    got = {r["item"]: r["amounts"]["amount"] for r in table["rows"]}
+    got = {r["item"]: r["amounts"]["amount"] for r in table["rows"] if r["item"]}
+    subtotal = [r for r in table["rows"] if r["item"] is None]  # 公务用车购置及运行维护 is no item
+    assert [(r["name"], r["amounts"]["amount"]) for r in subtotal] == [("（二）公务用车购置及运行维护支出", "6.70")]
     assert got == {
         "total": "19.86",
         "overseas": "5.00",
