@@ -18,7 +18,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import BinaryIO, Protocol
 from urllib import robotparser
 from urllib.parse import urlsplit
 
@@ -40,16 +40,16 @@ _CHUNK = 64 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def sniff_type(head: bytes) -> str:
+def sniff_type(head: bytes, whole: BinaryIO | None = None) -> str:
     """pdf / docx / xlsx / xls / html / unknown, from the first bytes of a file.
 
-    ``head`` should hold the whole file for ZIP containers (DOCX and XLSX are
-    told apart by their members); a prefix is enough for the other types.
+    DOCX and XLSX are both ZIPs, told apart by their members: pass the whole
+    file as ``whole`` (a seekable binary file) or as ``head``.
     """
     if head.lstrip(b"\xef\xbb\xbf\r\n\t ")[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
     if head[:4] == b"PK\x03\x04":
-        return _zip_office_type(head)
+        return _zip_office_type(whole if whole is not None else io.BytesIO(head), head)
     if head[:8] == _OLE_MAGIC:
         # OLE2 holds both .xls and .doc; a workbook stream names itself
         return "xls" if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in head or b"B\x00o\x00o\x00k" in head else "unknown"
@@ -59,12 +59,13 @@ def sniff_type(head: bytes) -> str:
     return "unknown"
 
 
-def _zip_office_type(data: bytes) -> str:
+def _zip_office_type(container: BinaryIO, head: bytes) -> str:
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, ValueError):
+        container.seek(0)
+        names = zipfile.ZipFile(container).namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
         # a truncated container still names its first members in local headers
-        names = [n.decode("utf-8", "replace") for n in (b"word/", b"xl/") if n in data[:65536]]
+        names = [n.decode("utf-8", "replace") for n in (b"word/", b"xl/") if n in head[:65536]]
     if any(n.startswith("word/") for n in names):
         return "docx"
     if any(n.startswith("xl/") for n in names):

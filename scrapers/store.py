@@ -71,11 +71,8 @@ class LandingWriter:
         self._reset_state()
 
     def _detect_type(self) -> str:
-        head = bytes(self._head)
-        if head[:4] == b"PK\x03\x04":  # DOCX vs XLSX needs the ZIP directory at the end
-            self._file.seek(0)
-            head = self._file.read()
-        return sniff_type(head)
+        # DOCX vs XLSX needs the ZIP directory at the end: the sniffer may read the whole file
+        return sniff_type(bytes(self._head), whole=self._file)
 
     def commit(self) -> Landed:
         """Make the file durable and move it to its content address."""

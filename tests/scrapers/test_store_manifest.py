@@ -128,3 +128,21 @@ def test_last_good_copy_per_url_ignores_failures_and_takes_the_latest(lake: Path
     failed = _row(fetched_at=datetime(2024, 5, 1, tzinfo=timezone.utc), outcome="failed", sha256=None)
     best = manifest.last_good_by_url([early, late, failed])
     assert best["http://127.0.0.1:1/a.pdf"]["etag"] == '"new"'
+
+
+def test_office_files_land_with_the_type_of_their_zip_members(lake: Path) -> None:
+    import io
+
+    import docx
+    import openpyxl
+
+    word, sheet = io.BytesIO(), io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("淮南市人民政府办公室2024年度项目支出绩效目标")
+    document.save(word)
+    book = openpyxl.Workbook()
+    book.active["A1"] = "科目编码"
+    book.save(sheet)
+    assert _land(word.getvalue()).path.suffix == ".docx"
+    assert _land(sheet.getvalue()).path.suffix == ".xlsx"
+    assert _land(b"").detected_type == "unknown"  # an empty file is no document, whatever its name
