@@ -40,11 +40,11 @@ TITLE_KINDS: tuple[tuple[re.Pattern[str], TableKind], ...] = (
     (re.compile(r"三公"), K.THREE_PUBLIC_EXPENSES),
     (re.compile(r"政府采购"), K.GOVERNMENT_PROCUREMENT),
     (re.compile(r"机关运行经费|行政经费|购买服务|国有资产|目录"), K.UNKNOWN),
+    (re.compile(r"政府性基金"), K.GOVERNMENT_FUND_EXPENDITURE),
+    (re.compile(r"国有资本经营"), K.STATE_CAPITAL_EXPENDITURE),
     (re.compile(r"财政拨款收入?支出?"), K.FISCAL_APPROPRIATION_SUMMARY),
     (re.compile(r"收入?支出?(预算|决算)?(总|情况表|表)|收入支出"), K.INCOME_EXPENDITURE_SUMMARY),
     (re.compile(r"^收入|收入(预算|决算)?总|收入总体|收入(预算|决算)?(情况)?表"), K.INCOME_SUMMARY),
-    (re.compile(r"政府性基金"), K.GOVERNMENT_FUND_EXPENDITURE),
-    (re.compile(r"国有资本经营"), K.STATE_CAPITAL_EXPENDITURE),
     (re.compile(r"基本支出.*(经济|表)|经济分类"), K.BASIC_EXPENDITURE_BY_ECONOMIC),
     (re.compile(r"项目支出"), K.PROJECT_EXPENDITURE),
     (re.compile(r"^(本年)?支出|支出(预算|决算)?总|支出总体"), K.EXPENDITURE_SUMMARY),
@@ -309,7 +309,7 @@ def column_layout(header: list[list[str | None]], body: list[list[str | None]], 
     split = _split_code_columns(header, width)
     code_col = None
     for i, h in enumerate(htexts):
-        if i not in split and any(w in h for w in CODE_WORDS) and not _is_amount_column(body, i):
+        if i not in split and any(w in h for w in CODE_WORDS):
             code_col = i
             break
     amount_cols = [
@@ -361,11 +361,20 @@ def _split_code_columns(header: list[list[str | None]], width: int) -> list[int]
 
 
 def _is_amount_column(body: list[list[str | None]], i: int) -> bool:
+    """Mostly amounts, or only dashes (a column printed blank as "-")."""
     values = [r[i] for r in body if i < len(r) and r[i]]
     if not values:
         return False
-    amounts = sum(1 for v in values if is_amount(v))
-    return amounts >= max(1, 0.6 * len(values))
+    filled = [v for v in values if not is_blank_mark(v)]
+    if not filled:
+        return True
+    amounts = sum(1 for v in filled if is_amount(v))
+    return amounts >= max(1, 0.6 * len(filled))
+
+
+def is_blank_mark(text: str) -> bool:
+    """A dash or slash printed for "nothing" in an amount cell."""
+    return _norm(text) in ("-", "—", "--", "——", "/", "－", "–")
 
 
 def _is_serial_column(body: list[list[str | None]], i: int) -> bool:
@@ -381,7 +390,7 @@ def _code_column_by_values(body: list[list[str | None]], amount_cols: list[int],
     first_text = next((i for i in range(width) if i not in amount_cols and _has_text(body, i)), width)
     for i in range(first_text):
         values = [r[i] for r in body if i < len(r) and r[i]]
-        if values and all(re.fullmatch(r"\d{3}(\d{2}){0,2}", v) for v in values):
+        if values and all(re.fullmatch(r"\d{3,8}", v) for v in values):
             return i
     return None
 
@@ -458,7 +467,7 @@ def amount_rows(layout: Layout, body: list[list[str | None]], pages: list[int], 
     split_parts: list[str] = ["", "", ""]
     for row, page in zip(body, pages):
         for seg in layout.segments:
-            label = "".join(row[i] for i in seg.label_cols if i < len(row) and row[i])
+            label = "".join(row[i] for i in seg.label_cols if i < len(row) and row[i] and not is_blank_mark(row[i]))
             code = None
             if seg is layout.segments[0]:
                 code, split_parts = _row_code(row, layout, split_parts)
