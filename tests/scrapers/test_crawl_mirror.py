@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 import yaml
 
 from countybudget import cli, paths
@@ -79,9 +78,8 @@ def test_a_full_crawl_lands_every_disclosure_and_records_every_fault(mirror, lak
     rows = _rows(result["run_id"])
     assert rows, "the mirror published nothing the crawler found"
     by_url = {r["url"]: r for r in rows}
-    for portal_id in load_registry():
-        if not load_registry()[portal_id].verified:
-            continue
+    assert set(result["portals"]) == {p.id for p in api.select_portals()}
+    for portal_id in result["portals"]:
         for url, expectation in _expected_attachments(mirror, portal_id).items():
             row = by_url.get(url)
             assert row is not None, f"{portal_id}: {url} ({expectation}) was not attempted"
