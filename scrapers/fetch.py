@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 ROBOTS_AGENT = "countybudget"
 MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 30.0  # a 5xx asking for a longer wait is left for a later run
 MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped, not obeyed literally
 _CHUNK = 64 * 1024
 
@@ -87,10 +88,11 @@ class FetchFailure(Exception):
 
 
 class _Retryable(Exception):
-    def __init__(self, reason: str, http_status: int | None = None):
+    def __init__(self, reason: str, http_status: int | None = None, retry_after: float | None = None):
         super().__init__(reason)
         self.reason = reason
         self.http_status = http_status
+        self.retry_after = retry_after  # seconds the server asked us to wait
 
 
 # ---------------------------------------------------------------- politeness
@@ -296,6 +298,12 @@ class HttpClient:
             except _Retryable as exc:
                 last = exc
                 log.debug("retryable failure on %s (attempt %d): %s", url, attempt + 1, exc.reason)
+                if exc.retry_after is not None and exc.retry_after > MAX_RETRY_AFTER:
+                    # the server said when to come back: not within this run
+                    raise FetchFailure(f"{exc.reason}, Retry-After {exc.retry_after:g}s: try a later run",
+                                       http_status=exc.http_status) from exc
+                if exc.retry_after and attempt < policy.max_retries:
+                    delays[attempt] = max(delays[attempt], exc.retry_after)
                 if on_retry and attempt < policy.max_retries:
                     on_retry(exc.reason, exc.http_status)
                 continue
@@ -357,7 +365,7 @@ class HttpClient:
     def _read(self, url: str, response: requests.Response, sink: BodySink, max_bytes: int) -> Fetched:
         status = response.status_code
         if status >= 500:
-            raise _Retryable(f"HTTP {status}", http_status=status)
+            raise _Retryable(f"HTTP {status}", http_status=status, retry_after=_retry_after(response))
         if status == 304 or status >= 400:
             return self._fetched(url, response, 0)
         declared = _content_length(response)
@@ -397,6 +405,17 @@ class HttpClient:
             size_bytes=size,
             retries=0,
         )
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Retry-After in seconds (the delta-seconds form; an HTTP date counts as 'later')."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return float("inf")
 
 
 def _content_length(response: requests.Response) -> int | None:

@@ -255,3 +255,27 @@ def test_robots_crawl_delay_slows_the_host_down_beyond_the_registry_interval(loc
     _get(local_server, "/a.pdf", client=client)
     assert waits[0] == FAST.min_interval_seconds  # robots.txt itself, before its delay is known
     assert waits[1:] == [7.0, 7.0]
+
+
+def test_a_503_with_a_long_retry_after_is_left_for_a_later_run(local_server) -> None:
+    local_server.route("/robots.txt", 404)
+    local_server.route("/busy.pdf", 503, headers={"Retry-After": "120"})
+    with pytest.raises(FetchFailure) as failure:
+        _get(local_server, "/busy.pdf")
+    assert "Retry-After 120s" in failure.value.reason and failure.value.http_status == 503
+    assert local_server.hits("/busy.pdf") == 1  # not hammered
+
+
+def test_a_short_retry_after_replaces_a_shorter_backoff(local_server) -> None:
+    calls = {"n": 0}
+
+    def busy_once(_req):
+        calls["n"] += 1
+        return (503, {"Retry-After": "3"}, b"") if calls["n"] == 1 else (200, {}, PDF)
+
+    local_server.route("/robots.txt", 404)
+    local_server.routes["/soon.pdf"] = busy_once
+    slept: list[float] = []
+    got, body, _ = _get(local_server, "/soon.pdf", client=HttpClient(sleep=slept.append))
+    assert (got.status, body) == (200, PDF)
+    assert slept == [3.0]
