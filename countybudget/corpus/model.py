@@ -71,6 +71,8 @@ class Budget:
     previous_three_public: Decimal | None = None
     staff: tuple[int, int] = (20, 15)  # 编制, 实有
     source_note: str = ""  # where the figures come from (seed or invented)
+    # economic lines printed on several rows with the same code (one per sub-unit, as seed 003 does)
+    economic_split: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)
 
     # ---- derived figures
 
@@ -129,6 +131,9 @@ class Budget:
         economic = sum(self.economics.values(), ZERO)
         if economic != self.basic_total:
             raise ValueError(f"{self.id}: basic by economic {economic} != by function {self.basic_total}")
+        for code, parts in self.economic_split.items():
+            if sum(parts, ZERO) != self.economics[code]:
+                raise ValueError(f"{self.id}: the rows of {code} sum to {sum(parts, ZERO)}, not {self.economics[code]}")
         if self.projects:
             projects = sum((p.amount for p in self.projects), ZERO)
             if projects != self.project_total:

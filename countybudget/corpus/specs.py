@@ -88,7 +88,7 @@ def pingxiang_govoffice_2024() -> DocumentSpec:
         "pingxiang-govoffice-2024-budget", dept, "平乡县", "130532", "河北", "pingxiang", 2024, "budget", "万元",
         [Unit(dept, functions)], economics, projects,
         three_public={"overseas": ZERO, "vehicle_purchase": ZERO, "vehicle_operation": d("16.00"),
-                      "reception": d("2.00")},
+                      "reception": d("2.00"), "meeting": d("6.00"), "training": d("3.00")},
         previous_total=d("1140.33"), previous_three_public=d("26.00"), staff=(48, 44),
         source_note="seed 002: function, economic, 三公 and year-on-year figures real; project split invented",
     )
@@ -167,7 +167,12 @@ def yongqiao_govoffice_2023() -> DocumentSpec:
         three_public={"overseas": d("5.00"), "vehicle_purchase": ZERO, "vehicle_operation": d("8.10"),
                       "reception": d("4.30")},
         staff=(62, 58),
-        source_note="seed 003: function and economic figures real; projects and 三公 invented",
+        economic_split={"30102": (d("15.97"), d("93.49")), "30107": (d("22.69"), d("13.77")),
+                        "30112": (d("0.49"), d("0.79")), "30228": (d("4.74"), d("3.16")),
+                        "30301": (d("14.58"), d("14.96"), d("0.47")), "30302": (d("4.07"), d("47.56"))},
+        source_note="seed 003: function and economic figures real, with the seed's repeated economic codes; "
+                    "2080506/30109 -0.01, 30101 +0.01, 30299 +0.11, 30399 -0.01 where the seed's own lines "
+                    "do not add up to its totals; projects and 三公 invented",
     )
     layout = Layout(thousands=True, title_prefix="部门")
     return DocumentSpec(budget, layout, "pdf", ["wide_clean", "thousands_separators"],

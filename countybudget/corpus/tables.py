@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from countybudget.corpus.codes import (
+    PERSONNEL_CLASSES,
     SUMMARY_CLASSES,
     chinese_ordinal,
     economic_name,
@@ -201,19 +202,21 @@ def economic_table(budget: Budget, layout: Layout, title: str) -> PrintedTable:
         )
     ]
     leaves = {c: (v,) for c, v in budget.economics.items()}
-    for code, (value,) in hierarchy(leaves):
-        is_personnel = code[:3] in ("301", "303")
-        p, q = (value, None) if is_personnel else (None, value)
-        rows.append(
-            PrintedRow(
-                [code, economic_name(code), money(value, layout, False), money(p, layout), money(q, layout)],
-                [amount_row(code, economic_name(code), {"total": truth_amount(value, False),
-                                                       "personnel": truth_amount(p), "public": truth_amount(q)})],
-            )
-        )
+    for code, (total,) in hierarchy(leaves):
+        for value in budget.economic_split.get(code, (total,)):
+            rows.append(economic_row(code, value, layout))
     table = PrintedTable(TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value, title, budget.currency,
                          ["total", "personnel", "public"], header, widths, rows, None, layout.landscape)
     return with_serial(table, layout)
+
+
+def economic_row(code: str, value: Decimal, layout: Layout) -> PrintedRow:
+    p, q = (value, None) if code[:3] in PERSONNEL_CLASSES else (None, value)
+    return PrintedRow(
+        [code, economic_name(code), money(value, layout, False), money(p, layout), money(q, layout)],
+        [amount_row(code, economic_name(code), {"total": truth_amount(value, False),
+                                               "personnel": truth_amount(p), "public": truth_amount(q)})],
+    )
 
 
 def class_totals(leaves: dict[str, tuple[Decimal, Decimal]]) -> dict[str, Decimal]:
@@ -373,11 +376,15 @@ def three_public_table(budget: Budget, layout: Layout, title: str) -> PrintedTab
                                [{**amount_row(None, name, {k: truth_amount(v, False) for k, v in zip(columns, values)}),
                                  "item": item}], bold=item == "total"))
     for item, code, name in (("meeting", "30215", "会议费"), ("training", "30216", "培训费")):
-        if code in budget.economics:
+        if item in budget.three_public:  # stated by the document itself (seed 002)
+            values = [s.get(item, ZERO) for s in sources if s is not None]
+        elif code in budget.economics:
             values = [budget.economics[code]] * len(sources)
-            rows.append(PrintedRow([name] + [money(v, layout, False) for v in values],
-                                   [{**amount_row(None, name, {k: truth_amount(v, False) for k, v in
-                                                               zip(columns, values)}), "item": item}]))
+        else:
+            continue
+        rows.append(PrintedRow([name] + [money(v, layout, False) for v in values],
+                               [{**amount_row(None, name, {k: truth_amount(v, False) for k, v in
+                                                           zip(columns, values)}), "item": item}]))
     widths = [30.0] + [14.0] * len(columns)
     return PrintedTable(TableKind.THREE_PUBLIC_EXPENSES.value, title, budget.currency, columns, header, widths, rows,
                         None, layout.landscape)
@@ -397,12 +404,14 @@ def project_table(budget: Budget, layout: Layout, title: str) -> PrintedTable:
                            bold=True))
     for project in budget.projects:
         general, fund = project_split(project, fund_codes)
+        shown = {"total": project.amount, "general_budget": general, "government_fund": fund}
+        as_seed = {k: project.printed_amount if project.printed_amount and v == project.amount else None
+                   for k, v in shown.items()}  # seed 004 prints "96", "72.8"
         rows.append(PrintedRow(
-            [project.unit_name, project.code, project.name, money(project.amount, layout), money(general, layout),
-             money(fund, layout)],
-            [amount_row(project.code, project.name, {"total": truth_amount(project.amount),
-                                                     "general_budget": truth_amount(general),
-                                                     "government_fund": truth_amount(fund), "other": None})],
+            [project.unit_name, project.code, project.name,
+             *(as_seed[k] or money(v, layout) for k, v in shown.items())],
+            [amount_row(project.code, project.name,
+                        {k: as_seed[k] or truth_amount(v) for k, v in shown.items()} | {"other": None})],
         ))
     widths = [16, 20, 26, 10, 10, 10] if not layout.narrow else [6, 7, 8, 4.2, 4.2, 4.2]
     return PrintedTable(TableKind.PROJECT_EXPENDITURE.value, title, budget.currency,
