@@ -154,13 +154,22 @@ def split_words(glyphs: list[Glyph]) -> list[Word]:
     words: list[Word] = []
     current: list[Glyph] = []
     for g in glyphs:
-        if current and g.x0 - current[-1].x1 > 0.33 * max(g.size, current[-1].size, 1):
-            words.append(_word(current))
-            current = []
+        if current:
+            gap = g.x0 - current[-1].x1
+            size = max(g.size, current[-1].size, 1)
+            # a code set right against a name ("2010 一般…") still parts at a small gap
+            script_change = _is_digit_glyph(current[-1]) != _is_digit_glyph(g)
+            if gap > 0.33 * size or (script_change and gap > 0.12 * size):
+                words.append(_word(current))
+                current = []
         current.append(g)
     if current:
         words.append(_word(current))
     return words
+
+
+def _is_digit_glyph(g: Glyph) -> bool:
+    return g.text[:1].isdigit() or g.text[:1] in ".,"
 
 
 def _word(glyphs: list[Glyph]) -> Word:

@@ -38,6 +38,7 @@ from parsers.model import Grid, ReadResult
 UNIT_RE = re.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|亿元|元)")
 PAGE_NUMBER_RE = re.compile(r"^[-—–_\s]*(第\s*)?[0-9]+\s*(页)?(\s*[/／]\s*(共\s*)?[0-9]+\s*页?)?[-—–_\s]*$")
 NOTE_RE = re.compile(r"^(注|备注|说明)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
+HEADER_WORD_RE = re.compile(r"项目|科目|名称|编码|代码|合计|支出|收入|预算|金额|栏次|序号|单位|经费|指标")
 EMPTY_NOTE_RE = re.compile(r"本表无数据|无数据|空表|本表为空")
 TITLE_HINT_RE = re.compile(r"表\s*[0-9一二三四五六七八九十]*\s*(（[^）]*）|\([^)]*\))?\s*$|^(附表|表)\s*[0-9]")
 STUB_RE = re.compile(r"^(部门|单位|编制单位|预算单位|部门名称|单位名称|填报单位)\s*[:：]")
@@ -350,8 +351,14 @@ def unruled_tables(
         top_of_page = all(ln.top < height * 0.2 or PAGE_NUMBER_RE.match(ln.text) for ln in above) if above else True
         amount_lines = sum(1 for ln in run if any(is_amount_token(w.text) for w in ln.words))
         if amount_lines >= 1 and (heading_seen or top_of_page) and _has_columns(run, size):
+            continuation = not heading_seen
+            if continuation:
+                # a page that opens mid-table: its first lines may be pieces of a wrapped row
+                lead = [ln for ln in above if not PAGE_NUMBER_RE.match(ln.text)]
+                if len(lead) <= 3:
+                    run, above = lead + run, []
             bounds = column_bounds_from_text(run)
-            rows, tops = unruled_rows(run, bounds, size)
+            rows, tops = unruled_rows(run, bounds, size, continuation)
             title, unit_text, context = title_block(above)
             if j < len(free) and (NOTE_RE.match(free[j].text) or EMPTY_NOTE_RE.search(free[j].text)):
                 rows.append([free[j].text] + [""] * len(bounds))
@@ -371,12 +378,13 @@ def _is_tabular(line: TextLine, size: float, width: float) -> bool:
         return False
     if _line_words_gapped(line, size):
         return True
-    return False
+    # narrow columns leave small gaps, but a line of several words with a number is a row
+    return len(line.words) >= 2 and any(is_amount_token(w.text) for w in line.words)
 
 
 def _ends_table(line: TextLine, size: float, width: float) -> bool:
     text = line.text
-    if NOTE_RE.match(text) or PAGE_NUMBER_RE.match(text):
+    if NOTE_RE.match(text):
         return True
     if len(line.words) == 1 and (line.x1 - line.x0) > NARRATIVE_WIDTH * width:
         return True
@@ -387,36 +395,132 @@ def _has_columns(run: list[TextLine], size: float) -> bool:
     return sum(1 for ln in run if _line_words_gapped(ln, size)) >= 1
 
 
-def unruled_rows(lines: list[TextLine], bounds: list[float], size: float) -> tuple[list[list[str]], list[float]]:
-    """One row per text line, except that a line continuing a wrapped cell
-    (no amounts of its own, set closer than the usual row pitch) joins the row above."""
-    pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.top > a.top]
-    pitch = sorted(pitches)[len(pitches) // 2] if pitches else size * 2
-    groups: list[list[TextLine]] = []
-    for ln in lines:
-        if groups and _continues_row(groups[-1], ln, pitch, bounds):
-            groups[-1].append(ln)
+def unruled_rows(
+    lines: list[TextLine], bounds: list[float], size: float, continuation: bool = False
+) -> tuple[list[list[str]], list[float]]:
+    """Rows of a table without row rulings.
+
+    Each row has an anchor: the line(s) carrying its amounts (a number
+    wrapped over lines, "1,166" / ".60", keeps its pieces together), or a line
+    that plainly starts a row (合计, 一、…, a code and a name). Every other
+    line is a piece of a wrapped cell and joins the nearest anchor, above or
+    below, since offices centre a row's single-line cells beside its wrapped
+    ones. Lines above the first anchor are header rows, except on a page
+    that continues a table, where those not worded like a header are the
+    first row's pieces.
+    """
+    if not lines:
+        return [], []
+    money_cols = _money_columns(lines, bounds)
+    decimals = _typical_decimals(lines)
+    pieces = [_money_pieces(ln, bounds, money_cols) for ln in lines]
+    anchors: list[list[int]] = []  # line indices of each anchor
+    open_pieces: dict[int, str] = {}
+    for i in range(len(lines)):
+        if not pieces[i]:
+            continue
+        if anchors and _continues_number(open_pieces, pieces[i], decimals):
+            anchors[-1].append(i)
+            for col, text in pieces[i].items():
+                open_pieces[col] = open_pieces.get(col, "") + text
         else:
-            groups.append([ln])
-    return [cell_texts(g, bounds, by_word=True) for g in groups], [g[0].top for g in groups]
+            anchors.append([i])
+            open_pieces = dict(pieces[i])
+    inside = {i for a in anchors for i in range(a[0], a[-1] + 1)}
+    anchors += [[i] for i, ln in enumerate(lines) if i not in inside and not pieces[i] and _starts_row(ln)]
+    anchors.sort()
+    members: list[list[int]] = [list(a) for a in anchors]
+    spans = [(lines[a[0]].top, lines[a[-1]].bottom) for a in anchors]
+    anchored = {i for a in anchors for i in a}
+    header = [i for i in range(anchors[0][0]) if i not in anchored]
+    if continuation:
+        first = anchors[0][0]
+        while header and not HEADER_WORD_RE.search(lines[header[-1]].text):
+            members[0].append(header.pop())
+        header = [i for i in header if i < first]
+    for i in range(anchors[0][0], len(lines)):
+        if i in anchored or i in members[0]:
+            continue
+        members[_nearest_span(lines[i], spans)].append(i)
+    rows = [cell_texts([lines[i]], bounds, by_word=True) for i in header]
+    tops = [lines[i].top for i in header]
+    for group in members:
+        group.sort()
+        rows.append(cell_texts([lines[i] for i in group], bounds, by_word=True))
+        tops.append(lines[group[0]].top)
+    return rows, tops
 
 
-def _continues_row(group: list[TextLine], line: TextLine, pitch: float, bounds: list[float]) -> bool:
-    prev = group[-1]
-    amounts = [w.text for w in line.words if is_amount_token(w.text)]
-    prev_amounts = [w.text for w in prev.words if is_amount_token(w.text)]
-    if amounts:
-        # a number broken over two lines: "950." / "10", "1166" / ".60"
-        return all(a.startswith(".") for a in amounts) or (bool(prev_amounts) and prev_amounts[-1].endswith("."))
-    close = line.top - prev.top < 0.8 * pitch
-    return close and not _starts_row(line)
+def _money_columns(lines: list[TextLine], bounds: list[float]) -> set[int]:
+    """Columns whose numbers carry a decimal point or thousands separator (not code columns)."""
+    return {
+        column_of((w.x0 + w.x1) / 2, bounds)
+        for ln in lines
+        for w in ln.words
+        if is_amount_token(w.text) and ("." in w.text or "," in w.text)
+    }
 
 
-_ROW_START_RE = re.compile(r"^([0-9]{3,}|[\[【(（]?[0-9]{3}|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|合计|总计|小计)")
+def _money_pieces(line: TextLine, bounds: list[float], money_cols: set[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for w in line.words:
+        if is_amount_token(w.text):
+            col = column_of((w.x0 + w.x1) / 2, bounds)
+            if col in money_cols:
+                out[col] = out.get(col, "") + w.text
+    return out
+
+
+def _typical_decimals(lines: list[TextLine]) -> int:
+    # the most decimals printed: a number cut short by wrapping shows fewer
+    places = [len(w.text.split(".")[-1]) for ln in lines for w in ln.words if is_amount_token(w.text) and "." in w.text]
+    return min(max(places), 4) if places else 2
+
+
+def _continues_number(previous: dict[int, str], current: dict[int, str], decimals: int) -> bool:
+    """The amounts of ``current`` are the tails of numbers wrapped from the
+    line above ("950.1" / "0", "1,166" / ".60"), not a new row's figures."""
+    shared = [c for c in current if c in previous]
+    if not shared:
+        return False
+    if any(_complete(previous[c], decimals) and _complete(current[c], decimals) and not _broken(previous[c], current[c], decimals) for c in shared):
+        return False
+    return any(_broken(previous[c], current[c], decimals) for c in shared)
+
+
+def _complete(text: str, decimals: int) -> bool:
+    return is_single_number(text) and ("." not in text or len(text.split(".")[-1]) == decimals)
+
+
+def _broken(first: str, second: str, decimals: int) -> bool:
+    if first.endswith((".", ",")) or second.startswith((".", ",")):
+        return True
+    if "." in first and len(first.split(".")[-1]) < decimals:
+        return is_single_number(first + second)
+    if "," in first and len(first.split(",")[-1]) < 3:
+        return is_single_number(first + second)
+    return False
+
+
+def _nearest_span(line: TextLine, spans: list[tuple[float, float]]) -> int:
+    centre = (line.top + line.bottom) / 2
+
+    def distance(span: tuple[float, float]) -> float:
+        top, bottom = span
+        return 0.0 if top <= centre <= bottom else min(abs(centre - top), abs(centre - bottom))
+
+    return min(range(len(spans)), key=lambda k: (distance(spans[k]), k))
+
+
+_ROW_START_RE = re.compile(
+    r"^([一二三四五六七八九十]+[、.]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[、.．]\D|合计|总计|小计|本年|其中)"
+)
 
 
 def _starts_row(line: TextLine) -> bool:
-    return bool(_ROW_START_RE.match(line.words[0].text)) if line.words else False
+    """A line without amounts that plainly opens a row: a list marker or a total.
+    (A code is no proof: "501 退休" is the tail of a wrapped code and name.)"""
+    return bool(_ROW_START_RE.match(line.text))
 
 
 # ------------------------------------------------------------ title, furniture
