@@ -307,8 +307,9 @@ def cell_texts(lines: list[TextLine], bounds: list[float], by_word: bool = False
         row: list[list[Glyph]] = [[] for _ in range(n)]
         if by_word:
             for w in line.words:
-                col = column_of((w.x0 + w.x1) / 2, bounds)
-                row[col].extend(g for g in line.glyphs if w.x0 <= g.x0 and g.x1 <= w.x1)
+                glyphs = [g for g in line.glyphs if w.x0 <= g.x0 and g.x1 <= w.x1]
+                for part in _split_at_bounds(glyphs, bounds):
+                    row[column_of((part[0].x0 + part[-1].x1) / 2, bounds)].extend(part)
         else:
             for g in line.glyphs:
                 row[column_of(g.xc, bounds)].append(g)
@@ -316,3 +317,15 @@ def cell_texts(lines: list[TextLine], bounds: list[float], by_word: bool = False
             if gs:
                 per_cell[i].append(join_glyph_text(gs))
     return ["".join(cell) for cell in per_cell]
+
+
+def _split_at_bounds(glyphs: list[Glyph], bounds: list[float]) -> list[list[Glyph]]:
+    """A word stays whole unless a column boundary falls in a gap between two
+    of its glyphs (two narrow header cells set close: "基本支" | "项目支")."""
+    parts: list[list[Glyph]] = [[]]
+    for a, b in zip(glyphs, glyphs[1:] + [None]):
+        parts[-1].append(a)
+        if b is not None and b.x0 - a.x1 > 0.05 * max(a.size, 1):
+            if any(a.x1 <= x <= b.x0 for x in bounds):
+                parts.append([])
+    return [p for p in parts if p]
