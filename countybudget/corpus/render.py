@@ -200,7 +200,27 @@ def write_workbook(tables: list[PrintedTable], path: Path, department: str, nume
         plans.append(write_sheet(wb.create_sheet(f"表{i}"), table, department, numeric))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    make_reproducible(path)
     return plans
+
+
+FIXED_TIMESTAMP = "2024-01-01T00:00:00Z"
+_CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def make_reproducible(path: Path) -> None:
+    """Rewrite an OOXML zip with fixed entry times and document dates, so a rebuild
+    of unchanged content gives the same bytes (and the same sha256)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info.filename, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = _CORE_DATES.sub(rf"\g<1>{FIXED_TIMESTAMP}\g<2>", data.decode("utf-8")).encode("utf-8")
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                             compress_type=zipfile.ZIP_DEFLATED)
 
 
 # ------------------------------------------------------------------ DOCX
@@ -259,6 +279,7 @@ def write_docx(path: Path, paragraphs: list[Paragraph], tables: list[PrintedTabl
         write_docx_table(doc, table)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
+    make_reproducible(path)
 
 
 # ------------------------------------------------------------------ PDF
