@@ -217,12 +217,17 @@ def test_the_quarantine_is_exactly_the_defective_documents(nightly: dict) -> Non
         if d["sha256"] in crawled and set(d.get("defects") or []) - NOT_CONTENT_DEFECTS
     }
     assert defective, "the corpus served no defective documents: nothing to check"
-    held_back: set[str] = set()
+    why: dict[str, list[str]] = {}
     for report in (nightly["first"], nightly["second"]):
-        held_back |= {q["sha256"] for q in report["left_out"]["quarantined"]}
-        held_back |= {d["sha256"] for d in report["left_out"]["not_parsed"]}
-    corpus_shas = {d["sha256"] for d in catalogue_documents()}
-    assert held_back & corpus_shas == defective
+        for q in report["left_out"]["quarantined"]:
+            why[q["sha256"]] = q["reasons"]
+        for d in report["left_out"]["not_parsed"]:
+            why[d["sha256"]] = [f"not parsed: {d['reason']}"]
+    by_sha = {d["sha256"]: d for d in catalogue_documents()}
+    held_back = set(why) & set(by_sha)
+    wrongly_held = {by_sha[sha]["id"]: why[sha][:3] for sha in held_back - defective}
+    let_through = {by_sha[sha]["id"]: by_sha[sha]["defects"] for sha in defective - held_back}
+    assert (wrongly_held, let_through) == ({}, {}), "clean documents held back / defective documents published"
 
 
 def test_published_figures_match_the_ground_truth_to_the_cent(nightly: dict) -> None:
