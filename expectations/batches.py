@@ -399,11 +399,51 @@ def name_key(column: str) -> str:
 
 
 
+# Narrative subjects that name a figure rather than a printed row: (words in the
+# subject, table kind, which row, column), best first. Rows: "total" = the
+# table's 合计/总计 row, "income_total" = 收入总计 of a summary, else a 三公 item.
+CLAIM_FIGURES: tuple[tuple[str, str, str, str], ...] = (
+    ("收支总", TableKind.INCOME_EXPENDITURE_SUMMARY.value, "income_total", "amount"),
+    ("收支总", TableKind.EXPENDITURE_SUMMARY.value, "total", "total"),
+    ("支出合计", TableKind.EXPENDITURE_SUMMARY.value, "total", "total"),
+    ("支出总计", TableKind.EXPENDITURE_SUMMARY.value, "total", "total"),
+    ("收入合计", TableKind.INCOME_SUMMARY.value, "total", "total"),
+    ("收入总计", TableKind.INCOME_SUMMARY.value, "total", "total"),
+    ("基本支出", TableKind.EXPENDITURE_SUMMARY.value, "total", "basic"),
+    ("基本支出", TableKind.EXPENDITURE_BY_FUNCTION.value, "total", "basic"),
+    ("项目支出", TableKind.EXPENDITURE_SUMMARY.value, "total", "project"),
+    ("项目支出", TableKind.EXPENDITURE_BY_FUNCTION.value, "total", "project"),
+    ("人员经费", TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value, "total", "personnel"),
+    ("公用经费", TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value, "total", "public"),
+    ("政府性基金", TableKind.GOVERNMENT_FUND_EXPENDITURE.value, "total", "total"),
+    ("三公", TableKind.THREE_PUBLIC_EXPENSES.value, "total", "amount"),
+    ("三公", TableKind.THREE_PUBLIC_EXPENSES.value, "total", "actual"),
+    ("三公", TableKind.THREE_PUBLIC_EXPENSES.value, "total", "budget"),
+    ("公务接待", TableKind.THREE_PUBLIC_EXPENSES.value, "reception", "amount"),
+    ("公务接待", TableKind.THREE_PUBLIC_EXPENSES.value, "reception", "actual"),
+    ("公务用车运行", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicle_operation", "amount"),
+    ("公务用车运行", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicle_operation", "actual"),
+    ("公务用车购置", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicle_purchase", "amount"),
+    ("公务用车购置", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicle_purchase", "actual"),
+    ("因公出国", TableKind.THREE_PUBLIC_EXPENSES.value, "overseas", "amount"),
+    ("因公出国", TableKind.THREE_PUBLIC_EXPENSES.value, "overseas", "actual"),
+)
+
+
+def load_claim_figures(con: duckdb.DuckDBPyConnection) -> None:
+    values_table(
+        con, "claim_figures", ("words", "table_kind", "row_key", "column_key", "preference"),
+        [(*entry, rank) for rank, entry in enumerate(CLAIM_FIGURES)],
+    )
+
+
 def claims_sql() -> str:
     """Each narrative figure next to the table figure its subject names.
 
-    The subject is matched to a row name of the same document; function
-    tables first, then the summaries, then the rest, total column first.
+    A subject naming a figure (基本支出, 人员经费, “三公”经费 …) is looked up in
+    ``CLAIM_FIGURES``; otherwise it is matched to a printed row name of the
+    same document (a function class such as 一般公共服务支出), the
+    general-budget function table first, total column first.
     """
     return f"""
     WITH claims AS (
@@ -413,24 +453,25 @@ def claims_sql() -> str:
                coalesce(f.factor, 1) AS claim_factor
         FROM raw_claims c LEFT JOIN unit_factor f ON f.unit = c.unit
         WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL),
+    named_figures AS (
+        SELECT cl.sha256, cl.claim_index, t.*, f.preference
+        FROM claims cl JOIN claim_figures f ON strpos(cl.subject, f.words) > 0
+        JOIN cells t ON t.sha256 = cl.sha256 AND t.table_kind = f.table_kind AND t.column_key = f.column_key
+         AND CASE f.row_key
+                 WHEN 'total' THEN (t.table_kind = '{TableKind.THREE_PUBLIC_EXPENSES.value}' AND t.item = 'total')
+                                   OR (t.code IS NULL AND t.item IS NULL AND t.side IS NULL
+                                       AND (t.name LIKE '%合计%' OR t.name LIKE '%总计%'))
+                 WHEN 'income_total' THEN t.side = 'income' AND strpos(t.name, '收入总计') > 0
+                 ELSE t.item = f.row_key END),
+    named_rows AS (
+        SELECT cl.sha256, cl.claim_index, t.*,
+               100 + CASE t.table_kind WHEN '{TableKind.EXPENDITURE_BY_FUNCTION.value}' THEN 0
+                                       WHEN '{TableKind.EXPENDITURE_SUMMARY.value}' THEN 1 ELSE 2 END
+                   + CASE WHEN t.column_key IN ('total', 'amount') THEN 0 ELSE 5 END AS preference
+        FROM claims cl JOIN cells t ON t.sha256 = cl.sha256 AND (t.name = cl.subject OR t.code = cl.subject)),
     candidates AS (
-        SELECT cl.*, t.table_index, t.table_kind, t.code, t.column_key, t.value, t.places, t.factor, t.unit,
-               row_number() OVER (PARTITION BY cl.sha256, cl.claim_index ORDER BY
-                   t.name <> cl.subject,
-                   -- a named row: the general-budget function table the narrative describes;
-                   -- a total: the expenditure summary (all funds)
-                   CASE WHEN t.name = cl.subject THEN t.table_kind <> '{TableKind.EXPENDITURE_BY_FUNCTION.value}'
-                        ELSE t.table_kind <> '{TableKind.EXPENDITURE_SUMMARY.value}' END,
-                   t.table_kind NOT IN ('{TableKind.EXPENDITURE_SUMMARY.value}', '{TableKind.INCOME_EXPENDITURE_SUMMARY.value}'),
-                   t.column_key NOT IN ('total', 'amount'), t.table_index, t.row_index) AS pick
-        FROM claims cl JOIN cells t ON t.sha256 = cl.sha256
-         AND (t.name = cl.subject OR t.code = cl.subject
-              -- "支出合计 / 收入总计 …" name a table's total row rather than a printed row name
-              OR (t.code IS NULL AND t.item IS NULL AND t.side IS NULL AND (t.name LIKE '%合计%' OR t.name LIKE '%总计%')
-                  AND (cl.subject LIKE '%合计%' OR cl.subject LIKE '%总计%')
-                  AND ((cl.subject LIKE '%支出%' AND t.table_kind IN ('{TableKind.EXPENDITURE_SUMMARY.value}', '{TableKind.EXPENDITURE_BY_FUNCTION.value}'))
-                       OR (cl.subject LIKE '%收入%' AND t.table_kind = '{TableKind.INCOME_SUMMARY.value}')))
-              OR (t.side IS NOT NULL AND t.name = cl.subject)))
+        SELECT *, row_number() OVER (PARTITION BY sha256, claim_index ORDER BY preference, table_index, row_index) AS pick
+        FROM (SELECT * FROM named_figures UNION ALL BY NAME SELECT * FROM named_rows))
     SELECT cl.sha256, cl.claim_index, cl.page, cl.subject, cl.text, cl.claim_value, cl.claim_unit,
            CAST(cl.claim_value * cl.claim_factor AS DECIMAL(18,2)) AS claim_yuan,
            c.table_index, c.table_kind, c.code, c.column_key, c.value AS table_value, c.unit AS table_unit,
@@ -474,6 +515,7 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
         sources.load_raw_table(con, table, only)
     load_rules(con)
     load_code_list(con)
+    load_claim_figures(con)
     create_base_views(con)
     labels = dict(con.execute("SELECT sha256, document FROM doc_labels").fetchall())
     documents = sorted(

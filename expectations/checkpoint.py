@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import string
 import time
 from collections import defaultdict
@@ -110,6 +111,18 @@ def gx_context():
     context = gx.get_context(mode="file", project_root_dir=str(root))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
+
+
+def forget_previous_runs(root: Path) -> None:
+    """Keep the data docs to the latest run: the warehouse keeps the history.
+
+    GX re-renders every stored validation result on each build, so letting
+    them pile up night after night would make the docs slower and slower.
+    """
+    uncommitted = root / "gx" / "uncommitted"
+    for stale in (uncommitted / "validations", uncommitted / "data_docs" / DATA_DOCS_SITE / "validations"):
+        if stale.is_dir():
+            shutil.rmtree(stale)
 
 
 def data_docs_index(context) -> Path:
@@ -337,6 +350,7 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> d
     built = time.perf_counter()
 
     summary = RunSummary(run_id=run_id, documents=batches.documents)
+    forget_previous_runs(paths.quality_dir())
     context = gx_context()
     suite_seconds: dict[str, float] = {}
     for suite_name, suite_doc in load_suite_files().items():
