@@ -16,7 +16,7 @@ import logging
 import shutil
 import subprocess
 import tempfile
-from datetime import datetime, timezone
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -116,7 +116,7 @@ def scan(path: Path) -> dict[str, Any]:
                         f"{tmp}/page"], check=True, capture_output=True)
         images = [Image.open(p).convert("L") for p in sorted(Path(tmp).glob("page*.jpg"))]
         buffer = io.BytesIO()
-        fixed = datetime(2024, 1, 1, tzinfo=timezone.utc)  # reproducible bytes
+        fixed = time.gmtime(1704067200)  # 2024-01-01 UTC: reproducible bytes
         images[0].save(buffer, "PDF", resolution=72.0, save_all=True, append_images=images[1:],
                        creationDate=fixed, modDate=fixed, title=path.stem)
     path.write_bytes(buffer.getvalue())
