@@ -214,6 +214,7 @@ def load_ground_truth(corpus_dir: Path | None = None) -> dict[str, Any]:
     now = datetime.now(timezone.utc)
     manifest: list[dict] = []
     loaded, failed, errors = 0, 0, []
+    sha256_by_id: dict[str, str] = {}
     for entry in catalogue.get("documents") or []:
         try:
             if entry.get("ground_truth"):
@@ -224,12 +225,14 @@ def load_ground_truth(corpus_dir: Path | None = None) -> dict[str, Any]:
                 failed += 1
             sha256 = _document_sha256(entry, doc, corpus_dir)
             write_raw_document(doc, sha256, parsed_at=now)
+            sha256_by_id[entry["id"]] = sha256
             manifest.extend(_posting_rows(entry, sha256, "ground-truth", now))
         except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:  # one bad entry never stops the rest
             errors.append({"id": entry.get("id"), "error": f"{type(exc).__name__}: {exc}"})
     if manifest:
         write_manifest(manifest, f"ground-truth-{now:%Y%m%dT%H%M%S%f}")
-    return {"documents": loaded, "failed_by_design": failed, "postings": len(manifest), "errors": errors}
+    return {"documents": loaded, "failed_by_design": failed, "postings": len(manifest), "errors": errors,
+            "sha256_by_id": sha256_by_id}
 
 
 def expected_function_spending(doc: Mapping[str, Any]) -> dict[tuple[str, str, str], Decimal]:

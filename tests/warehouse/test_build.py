@@ -6,6 +6,7 @@ One build per module; every test reads the resulting DuckDB file.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -183,3 +184,15 @@ def test_region_mart_sums_the_departments(builds, query) -> None:
 def test_first_run_on_an_empty_lake_builds_empty_marts(builds) -> None:
     # asserted through the first build's own result: it created every model without a raw file
     assert builds["first_run"]["ok"] and not builds["first_run"]["failed"]
+
+
+def test_dbt_docs_generate_works(builds) -> None:
+    from countybudget.warehouse import dbt_state_dir, run_dbt
+
+    process = run_dbt(["docs", "generate", "--no-compile"])  # the builds compiled it
+    assert process.returncode == 0, process.stdout[-3000:]
+    catalog = json.loads((dbt_state_dir() / "target" / "catalog.json").read_text(encoding="utf-8"))
+    manifest = json.loads((dbt_state_dir() / "target" / "manifest.json").read_text(encoding="utf-8"))
+    assert "model.countybudget.fct_expenditure_by_function" in catalog["nodes"]
+    exposures = {e["name"] for e in manifest["exposures"].values()}
+    assert {"regional_spending_dashboard", "three_public_monitor", "department_budget_explorer"} <= exposures
