@@ -680,7 +680,7 @@ def _repeats_header(rows: list[list[str]], headers: set[str]) -> bool:
     """A page that opens with header rows continues a table only if they repeat its header."""
     leading = []
     for row in rows:
-        if _is_body_row(row) or is_wrap_fragment(row, row):
+        if _is_body_row(row) or _is_short_fragment(row):
             break
         leading.append(row)
     return not leading or any(_norm("".join(r)) in headers or _is_column_number(r) for r in leading)
@@ -717,6 +717,12 @@ def drop_repeated_header(rows: list[list[str]], headers: set[str]) -> list[list[
     while i < len(rows) and not _is_body_row(rows[i]) and (_norm("".join(rows[i])) in headers or _is_column_number(rows[i])):
         i += 1
     return rows[i:]
+
+
+def _is_short_fragment(row: list[str]) -> bool:
+    """A lone short piece of text: the tail of a wrapped cell, not a header row."""
+    filled = [c for c in row if c]
+    return len(filled) == 1 and len(filled[0]) <= 6 and not is_amount_token(filled[0])
 
 
 def is_wrap_fragment(row: list[str], previous: list[str]) -> bool:
