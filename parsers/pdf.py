@@ -148,6 +148,12 @@ def page_rulings(page, font_size: float) -> list[Ruling]:
             add(False, (ln["top"] + ln["bottom"]) / 2, ln["x0"], ln["x1"])
         else:
             add(True, (ln["x0"] + ln["x1"]) / 2, ln["top"], ln["bottom"])
+    for curve in page.curves:  # polylines (several borders in one path) come as curves
+        for (x0, y0), (x1, y1) in _straight_segments(curve.get("path") or []):
+            if abs(x1 - x0) <= 0.5:
+                add(True, x0, min(y0, y1), max(y0, y1))
+            elif abs(y1 - y0) <= 0.5:
+                add(False, y0, min(x0, x1), max(x0, x1))
     for r in page.rects:
         x0, x1, top, bottom = r["x0"], r["x1"], r["top"], r["bottom"]
         if x1 - x0 <= thin and bottom - top > thin:
@@ -160,6 +166,24 @@ def page_rulings(page, font_size: float) -> list[Ruling]:
             add(True, x0, top, bottom)
             add(True, x1, top, bottom)
     return rulings
+
+
+def _straight_segments(path: list[tuple]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The straight pieces ("l" and closing "h") of a path given as (op, *points)."""
+    segments = []
+    current = start = None
+    for op, *pts in path:
+        if op == "m" and pts:
+            current = start = pts[-1]
+        elif op == "l" and pts and current is not None:
+            segments.append((current, pts[-1]))
+            current = pts[-1]
+        elif op == "h" and current is not None and start is not None:
+            segments.append((current, start))
+            current = start
+        elif pts:
+            current = pts[-1]
+    return segments
 
 
 def read_page(

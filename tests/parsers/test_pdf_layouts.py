@@ -43,7 +43,10 @@ def expected_amount(text: str | None) -> str | None:
     return None if text is None else normalise_amount_text(text)
 
 
-@pytest.mark.parametrize("fixture", ["pdf_wrapped.pdf", "pdf_plain.pdf", "pdf_unruled_wrapped.pdf"])
+@pytest.mark.parametrize(
+    "fixture",
+    ["pdf_wrapped.pdf", "pdf_plain.pdf", "pdf_unruled_wrapped.pdf", "pdf_handmade_curves.pdf", "pdf_handmade_unruled.pdf"],
+)
 def test_function_table_rows_match_the_sheet(fixture: str) -> None:
     table = only(tables_of(fixture), "expenditure_by_function")
     assert table["unit"] == "万元"
