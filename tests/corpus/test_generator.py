@@ -60,3 +60,21 @@ def test_narrative_shares_add_up_to_a_hundred_percent() -> None:
     assert claims["一般公共服务支出"]["amount"] == "882.61"  # seed 000 says 882.61 万元, 75.20%
     assert claims["一般公共服务支出"]["share"] == "75.20"
     assert claims["收支总预算"]["change"] == "195.96" and claims["收支总预算"]["change_direction"] == "increase"
+
+
+def test_the_cli_registers_corpus_build_and_check() -> None:
+    from countybudget.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["corpus", "check"]).func.__name__ == "run_check"
+    args = parser.parse_args(["corpus", "build", "--only", "suixi-health-2024-budget"])
+    assert args.func.__name__ == "run_build" and args.only == ["suixi-health-2024-budget"]
+
+
+def test_corpus_check_exits_zero_on_the_committed_corpus(capsys: pytest.CaptureFixture[str]) -> None:
+    from countybudget.cli import main
+
+    assert main(["corpus", "check"]) == 0
+    out = capsys.readouterr().out
+    n = len(specs.all_documents())
+    assert f"{n}/{n} documents ok" in out and "FAIL" not in out
