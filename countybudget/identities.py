@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from countybudget.money import UNIT_FACTORS, rounding_tolerance
+from countybudget.money import UNIT_FACTORS, parse_amount, rounding_tolerance
 from countybudget.table_kinds import TableKind
 
 Doc = Mapping[str, Any]
@@ -146,8 +146,15 @@ def table_ref(index: int, table: Table) -> str:
 
 
 def amount(row: Row, column: str) -> Decimal | None:
+    """The figure in ``column``; None when blank or not a number (a parser's
+    stray text must not stop the other checks)."""
     text = (row.get("amounts") or {}).get(column)
-    return None if text in (None, "") else Decimal(str(text))
+    if text is None:
+        return None
+    try:
+        return parse_amount(str(text))
+    except ValueError:
+        return None
 
 
 def decimal_places(values: Iterable[Decimal | None]) -> int:

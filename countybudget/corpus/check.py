@@ -80,6 +80,11 @@ def check_pages(path: Path, truth: dict[str, Any]) -> list[str]:
         problems.append(f"n_pages {truth.get('n_pages')} but the PDF has {len(pages)}")
     narrow = "narrow_wrapped" in truth.get("layouts", [])
     for t_index, table in enumerate(truth["tables"]):
+        row_pages = [r.get("page") or 0 for r in table["rows"]]
+        if row_pages != sorted(row_pages):
+            problems.append(f"table {t_index} ({table['kind']}): row pages go backwards {row_pages}")
+        if table["rows"] and table["pages"] != sorted(set(row_pages)):
+            problems.append(f"table {t_index} ({table['kind']}): pages {table['pages']} != its rows' pages")
         for row in table["rows"]:
             marker, page = row_marker(row, narrow), row.get("page")
             if not marker:

@@ -180,3 +180,12 @@ def test_a_broken_document_does_not_mutate_its_input() -> None:
     before = copy.deepcopy(doc)
     identities.check_document(doc)
     assert doc == before
+
+
+def test_unreadable_amounts_are_skipped_not_fatal() -> None:
+    doc = seed_003_document()
+    set_amount(doc, 1, "2080506", "total", "42.5 8")  # a stray space from a wrapped cell still reads
+    set_amount(doc, 1, "2080505", "basic", "n/a")
+    found = identities.check_document(doc)
+    assert "row_total" not in {v.identity for v in found if v.code == "2080506"}
+    assert all(v.code != "2080505" or v.column != "basic" for v in found)
