@@ -83,20 +83,29 @@ def read_pdf(path: str | Path) -> ReadResult:
     pages: list[PageText] = []
     glyph_counts: list[int] = []
     unmapped = 0  # glyphs of fonts without a Unicode map, read as "(cid:123)"
+    warnings: list[str] = []
+    first_error: Exception | None = None
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 glyphs = page_glyphs(page)
                 rulings = page_rulings(page, median_size(glyphs))
                 tables, text, margin = read_page(number, glyphs, rulings, float(page.width), float(page.height))
+            except MemoryError:
+                raise
+            except Exception as exc:  # one broken page must not lose the others
+                first_error = first_error or exc
+                warnings.append(f"page {number}: unreadable ({type(exc).__name__}: {str(exc)[:120]})")
+                glyphs, tables, text, margin = [], [], "", []
             finally:
                 page.close()  # drop pdfminer's layout of the page: memory stays flat
             page_tables.extend(tables)
             pages.append(PageText(number, text, margin))
             glyph_counts.append(len(glyphs))
             unmapped += sum(1 for g in glyphs if g.text.startswith("(cid:"))
-    warnings: list[str] = []
     n_pages = len(pages)
+    if first_error is not None and len(warnings) == n_pages:
+        raise first_error  # not one page could be read: the document is broken
     no_text = sum(1 for c in glyph_counts if c >= 20) <= n_pages * 0.1 and sum(glyph_counts) < 20 * n_pages
     if n_pages and (no_text or unmapped > 0.5 * sum(glyph_counts)):
         reason = (
@@ -104,7 +113,7 @@ def read_pdf(path: str | Path) -> ReadResult:
             if no_text
             else "unreadable text layer: its fonts have no Unicode map; OCR is needed"
         )
-        return ReadResult(grids=[], page_texts=[p.text for p in pages], n_pages=n_pages, warnings=[reason], needs_ocr=True)
+        return ReadResult(grids=[], page_texts=[p.text for p in pages], n_pages=n_pages, warnings=[*warnings, reason], needs_ocr=True)
     furniture = running_furniture(pages)
     for t in page_tables:
         drop_furniture_rows(t, furniture)

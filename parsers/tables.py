@@ -135,7 +135,7 @@ def interpret_grid(grid: Grid) -> dict:
         "kind": kind.value,
         "title": grid.title,
         "unit": table_unit(grid),
-        "pages": sorted(set(grid.row_pages)),
+        "pages": sorted({p for p in grid.row_pages if p is not None}),
         "columns": [],
         "rows": [],
         "note": table_note(grid, cells),
@@ -154,8 +154,6 @@ def interpret_grid(grid: Grid) -> dict:
         rows = amount_rows(layout, body, body_pages, kind)
     table["rows"] = rows
     table["columns"] = _columns_in_order(layout, rows)
-    if not any(any(v is not None for v in r["amounts"].values()) for r in rows) and table["note"] is None:
-        table["note"] = None
     return table
 
 

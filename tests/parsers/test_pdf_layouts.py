@@ -112,3 +112,32 @@ def test_scan_without_text_layer_needs_ocr() -> None:
     assert result.grids == []
     assert result.n_pages == 1
     assert any("OCR" in w for w in result.warnings)
+
+
+def test_a_page_that_fails_is_a_warning_and_the_others_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    import parsers.pdf as pdf_module
+
+    real_page_glyphs = pdf_module.page_glyphs
+
+    def failing_on_page_two(page):
+        if page.page_number == 2:
+            raise ValueError("bad content stream")
+        return real_page_glyphs(page)
+
+    monkeypatch.setattr(pdf_module, "page_glyphs", failing_on_page_two)
+    result = read_pdf(FIXTURES / "pdf_wrapped.pdf")
+    assert result.n_pages == 2
+    assert any(w.startswith("page 2: unreadable") and "bad content stream" in w for w in result.warnings)
+    table = only([interpret_grid(g) for g in result.grids], "expenditure_by_function")
+    assert table["pages"] == [1]
+
+
+def test_a_document_with_no_readable_page_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    import parsers.pdf as pdf_module
+
+    def always_failing(page):
+        raise ValueError("bad content stream")
+
+    monkeypatch.setattr(pdf_module, "page_glyphs", always_failing)
+    with pytest.raises(ValueError, match="bad content stream"):
+        read_pdf(FIXTURES / "pdf_plain.pdf")
