@@ -39,6 +39,7 @@ def fn(*pairs: tuple[str, str | int, str | int]) -> dict[str, tuple[Decimal, Dec
 
 
 def econ(**by_code: str | int) -> dict[str, Decimal]:
+    """Economic lines as keywords: ``e30101="250.93"`` (a name cannot start with a digit)."""
     return {code.lstrip("e"): d(v) for code, v in by_code.items()}
 
 
