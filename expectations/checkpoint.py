@@ -374,6 +374,8 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> d
         docs_path = str(data_docs_index(context))
     warnings = [r for r in summary.results if not r.passed and r.severity == "warn"]
     outcome = {
+        # A crashed expectation leaves documents unchecked: the run must not pass as a whole.
+        "ok": not summary.errors,
         "run_id": run_id,
         "documents_checked": len(batches.documents),
         "documents_passed": len(batches.documents) - len(held),

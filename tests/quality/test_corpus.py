@@ -3,7 +3,7 @@ deliberately defective one is quarantined by the expectation meant for it."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import duckdb
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(not CATALOGUE.exists(), reason="corpus not gener
 
 
 @pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     data = tmp_path_factory.mktemp("corpus") / "data"
     data.mkdir()
     with pytest.MonkeyPatch.context() as mp:
@@ -47,8 +47,8 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             held = dict(con.execute("SELECT sha256, reasons FROM quality.quarantined_documents").fetchall())
         finally:
             con.close()
-    entries = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))["documents"]
-    return {"loaded": loaded, "outcome": outcome, "failed": failed, "held": held, "entries": entries}
+        entries = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))["documents"]
+        yield {"loaded": loaded, "outcome": outcome, "failed": failed, "held": held, "entries": entries}
 
 
 def ground_truth_defects(entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,3 +99,32 @@ def test_every_defective_document_is_quarantined_by_the_expectation_meant_for_it
                     assert defect["table"] in message, (message, defect)
             if kind in ("truncated_pdf", "zero_byte", "no_text_layer"):
                 assert "not parsed" in message
+
+
+@pytest.mark.slow
+def test_the_marts_leave_quarantined_documents_out_and_mart_quarantine_lists_them(corpus_run) -> None:
+    """The nightly order's second half: dbt reads the quarantine the checkpoint wrote."""
+    from countybudget.warehouse import dbt_build
+
+    # models only (the warehouse's own tests are the warehouse stage's business)
+    build = dbt_build(
+        select=["+mart_quarantine", "+fct_expenditure_by_function"],
+        exclude=["resource_type:test", "resource_type:unit_test"],
+    )
+    statuses = {}
+    for line in build["log_tail"].splitlines():
+        if "mart_quarantine" in line and ("OK created" in line or "ERROR" in line):
+            statuses["mart_quarantine"] = "ERROR" not in line
+    con = duckdb.connect(str(paths.warehouse_path()), read_only=True)
+    try:
+        listed = dict(con.execute("SELECT document_sha256, failed_expectations FROM marts.mart_quarantine").fetchall())
+        in_facts = {r[0] for r in con.execute("SELECT DISTINCT document_sha256 FROM marts.fct_expenditure_by_function").fetchall()}
+    finally:
+        con.close()
+    held = corpus_run["held"]
+    assert statuses.get("mart_quarantine", True), build["log_tail"][-2000:]
+    assert set(listed) == set(held)
+    for sha, expectations in listed.items():
+        assert expectations and all("." in e for e in expectations)
+    assert in_facts, "clean documents reach the facts"
+    assert not in_facts & set(held), "no quarantined document reaches the facts"
