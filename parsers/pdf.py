@@ -1,13 +1,34 @@
 """PDF reader: reconstruct every table's grid from glyphs, ruling lines and
 column alignment.
 
-Each page is read once (its characters and its ruling edges); no per-cell
-cropping. A page's tables are either *ruled* (a frame of drawn lines gives
-the cells; text wrapped inside a cell is rejoined) or *unruled* (rows are text
-lines, columns come from the alignment of amounts and words). Tables that run
-over pages are joined when the next page starts with a table that has no new
-title; its repeated header rows are dropped, and running headers and page
-numbers (page furniture) never become rows.
+Each page is read once (its characters and its ruling segments: lines,
+thin or stroked rectangles, straight pieces of paths); there is no per-cell
+cropping, so full parsing runs at about the speed of plain text extraction.
+
+- *Ruled* tables: connected rulings form a frame. Horizontal rulings give
+  the rows; the vertical rulings crossing each row give its cells (a cell
+  spanning columns puts its text in the first column it covers; a "border"
+  that text runs across is an invisible cell edge and is ignored). Text
+  wrapped inside a cell is rejoined in reading order: ``2010``/``301`` →
+  ``2010301``, ``950.``/``10`` → ``950.10``. A band whose numbers cannot be
+  one wrapped number holds several rows (only its outline is drawn) and is
+  read as an unruled table.
+- *Unruled* tables: columns come from the alignment of amounts and words;
+  each row is anchored on the line(s) carrying its amounts, and the pieces
+  of wrapped cells join the nearest anchor (see ``unruled_rows``).
+- Title and ``单位：…`` come from the text blocks above the table (or drawn
+  inside its border), a note such as ``注：本表无数据`` from the line below.
+- Tables continued over pages are joined when the next page opens with a
+  table without a new title whose header (if any) repeats; repeated header
+  rows and ``栏次`` rows are dropped, a row broken by the page break is
+  rejoined, and running headers/footers and page numbers (page furniture)
+  never become rows.
+- A document whose pages have (almost) no text, or whose text is unmapped
+  ``(cid:…)`` glyphs, is reported as ``needs_ocr``. A page that cannot be
+  read is a warning; the other pages are still read.
+
+All thresholds are relative to the font size; nothing keys on page
+coordinates, titles or a particular office program.
 """
 
 from __future__ import annotations
