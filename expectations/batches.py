@@ -14,6 +14,7 @@ Which tables and columns take part in which identity is defined once, in
 from __future__ import annotations
 
 from collections.abc import Iterable
+import logging
 from dataclasses import dataclass
 
 import duckdb
@@ -26,11 +27,14 @@ from countybudget.identities import (
     ROW_TOTAL_RULES,
     THREE_PUBLIC_PARTS,
 )
+from countybudget import paths
 from countybudget.money import UNIT_FACTORS
 from countybudget.table_kinds import COLUMN_KEYS, TableKind
 from expectations import sources
 
-BATCH_NAMES: tuple[str, ...] = ("documents", "amounts", "codes", "totals", "units", "claims")
+log = logging.getLogger(__name__)
+
+BATCH_NAMES: tuple[str, ...] = ("documents", "amounts", "codes", "totals", "units", "claims", "regions")
 
 
 @dataclass
@@ -481,6 +485,43 @@ def claims_sql() -> str:
     """
 
 
+REGION_COLUMNS = "sha256 VARCHAR, unit_name VARCHAR, region_code VARCHAR, region_match VARCHAR"
+
+
+def region_codes() -> list[str]:
+    """The GB/T 2260 codes of the dbt seed (the one copy of the national list)."""
+    return sorted({row["code"] for row in sources.read_seed_rows(sources.find_seed(("region_codes",))) if row.get("code")})
+
+
+def regions_frame(con: duckdb.DuckDBPyConnection, documents: list[str]) -> pd.DataFrame:
+    """Each document's region as the warehouse placed it (``intermediate.int_documents``).
+
+    The raw layer carries no region: the warehouse derives it from the unit
+    name. When the warehouse has not been built yet the batch is empty.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE document_regions ({REGION_COLUMNS})")
+    warehouse = paths.warehouse_path()
+    if warehouse.exists():
+        try:
+            con.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse)])
+            found = con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'wh' "
+                "AND schema_name = 'intermediate' AND table_name = 'int_documents'"
+            ).fetchall()[0][0]
+            if found:
+                con.execute(
+                    "INSERT INTO document_regions SELECT document_sha256, unit_name, region_code, region_match "
+                    "FROM wh.intermediate.int_documents"
+                )
+        except duckdb.Error as exc:  # a locked or half-built warehouse: check the rest, say why
+            log.warning("regions not checked: cannot read %s: %s", warehouse, exc)
+        finally:
+            if con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = 'wh'").fetchall()[0][0]:
+                con.execute("DETACH wh")
+    frame = query_frame(con, "SELECT * FROM document_regions ORDER BY sha256")
+    return frame[frame["sha256"].isin(documents)].reset_index(drop=True)
+
+
 # ------------------------------------------------------------ the batches
 
 
@@ -566,4 +607,5 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
         for c, t, tol in zip(claims["claim_yuan"], claims["table_yuan"], claims["tolerance_yuan"])
     ]
     frames["claims"] = add_document_label(claims, labels)
+    frames["regions"] = add_document_label(regions_frame(con, documents), labels)
     return Batches(frames=frames, documents=documents, labels=labels)

@@ -40,7 +40,7 @@ import duckdb
 import pandas as pd
 
 from countybudget import paths
-from expectations.batches import BATCH_NAMES, Batches, build_batches
+from expectations.batches import BATCH_NAMES, Batches, build_batches, region_codes
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,9 @@ def rows_in_scope(frame: pd.DataFrame, kwargs: Mapping[str, Any]) -> pd.Series:
     return scoped.groupby("sha256").size() if len(scoped) else pd.Series(dtype=int)
 
 
-def validate_suite(context, suite_doc: dict[str, Any], frame: pd.DataFrame) -> list[Outcome]:
+def validate_suite(
+    context, suite_doc: dict[str, Any], frame: pd.DataFrame, parameters: Mapping[str, Any] | None = None
+) -> list[Outcome]:
     """Run one suite over its batch through a GX Checkpoint; one Outcome per expectation."""
     import great_expectations as gx
 
@@ -193,7 +195,7 @@ def validate_suite(context, suite_doc: dict[str, Any], frame: pd.DataFrame) -> l
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS},
         )
     )
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=dict(parameters or {}))
     # GX turns a row_condition into its own object; scope rows by the suite file's declaration.
     declared = {e["meta"]["name"]: e["kwargs"] for e in suite_doc["expectations"]}
     outcomes: list[Outcome] = []
@@ -352,11 +354,13 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> d
     summary = RunSummary(run_id=run_id, documents=batches.documents)
     forget_previous_runs(paths.quality_dir())
     context = gx_context()
+    # values the suite files leave to the run ({"$PARAMETER": …}): reference lists kept in the dbt seeds
+    parameters = {"gbt2260_region_codes": region_codes()}
     suite_seconds: dict[str, float] = {}
     for suite_name, suite_doc in load_suite_files().items():
         suite_started = time.perf_counter()
         frame = with_row_ids(batches.frames[suite_doc["meta"]["batch"]])
-        outcomes = validate_suite(context, suite_doc, frame)
+        outcomes = validate_suite(context, suite_doc, frame, parameters)
         suite_seconds[suite_name] = round(time.perf_counter() - suite_started, 2)
         for outcome in outcomes:
             if outcome.error:

@@ -35,7 +35,31 @@ def checked(quality_env: Path) -> tuple[QualityLake, dict[str, Any]]:
         lake.add(label, make())
     for label, doc in [*mutations.amount_mutants(), *mutations.code_mutants()]:
         lake.add(label, doc)
+    lake.add("region_unknown", clean_document())
+    lake.add("region_unrecognised", clean_document())
+    place_in_regions(
+        {lake.shas["clean"]: "130532", lake.shas["region_unknown"]: "139999", lake.shas["region_unrecognised"]: None}
+    )
     return lake, run_quality()
+
+
+def place_in_regions(region_by_sha: dict[str, str | None]) -> None:
+    """What the warehouse's intermediate.int_documents says about regions (as dbt would build it)."""
+    paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(paths.warehouse_path()))
+    try:
+        con.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
+        con.execute(
+            "CREATE OR REPLACE TABLE intermediate.int_documents "
+            "(document_sha256 VARCHAR, unit_name VARCHAR, region_code VARCHAR, region_match VARCHAR)"
+        )
+        for sha, code in region_by_sha.items():
+            con.execute(
+                "INSERT INTO intermediate.int_documents VALUES (?, '平乡县人民政府办公室', ?, ?)",
+                [sha, code, "matched" if code else "no_match"],
+            )
+    finally:
+        con.close()
 
 
 def results(sha256: str) -> list[dict[str, Any]]:
@@ -169,3 +193,17 @@ def test_fixing_a_document_and_rerunning_brings_it_back(checked) -> None:
     assert other in quarantined()  # documents not re-checked keep their rows
     run_ids = {r["run_id"] for r in results(sha)}
     assert run_ids == {outcome["run_id"]}  # the old rows were replaced, not added to
+
+
+def test_region_codes_are_checked_against_gbt2260(checked) -> None:
+    lake, _ = checked
+    unknown = failures(lake.shas["region_unknown"])
+    assert set(unknown) == {"regions.region_code_in_gbt2260"}
+    assert "139999" in unknown["regions.region_code_in_gbt2260"]["message"]
+    assert lake.shas["region_unknown"] in quarantined()
+    unrecognised = failures(lake.shas["region_unrecognised"])
+    assert set(unrecognised) == {"regions.region_recognised"}
+    assert unrecognised["regions.region_recognised"]["severity"] == "warn"
+    assert lake.shas["region_unrecognised"] not in quarantined()
+    clean = {r["expectation"]: json.loads(r["observed"]) for r in results(lake.shas["clean"]) if r["suite"] == "regions"}
+    assert clean["region_code_in_gbt2260"]["rows_checked"] == 1
