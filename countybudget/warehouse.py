@@ -79,8 +79,12 @@ def dbt_build(
     select: str | list[str] | None = None,
     exclude: str | list[str] | None = None,
     threads: int | None = None,
+    skip_tests: bool = False,
 ) -> dict[str, Any]:
     """Run ``dbt build`` (seeds, models, snapshot, tests) and summarise it.
+
+    ``skip_tests`` builds without data and unit tests (for a quick rebuild;
+    the nightly run never skips them).
 
     Returns ``{"ok", "returncode", "seconds", "warehouse", "counts", "failed", "log_tail"}``
     where ``failed`` lists the nodes that errored or whose tests failed.
@@ -89,6 +93,8 @@ def dbt_build(
     for flag, value in (("--select", select), ("--exclude", exclude)):
         if value:
             args += [flag, *([value] if isinstance(value, str) else value)]
+    if skip_tests:
+        args += ["--exclude-resource-type", "test", "unit_test"]
     target_dir = dbt_state_dir() / "target"
     (target_dir / "run_results.json").unlink(missing_ok=True)  # never report an earlier run's results
     started = time.perf_counter()
@@ -111,7 +117,7 @@ def dbt_build(
 
 
 def _build_command(args: argparse.Namespace) -> int:
-    result = dbt_build(args.select, args.exclude, args.threads)
+    result = dbt_build(args.select, args.exclude, args.threads, skip_tests=args.skip_tests)
     summary = {k: v for k, v in result.items() if k != "log_tail"}
     if not result["ok"]:
         print(result["log_tail"], file=sys.stderr)
@@ -124,4 +130,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--select", nargs="*", help="dbt selectors, e.g. marts or +fct_expenditure_by_function")
     p.add_argument("--exclude", nargs="*", help="dbt selectors to leave out, e.g. marts")
     p.add_argument("--threads", type=int, default=None, help=f"dbt threads (default ${THREADS_ENV} or 2)")
+    p.add_argument("--skip-tests", action="store_true", help="build without data and unit tests")
     p.set_defaults(func=_build_command)

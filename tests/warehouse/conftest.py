@@ -1,34 +1,26 @@
-"""Fixtures for the warehouse tests: one real dbt build of a generated lake, shared by a module."""
+"""Fixtures for the warehouse tests: one lake built once per session (dbt builds
+take tens of seconds on the shared machine), read by every build test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import duckdb
 import pytest
-
-from countybudget import paths
-
-
-@pytest.fixture(scope="module")
-def module_lake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh lake for a whole test module (dbt builds are too slow to repeat per test)."""
-    data = tmp_path_factory.mktemp("lake") / "data"
-    data.mkdir()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("COUNTYBUDGET_DATA", str(data))
-        mp.delenv("COUNTYBUDGET_WAREHOUSE", raising=False)
-        mp.delenv("COUNTYBUDGET_SERVING", raising=False)
-        yield data
+from warehouse_lake import BuiltLake, build_lake
 
 
-def read_warehouse(sql: str, params: list | None = None) -> list[tuple]:
-    """Query the lake's warehouse read-only, so a test never changes what it checks."""
-    with duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
+@pytest.fixture(scope="session")
+def built_lake(tmp_path_factory: pytest.TempPathFactory) -> BuiltLake:
+    return build_lake(tmp_path_factory.mktemp("warehouse") / "data")
 
 
-@pytest.fixture(scope="module")
-def query():
-    return read_warehouse
+@pytest.fixture(scope="session")
+def query(built_lake: BuiltLake) -> Callable[..., list[tuple]]:
+    """Query the built warehouse read-only, so a test never changes what it checks."""
+
+    def read(sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(built_lake.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    return read

@@ -1,0 +1,80 @@
+"""The warehouse tests' shared lake: what is in it and how it is built.
+
+dbt builds take tens of seconds on the shared machine, so one lake is built
+once per session, in the nightly order, and every build test reads it:
+an empty first run → the generated scale corpus (and the corpus ground truth,
+once the corpus exists) → ``dbt build --exclude marts`` → a quarantine written
+as the quality checkpoint would → ``dbt build --select marts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from countybudget import paths
+from countybudget.scale_corpus import ScaleDocument, generate_documents, write_scale_corpus
+from countybudget.warehouse import dbt_build
+
+N_DOCUMENTS = 120  # includes a parse failure (every 100th), republications and double postings
+SEED = 5
+FACT_TABLES = ("fct_expenditure_by_function", "fct_basic_expenditure_by_economic", "fct_income_by_source",
+               "fct_three_public_expenses", "fct_project_performance_targets")
+CORPUS_CATALOGUE = paths.CORPUS_DIR / "catalogue.yml"
+
+
+@dataclass
+class BuiltLake:
+    data: Path
+    scale: list[ScaleDocument]
+    quarantined: str
+    corpus: dict[str, Any] | None  # load_ground_truth() summary, None before the corpus exists
+    builds: dict[str, dict]
+
+    @property
+    def warehouse(self) -> Path:
+        return self.data / "warehouse.duckdb"
+
+
+@contextmanager
+def lake_env(data: Path) -> Iterator[None]:
+    """COUNTYBUDGET_DATA → this lake, only while the block runs (other tests keep theirs)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COUNTYBUDGET_DATA", str(data))
+        mp.delenv("COUNTYBUDGET_WAREHOUSE", raising=False)
+        yield
+
+
+def _fact_row_counts() -> dict[str, int]:
+    with duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
+        return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in (*FACT_TABLES, "dim_document")}
+
+
+def build_lake(data: Path) -> BuiltLake:
+    """Build the shared lake under ``data`` in the nightly order."""
+    data.mkdir(parents=True, exist_ok=True)
+    scale = list(generate_documents(N_DOCUMENTS, SEED))
+    superseded = {item.supersedes for item in scale}
+    quarantined = next(i.sha256 for i in scale[5:] if i.doc["status"] == "ok" and i.sha256 not in superseded)
+    with lake_env(data):
+        # an empty lake (no Parquet yet, no quality tables): every model must still build
+        first_run = dbt_build(skip_tests=True)
+        first_run["rows"] = _fact_row_counts() if first_run["ok"] else None
+        write_scale_corpus(N_DOCUMENTS, SEED)
+        corpus = None
+        if CORPUS_CATALOGUE.exists():
+            from countybudget.ground_truth_lake import load_ground_truth
+
+            corpus = load_ground_truth()
+        before_marts = dbt_build(exclude="marts")
+        with duckdb.connect(str(paths.warehouse_path())) as con:  # what expectations.checkpoint writes
+            con.execute("insert into quality.quarantined_documents values (?, ?)", [quarantined, "test: parent_sum"])
+        marts = dbt_build(select="marts")
+    builds = {"first_run": first_run, "before_marts": before_marts, "marts": marts}
+    return BuiltLake(data, scale, quarantined, corpus, builds)
