@@ -1,9 +1,10 @@
 """Write parse-output documents straight into the raw layer, as if parsed perfectly.
 
 The corpus ground truth (``corpus/ground_truth/*.json``) has the parse-output
-shape of docs/contracts.md §4; this module flattens such a document into the
-raw-layer Parquet tables of §5 and the catalogue postings into crawl-manifest
-rows (§6). That lets the warehouse be built and tested against the corpus
+shape of docs/contracts.md §4; this module writes such a document into the
+raw-layer Parquet tables of §5 with the parser's own row builder and schemas
+(``parsers.lake``), and the catalogue postings into crawl-manifest rows (§6)
+with the scrapers' writer (``scrapers.manifest``). That lets the warehouse be built and tested against the corpus
 before (and independently of) the parser, and the scale corpus
 (``countybudget.scale_corpus``) reuses the same writer so both are shaped alike.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -33,104 +34,14 @@ from countybudget.table_kinds import TableKind
 
 GROUND_TRUTH_PARSER_VERSION = "ground-truth"
 
-_S = pa.string()
-_I = pa.int64()
-_TS = pa.timestamp("us", tz="UTC")
-
-# The raw layer, docs/contracts.md §5 (all amounts are decimal strings).
-RAW_SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema(
-        [("sha256", _S), ("source_path", _S), ("format", _S), ("status", _S), ("error", _S),
-         ("unit_name", _S), ("fiscal_year", _I), ("doc_type", _S), ("currency_unit", _S),
-         ("n_pages", _I), ("n_tables", _I), ("parser_version", _S), ("parsed_at", _TS)]
-    ),
-    "amounts": pa.schema(
-        [("sha256", _S), ("table_index", _I), ("table_kind", _S), ("table_title", _S), ("unit", _S),
-         ("page", _I), ("row_index", _I), ("code", _S), ("name", _S), ("item", _S), ("side", _S),
-         ("column_key", _S), ("amount", _S)]
-    ),
-    "targets": pa.schema(
-        [("sha256", _S), ("table_index", _I), ("page", _I), ("row_index", _I), ("project_code", _S),
-         ("project_name", _S), ("level1", _S), ("level2", _S), ("level3", _S), ("target", _S)]
-    ),
-    "claims": pa.schema(
-        [("sha256", _S), ("claim_index", _I), ("page", _I), ("subject", _S), ("amount", _S),
-         ("unit", _S), ("share", _S), ("change", _S), ("change_direction", _S), ("text", _S)]
-    ),
-    "warnings": pa.schema([("sha256", _S), ("warning_index", _I), ("message", _S)]),
-}
-
-# The crawl manifest, docs/contracts.md §6.
-MANIFEST_SCHEMA = pa.schema(
-    [("run_id", _S), ("attempt_id", _S), ("portal_id", _S), ("url", _S), ("detail_url", _S),
-     ("title", _S), ("publish_date", pa.date32()), ("fiscal_year", _I), ("doc_type", _S),
-     ("unit_name", _S), ("fetched_at", _TS), ("http_status", _I), ("outcome", _S), ("error", _S),
-     ("etag", _S), ("last_modified", _S), ("size_bytes", _I), ("detected_type", _S),
-     ("sha256", _S), ("landing_path", _S)]
-)
-
-_TEXT_KINDS = {TableKind.PERFORMANCE_TARGETS.value, TableKind.UNKNOWN.value}
-
-
 def raw_rows(doc: Mapping[str, Any], sha256: str, parser_version: str, parsed_at: datetime) -> dict[str, list[dict]]:
-    """Flatten one parse-output document into rows of each raw table."""
-    tables = doc.get("tables") or []
-    rows: dict[str, list[dict]] = {name: [] for name in RAW_SCHEMAS}
-    rows["documents"].append(
-        {
-            "sha256": sha256,
-            "source_path": doc.get("source"),
-            "format": doc.get("format"),
-            "status": doc.get("status", "ok"),
-            "error": doc.get("error"),
-            "unit_name": doc.get("unit_name"),
-            "fiscal_year": doc.get("fiscal_year"),
-            "doc_type": doc.get("doc_type"),
-            "currency_unit": doc.get("currency_unit"),
-            "n_pages": doc.get("n_pages"),
-            "n_tables": len(tables),
-            "parser_version": parser_version,
-            "parsed_at": parsed_at,
-        }
-    )
-    for table_index, table in enumerate(tables):
-        kind = table["kind"]
-        if kind == TableKind.PERFORMANCE_TARGETS.value:
-            rows["targets"].extend(_target_rows(sha256, table_index, table))
-        elif kind not in _TEXT_KINDS:
-            rows["amounts"].extend(_amount_rows(sha256, table_index, table))
-    for claim_index, claim in enumerate(doc.get("claims") or []):
-        rows["claims"].append(
-            {"sha256": sha256, "claim_index": claim_index,
-             **{k: claim.get(k) for k in ("page", "subject", "amount", "unit", "share", "change",
-                                          "change_direction", "text")}}
-        )
-    for warning_index, message in enumerate(doc.get("warnings") or []):
-        rows["warnings"].append({"sha256": sha256, "warning_index": warning_index, "message": message})
+    """Flatten one parse-output document into rows of each raw table, exactly as
+    the parser's writer does (``parsers.lake.record_rows``), recording who made it."""
+    from parsers.lake import record_rows
+
+    rows = record_rows({**doc, "sha256": sha256}, parsed_at)
+    rows["documents"][0]["parser_version"] = parser_version
     return rows
-
-
-def _amount_rows(sha256: str, table_index: int, table: Mapping[str, Any]) -> Iterable[dict]:
-    # Blank cells (null) are not amount cells: the raw layer holds printed figures only.
-    for row_index, row in enumerate(table.get("rows") or []):
-        for column_key, amount in (row.get("amounts") or {}).items():
-            if amount is None:
-                continue
-            yield {
-                "sha256": sha256, "table_index": table_index, "table_kind": table["kind"],
-                "table_title": table.get("title"), "unit": table.get("unit"), "page": row.get("page"),
-                "row_index": row_index, "code": row.get("code"), "name": row.get("name"),
-                "item": row.get("item"), "side": row.get("side"), "column_key": column_key,
-                "amount": str(amount),
-            }
-
-
-def _target_rows(sha256: str, table_index: int, table: Mapping[str, Any]) -> Iterable[dict]:
-    for row_index, row in enumerate(table.get("rows") or []):
-        yield {
-            "sha256": sha256, "table_index": table_index, "page": row.get("page"), "row_index": row_index,
-            **{k: row.get(k) for k in ("project_code", "project_name", "level1", "level2", "level3", "target")},
-        }
 
 
 def write_raw_document(
@@ -140,6 +51,8 @@ def write_raw_document(
     parsed_at: datetime | None = None,
 ) -> dict[str, int]:
     """Write (or overwrite) one document's raw-layer files; return rows per table."""
+    from parsers.lake import SCHEMAS
+
     rows = raw_rows(doc, sha256, parser_version, parsed_at or datetime.now(timezone.utc))
     counts: dict[str, int] = {}
     for table, table_rows in rows.items():
@@ -149,17 +62,16 @@ def write_raw_document(
             counts[table] = 0
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(table_rows, schema=RAW_SCHEMAS[table]), target)
+        pq.write_table(pa.Table.from_pylist(table_rows, schema=SCHEMAS[table]), target)
         counts[table] = len(table_rows)
     return counts
 
 
 def write_manifest(rows: list[dict], name: str) -> Path:
-    """Append one manifest file (the manifest is append-only: never rewrite an old file)."""
-    target = paths.manifest_dir() / f"{name}.parquet"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA), target)
-    return target
+    """Append one manifest file through the scrapers' writer (append-only, atomic)."""
+    from scrapers.manifest import write_rows
+
+    return write_rows(rows, name)
 
 
 def failed_document(entry: Mapping[str, Any], reason: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ renamed as (
     -- reasons may be VARCHAR or VARCHAR[] depending on the checkpoint's writer: keep it as text
     select
         cast(sha256 as varchar) as document_sha256,
-        string_agg(distinct cast(reasons as varchar), '; ') as quarantine_reasons
+        string_agg(distinct cast(reasons as varchar), chr(10)) as quarantine_reasons  -- one reason per line
     from source
     where sha256 is not null
     group by 1

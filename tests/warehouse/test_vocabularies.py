@@ -1,0 +1,46 @@
+"""The dbt project's vocabularies stay the ones defined once in Python."""
+
+from __future__ import annotations
+
+import csv
+
+import yaml
+
+from countybudget import paths
+from countybudget.ground_truth_lake import FUNCTION_TABLE_KINDS
+from countybudget.identities import FUNCTION_CODED_KINDS
+from countybudget.table_kinds import DOC_TYPES, TABLE_KINDS, THREE_PUBLIC_ITEMS
+
+
+def project_vars() -> dict:
+    return yaml.safe_load((paths.DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+def test_dbt_vars_equal_the_python_vocabularies() -> None:
+    dbt_vars = project_vars()
+    assert tuple(dbt_vars["table_kinds"]) == TABLE_KINDS
+    assert tuple(dbt_vars["three_public_items"]) == THREE_PUBLIC_ITEMS
+    assert tuple(dbt_vars["doc_types"]) == DOC_TYPES
+    assert tuple(dbt_vars["function_fact_scopes"]) == FUNCTION_TABLE_KINDS
+    assert FUNCTION_CODED_KINDS <= set(dbt_vars["function_coded_table_kinds"]) <= set(TABLE_KINDS)
+
+
+def test_curated_code_seeds_are_prefix_consistent() -> None:
+    for seed in ("function_classes_curated.csv", "economic_classes_curated.csv"):
+        with (paths.DBT_PROJECT_DIR / "seeds" / seed).open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        codes = {r["code"] for r in rows}
+        assert len(codes) == len(rows) > 50
+        for r in rows:
+            assert (r["level"], len(r["code"])) in {("类", 3), ("款", 5)}
+            assert r["name"]
+            if r["level"] == "款":
+                assert r["parent_code"] == r["code"][:3] and r["parent_code"] in codes
+
+
+def test_region_seed_is_the_shared_reference_list() -> None:
+    with (paths.DBT_PROJECT_DIR / "seeds" / "region_codes_2024.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    levels = [r["level"] for r in rows]
+    assert (levels.count("province"), levels.count("prefecture"), levels.count("county")) == (34, 333, 2846)
+    assert {"code": "130532", "name": "平乡县", "level": "county", "parent_code": "130500"} in rows
