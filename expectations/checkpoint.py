@@ -170,6 +170,17 @@ def rows_in_scope(frame: pd.DataFrame, kwargs: Mapping[str, Any]) -> pd.Series:
     return scoped.groupby("sha256").size() if len(scoped) else pd.Series(dtype=int)
 
 
+def raised_exception(info: Any) -> str | None:
+    """The message of an exception GX caught while evaluating an expectation, if any."""
+    if not isinstance(info, Mapping):
+        return None
+    if "raised_exception" in info:
+        return str(info.get("exception_message")) if info.get("raised_exception") else None
+    # keyed by metric when several metrics were computed
+    messages = [raised_exception(v) for v in info.values()]
+    return "; ".join(m for m in messages if m) or None
+
+
 def validate_suite(
     context, suite_doc: dict[str, Any], frame: pd.DataFrame, parameters: Mapping[str, Any] | None = None
 ) -> list[Outcome]:
@@ -203,10 +214,11 @@ def validate_suite(
         for er in validation_result.results:
             config = er.expectation_config
             meta = config.meta or {}
-            exception = (er.exception_info or {}).get("exception_message") if er.exception_info else None
-            if isinstance(er.exception_info, dict) and not er.exception_info.get("raised_exception"):
-                exception = None
             index_rows = er.result.get("unexpected_index_list") or []
+            exception = raised_exception(er.exception_info)
+            if not er.success and not index_rows and exception is None:
+                # a failure that names no row cannot be pinned on documents: report it, never pass it silently
+                exception = f"failed without naming failing rows (observed {er.result.get('observed_value')!r})"
             outcomes.append(
                 Outcome(
                     suite=name,

@@ -34,3 +34,36 @@ def test_docs_list_every_expectation() -> None:
     for suite in load_suite_files().values():
         for expectation in suite["expectations"]:
             assert f"`{expectation['meta']['name']}`" in doc, expectation["meta"]["name"]
+
+
+def test_row_conditions_of_the_suite_files_select_the_rows_gx_validates() -> None:
+    import pandas as pd
+
+    from expectations.checkpoint import condition_mask
+
+    frame = pd.DataFrame(
+        {"identity": ["basic_function_equals_economic", "shared_codes", "basic_function_equals_economic"],
+         "magnitude_gap": [0.0, 0.0, 4.0]}
+    )
+    units = load_suite_files()["units"]
+    condition = next(e for e in units["expectations"] if e["meta"]["name"] == "basic_function_equals_economic")
+    assert condition_mask(frame, condition["kwargs"]["row_condition"]).tolist() == [True, False, False]
+
+
+def test_a_message_names_what_the_row_has_and_marks_what_it_lacks() -> None:
+    from decimal import Decimal
+
+    from expectations.checkpoint import fill_message
+
+    message = fill_message("{document}: {figure_a} vs {figure_b} ({missing})",
+                           {"document": "凤县 2024", "figure_a": Decimal("960.10"), "figure_b": None})
+    assert message == "凤县 2024: 960.10 vs  (?)"
+
+
+def test_gx_exception_info_is_read_in_both_shapes() -> None:
+    from expectations.checkpoint import raised_exception
+
+    assert raised_exception({"raised_exception": False, "exception_message": None}) is None
+    assert raised_exception({"raised_exception": True, "exception_message": "boom"}) == "boom"
+    assert raised_exception({"metric": {"raised_exception": True, "exception_message": "x"}}) == "x"
+    assert raised_exception(None) is None
