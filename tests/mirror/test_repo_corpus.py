@@ -73,7 +73,10 @@ def test_every_generated_document_is_listed_and_served(mirror: MirrorServer):
         titles |= set(result.detail_pages.values())
     served = set()
     for url in attachments:
-        response = requests.get(url, timeout=30)
+        try:
+            response = requests.get(url, timeout=30)
+        except requests.ConnectionError:  # the fault posting that closes mid-download
+            continue
         if response.status_code == 200:
             served.add(hashlib.sha256(response.content).hexdigest())
     for entry in _documents(GENERATED_CATALOGUE):
