@@ -75,7 +75,7 @@ def test_every_generated_document_is_listed_and_served(mirror: MirrorServer):
     for url in attachments:
         try:
             response = requests.get(url, timeout=30)
-        except requests.ConnectionError:  # the fault posting that closes mid-download
+        except requests.exceptions.ChunkedEncodingError:  # the fault posting that closes mid-download
             continue
         if response.status_code == 200:
             served.add(hashlib.sha256(response.content).hexdigest())
