@@ -300,7 +300,8 @@ def notify_failure(dag_id: str, run_id: str, task_id: str, error: str) -> bool:
 
 
 def webhook_url(host: str, schema: str | None, port: int | None) -> str:
-    """A connection's host may be a whole URL, or a host with its scheme in ``schema``."""
+    """The connection's host is the whole webhook URL, or a bare host (then ``schema`` http/https, default https)."""
     if host.startswith(("http://", "https://")):
         return host
-    return f"{schema or 'https'}://{host}{f':{port}' if port else ''}"
+    scheme = schema if schema in ("http", "https") else "https"
+    return f"{scheme}://{host}{f':{port}' if port else ''}"

@@ -18,9 +18,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +40,44 @@ pytestmark = pytest.mark.slow
 NOT_CONTENT_DEFECTS = {"duplicate_posting"}
 
 
-def run_countybudget(lake: Path, mirror_url: str, *args: str) -> dict[str, Any]:
+class AlertReceiver:
+    """A webhook on 127.0.0.1 that keeps every JSON body POSTed to it (the failure notifications)."""
+
+    def __init__(self) -> None:
+        received: list[dict] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - stdlib name
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append(json.loads(body))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+                pass
+
+        self.received = received
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/countybudget"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def run_countybudget(lake: Path, mirror_url: str, alerts_url: str, *args: str) -> dict[str, Any]:
     env = {
         **os.environ,
         "COUNTYBUDGET_DATA": str(lake),
         "COUNTYBUDGET_MIRROR_URL": mirror_url,
         "COUNTYBUDGET_TASK_RETRIES": "0",  # a down portal fails at once instead of backing off for minutes
+        # Failure notifications configured the Airflow way: a Variable naming a connection.
+        "AIRFLOW_VAR_COUNTYBUDGET_NOTIFY_CONN_ID": "countybudget_alerts",
+        "AIRFLOW_CONN_COUNTYBUDGET_ALERTS": json.dumps({"conn_type": "http", "host": alerts_url}),
     }
     env.pop("COUNTYBUDGET_WAREHOUSE", None)
     env.pop("COUNTYBUDGET_SERVING", None)
@@ -96,11 +130,13 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     lake = tmp_path_factory.mktemp("nightly") / "data"
     lake.mkdir()
     server = MirrorServer(port=0).start()
+    alerts = AlertReceiver()
     try:
         early, down = early_date_and_down_portal(server)
         server.set_as_of(early)
         server.set_portal_down(down)
-        first = run_countybudget(lake, server.base_url, "--as-of", early.isoformat())
+        first = run_countybudget(lake, server.base_url, alerts.url, "--as-of", early.isoformat())
+        first_alerts = list(alerts.received)
         first_counts = served_counts(lake) if first["published"] else {}
 
         server.set_portal_down(down, down=False)
@@ -113,7 +149,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             text=True,
         )
         try:
-            second = run_countybudget(lake, server.base_url, "--as-of", date.today().isoformat())
+            second = run_countybudget(lake, server.base_url, alerts.url, "--as-of", date.today().isoformat())
         finally:
             stop.touch()
             out, err = reader.communicate(timeout=120)
@@ -123,12 +159,14 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "down": down,
             "first": first,
             "first_counts": first_counts,
+            "first_alerts": first_alerts,
             "second": second,
             "second_counts": served_counts(lake) if second["published"] else {},
             "reader": json.loads(out),
         }
     finally:
         server.stop()
+        alerts.stop()
 
 
 def parsed_shas(lake: Path, run_id: str) -> set[str]:
@@ -154,6 +192,13 @@ def test_a_portal_down_leaves_out_only_that_portal(nightly: dict) -> None:
     assert all(p["status"] == "ok" for pid, p in first["portals"].items() if pid != down)
     assert first["documents"]["downloaded"] > 0 and first["documents"]["published"] > 0
     assert sum(nightly["first_counts"].values()) > 0
+    assert [t["task"].split("[")[0] for t in first["left_out"]["failed_tasks"]] == ["crawl.discover"]
+
+
+def test_the_failed_task_was_notified_through_the_configured_connection(nightly: dict) -> None:
+    messages = [alert["text"] for alert in nightly["first_alerts"]]
+    assert len(messages) == 1, messages
+    assert "task crawl.discover failed" in messages[0] and nightly["down"] in messages[0]
 
 
 def test_the_second_run_parses_only_what_is_new(nightly: dict) -> None:

@@ -126,3 +126,24 @@ def test_the_run_report_says_what_was_parsed_and_what_was_left_out(lake: Path) -
     assert path.parent == paths.reports_dir() and (paths.reports_dir() / "latest.json").exists()
     summary = format_summary(report)
     assert "NOT published" in summary and "fengxian" in summary and crashing[:16] in summary
+
+
+def test_a_failed_task_is_journaled_for_the_run_report(lake: Path) -> None:
+    pipeline.record_failure(RUN, "crawl.discover", 3, "PortalUnreachable: portal suixi unreachable")
+    pipeline.record_failure(RUN, "dbt_build", -1, "StageFailed: dbt build reported failure")
+
+    report = build_run_report(RUN)
+
+    assert sorted(t["task"] for t in report["left_out"]["failed_tasks"]) == ["crawl.discover[3]", "dbt_build"]
+
+
+@pytest.mark.parametrize(
+    "host, schema, port, url",
+    [
+        ("https://alerts.example.org/hooks/abc", None, None, "https://alerts.example.org/hooks/abc"),
+        ("alerts.example.org", "http", 8080, "http://alerts.example.org:8080"),
+        ("alerts.example.org", "hooks", None, "https://alerts.example.org"),
+    ],
+)
+def test_the_webhook_url_comes_from_the_connection(host: str, schema: str | None, port: int | None, url: str) -> None:
+    assert pipeline.webhook_url(host, schema, port) == url
