@@ -24,7 +24,9 @@ _CHANGE_RE = re.compile(r"(?P<word>增加|增长|上升|提高|减少|下降|降
 _FLAT_RE = re.compile(r"持平|无变化|没有变化")
 _SHARE_RE = re.compile(r"占[^，,；;。%\d]{0,12}?(?:比重|比例|比)?(?:为)?(?P<share>\d+(?:\.\d+)?)%")
 # Where a subject starts: after punctuation or a connecting word.
-_SUBJECT_CUT_RE = re.compile(r".*(?:[，,：:；;。、]|其中|包括|主要是|主要为|分别为|用于|情况说明)")
+_SUBJECT_CUT_RE = re.compile(
+    r".*(?:[，,：:；;。、]|其中|包括|主要是|主要为|分别为|用于|情况说明|(?:情况|说明)(?=20\d{2}年))"
+)
 _CODE_IN_BRACKETS_RE = re.compile(r"[(（]\d{3,7}[)）]")
 # A figure for a previous year ("较上年预算 35.38 万元") is context, not a claim about this document.
 _PRIOR_YEAR_RE = re.compile(r"^(较|比|与)|上年|去年|上一年")
@@ -110,7 +112,7 @@ def _subject(before: str) -> str | None:
     phrase = _SUBJECT_CUT_RE.sub("", phrase) if _SUBJECT_CUT_RE.match(phrase) else phrase
     phrase = _SUBJECT_TRIM_RE.sub("", phrase)
     phrase = _YEAR_PREFIX_RE.sub("", phrase)
-    phrase = _TRAILING_TRIM_RE.sub("", phrase).strip("，,、：: “”\"")
+    phrase = _TRAILING_TRIM_RE.sub("", phrase).strip("，,、：: “”\"(（")
     if len(phrase) < 2 or not re.search(r"[\u4e00-\u9fff]", phrase) or _PRIOR_YEAR_RE.search(phrase):
         return None
     return phrase[-30:]

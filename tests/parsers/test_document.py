@@ -71,6 +71,13 @@ def test_claims_from_a_seed_style_narrative():
     assert all(c["amount"] != "1.29" for c in claims.values())
 
 
+def test_claim_subjects_leave_out_headings_glued_to_the_sentence():
+    from parsers.claims import extract_claims
+
+    (claim,) = extract_claims(["一、部门预算收支增减变化情况2026年本部门收入预算7651.71万元，比上年减少458.14万元。"])
+    assert (claim["subject"], claim["amount"], claim["change"]) == ("本部门收入预算", "7651.71", "458.14")
+
+
 @pytest.mark.parametrize(
     "pages,expected",
     [
