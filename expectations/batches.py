@@ -34,7 +34,9 @@ from expectations import sources
 
 log = logging.getLogger(__name__)
 
-BATCH_NAMES: tuple[str, ...] = ("documents", "amounts", "codes", "totals", "units", "claims", "regions")
+BATCH_NAMES: tuple[str, ...] = (
+    "documents", "amounts", "codes", "totals", "units", "claims", "regions", "staging_columns",
+)
 
 
 @dataclass
@@ -493,33 +495,51 @@ def region_codes() -> list[str]:
     return sorted({row["code"] for row in sources.read_seed_rows(sources.find_seed(("region_codes",))) if row.get("code")})
 
 
-def regions_frame(con: duckdb.DuckDBPyConnection, documents: list[str]) -> pd.DataFrame:
-    """Each document's region as the warehouse placed it (``intermediate.int_documents``).
+def load_warehouse_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """What the checks need from the warehouse dbt built before them.
 
-    The raw layer carries no region: the warehouse derives it from the unit
-    name. When the warehouse has not been built yet the batch is empty.
+    ``document_regions``: each document's region as the warehouse placed it
+    (``intermediate.int_documents``; the raw layer carries no region).
+    ``staging_columns``: the columns of the staging views. Both stay empty
+    when the warehouse has not been built yet.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE document_regions ({REGION_COLUMNS})")
+    con.execute("CREATE OR REPLACE TEMP TABLE staging_columns (relation_column VARCHAR)")
     warehouse = paths.warehouse_path()
-    if warehouse.exists():
-        try:
-            con.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse)])
-            found = con.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'wh' "
-                "AND schema_name = 'intermediate' AND table_name = 'int_documents'"
-            ).fetchall()[0][0]
-            if found:
-                con.execute(
-                    "INSERT INTO document_regions SELECT document_sha256, unit_name, region_code, region_match "
-                    "FROM wh.intermediate.int_documents"
-                )
-        except duckdb.Error as exc:  # a locked or half-built warehouse: check the rest, say why
-            log.warning("regions not checked: cannot read %s: %s", warehouse, exc)
-        finally:
-            if con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = 'wh'").fetchall()[0][0]:
-                con.execute("DETACH wh")
-    frame = query_frame(con, "SELECT * FROM document_regions ORDER BY sha256")
-    return frame[frame["sha256"].isin(documents)].reset_index(drop=True)
+    if not warehouse.exists():
+        return
+    try:
+        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse)])
+        tables = {
+            (r[0], r[1]) for r in con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'wh'"
+            ).fetchall()
+        }
+        if ("intermediate", "int_documents") in tables:
+            con.execute(
+                "INSERT INTO document_regions SELECT document_sha256, unit_name, region_code, region_match "
+                "FROM wh.intermediate.int_documents"
+            )
+        con.execute(
+            "INSERT INTO staging_columns SELECT table_name || '.' || column_name FROM duckdb_columns() "
+            "WHERE database_name = 'wh' AND schema_name = 'staging'"
+        )
+    except duckdb.Error as exc:  # a locked or half-built warehouse: check the rest, say why
+        log.warning("warehouse checks skipped: cannot read %s: %s", warehouse, exc)
+    finally:
+        if con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = 'wh'").fetchall()[0][0]:
+            con.execute("DETACH wh")
+
+
+def staging_columns_declared() -> list[str]:
+    """``model.column`` of every column the dbt staging YAML declares (the staging contract)."""
+    import yaml
+
+    declared = []
+    for path in sorted((paths.DBT_PROJECT_DIR / "models" / "staging").glob("*.yml")):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models") or []:
+            declared += [f"{model['name']}.{c['name']}" for c in model.get("columns") or []]
+    return sorted(declared)
 
 
 # ------------------------------------------------------------ the batches
@@ -607,5 +627,8 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
         for c, t, tol in zip(claims["claim_yuan"], claims["table_yuan"], claims["tolerance_yuan"])
     ]
     frames["claims"] = add_document_label(claims, labels)
-    frames["regions"] = add_document_label(regions_frame(con, documents), labels)
+    load_warehouse_facts(con)
+    regions = query_frame(con, "SELECT * FROM document_regions ORDER BY sha256")
+    frames["regions"] = add_document_label(regions[regions["sha256"].isin(documents)].reset_index(drop=True), labels)
+    frames["staging_columns"] = query_frame(con, "SELECT * FROM staging_columns ORDER BY relation_column")
     return Batches(frames=frames, documents=documents, labels=labels)
