@@ -118,7 +118,16 @@ def test_documents_are_placed_in_their_region_and_department(built_lake: BuiltLa
     departments = query("select department_name, region_code, n_versions from marts.dim_department "
                         "where department_name in (select unnest(?))", [names])
     assert {(n, r) for n, r, _ in departments} == {(i.department.unit_name, i.department.region_code) for i in corpus}
-    assert all(v == 1 for _, _, v in departments)
+    assert all(v == 1 for n, _, v in departments if n != built_lake.renamed[0])
+
+
+def test_the_department_snapshot_keeps_the_earlier_spelling(built_lake: BuiltLake, query) -> None:
+    name, spelled = built_lake.renamed
+    history = query("select unit_name_as_printed, dbt_valid_to is null from snapshots.snap_departments "
+                    "where department_name = ? order by dbt_valid_from", [name])
+    assert history == [(name, False), (spelled, True)]
+    current = query("select unit_name_as_printed, n_versions from marts.dim_department where department_name = ?", [name])
+    assert current == [(spelled, 2)]
 
 
 def test_function_dimension_has_the_hierarchy_and_curated_names(built_lake: BuiltLake, query) -> None:

@@ -4,7 +4,8 @@ dbt builds take tens of seconds on the shared machine, so one lake is built
 once per session, in the nightly order, and every build test reads it:
 an empty first run → the generated scale corpus (and the corpus ground truth,
 once the corpus exists) → ``dbt build --exclude marts`` → a quarantine written
-as the quality checkpoint would → ``dbt build --select marts``.
+as the quality checkpoint would, and one document re-parsed with its unit's
+name spelled differently → ``dbt build --select +snap_departments marts``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import duckdb
 import pytest
 
 from countybudget import paths
+from countybudget.ground_truth_lake import write_raw_document
 from countybudget.scale_corpus import ScaleDocument, generate_documents, write_scale_corpus
 from countybudget.warehouse import dbt_build
 
@@ -36,6 +39,7 @@ class BuiltLake:
     quarantined: str
     corpus: dict[str, Any] | None  # load_ground_truth() summary, None before the corpus exists
     builds: dict[str, dict]
+    renamed: tuple[str, str]  # (department name, the printed spelling a later parse gave it)
 
     @property
     def warehouse(self) -> Path:
@@ -73,8 +77,20 @@ def build_lake(data: Path) -> BuiltLake:
 
             corpus = load_ground_truth()
         before_marts = dbt_build(exclude="marts")
+        renamed = reprint_unit_name(scale)
         with duckdb.connect(str(paths.warehouse_path())) as con:  # what expectations.checkpoint writes
             con.execute("insert into quality.quarantined_documents values (?, ?)", [quarantined, "test: parent_sum"])
-        marts = dbt_build(select="marts")
+        # the marts, and the department snapshot again so it records the new spelling
+        marts = dbt_build(select=["+snap_departments", "marts"])
     builds = {"first_run": first_run, "before_marts": before_marts, "marts": marts}
-    return BuiltLake(data, scale, quarantined, corpus, builds)
+    return BuiltLake(data, scale, quarantined, corpus, builds, renamed)
+
+
+def reprint_unit_name(scale: list[ScaleDocument]) -> tuple[str, str]:
+    """Re-parse a department's latest document with its name printed differently
+    (a stray space, as PDF extraction gives): same department, new printed spelling."""
+    latest = max((i for i in scale if i.doc["status"] == "ok"), key=lambda i: (i.doc["fiscal_year"], i.sha256))
+    name = latest.department.unit_name
+    spelled = name[:3] + " " + name[3:]
+    write_raw_document({**latest.doc, "unit_name": spelled}, latest.sha256, "scale-corpus", datetime.now(timezone.utc))
+    return name, spelled
