@@ -287,6 +287,22 @@ class Layout:
     amount_cols: list[int]  # every column holding amounts, keyed or not
 
 
+def column_leaf_texts(header: list[list[str | None]], width: int) -> list[str]:
+    """Each column's lowest header cell: the label of that column alone (a
+    group label such as 基本支出 over 人员经费 | 公用经费 sits higher up)."""
+    leaves = [""] * width
+    for row in header:
+        if is_column_number_row(row):
+            continue
+        for i, c in enumerate(row[:width]):
+            if c:
+                leaves[i] = _norm(c)
+    return leaves
+
+
+GENERIC_LEAF_RE = re.compile(r"^(其中[:：]?)?(小计|合计|总计|金额|预算数|预算|决算数|本年预算|计)?$")
+
+
 def column_header_texts(header: list[list[str | None]], width: int) -> list[str]:
     """Each column's header words, top to bottom. A merged (spanning) header
     cell labels only the column it starts in: its extent is unknown here, and
@@ -339,7 +355,7 @@ def column_layout(header: list[list[str | None]], body: list[list[str | None]], 
     elif segments:
         segments = [Segment(label_cols, {i: "" for i in amount_cols})]
     for seg in segments:
-        seg.amount_cols = _key_columns(seg, htexts, kind)
+        seg.amount_cols = _key_columns(seg, htexts, column_leaf_texts(header, width), kind)
     return Layout(segments, code_col, split, htexts, amount_cols)
 
 
@@ -413,8 +429,9 @@ def _segments(label_cols: list[int], amount_cols: list[int]) -> list[Segment]:
     return [s for s in segments if s.amount_cols]
 
 
-def _key_columns(seg: Segment, htexts: list[str], kind: TableKind) -> dict[int, str]:
-    """Column key of each amount column, from its header words."""
+def _key_columns(seg: Segment, htexts: list[str], leaves: list[str], kind: TableKind) -> dict[int, str]:
+    """Column key of each amount column, from its own (lowest) header label,
+    or from all its header words when that label is generic (小计 under 基本支出)."""
     rules = HEADER_KEYS.get(kind.value, ())
     allowed = COLUMN_KEYS.get(kind.value, ())
     if kind is K.THREE_PUBLIC_EXPENSES and not any(
@@ -425,16 +442,14 @@ def _key_columns(seg: Segment, htexts: list[str], kind: TableKind) -> dict[int, 
     used: set[str] = set()
     cols = sorted(seg.amount_cols)
     for i in cols:
-        h = htexts[i] if i < len(htexts) else ""
-        for pattern, key in rules:
-            if key in used or key not in allowed:
-                continue
-            if seg.side == "income" and kind is K.FISCAL_APPROPRIATION_SUMMARY and key != "amount":
-                continue
-            if re.search(pattern, h):
-                keys[i] = key
-                used.add(key)
-                break
+        leaf = leaves[i] if i < len(leaves) else ""
+        # a generic or clipped label ("小计", the "出" of a wrapped "基本支出") needs the words above it
+        vague = GENERIC_LEAF_RE.match(leaf) or len(leaf) <= 2
+        texts = [leaf] + ([htexts[i]] if i < len(htexts) and vague else [])
+        key = next((k for t in texts if t for k in _keys_matching(t, rules, allowed, used, seg, kind)), None)
+        if key is not None:
+            keys[i] = key
+            used.add(key)
     if not keys and cols:
         # a single unlabelled amount column is the table's figure
         default = "amount" if "amount" in allowed and (seg.side == "income" or "total" not in allowed) else "total"
@@ -442,6 +457,16 @@ def _key_columns(seg: Segment, htexts: list[str], kind: TableKind) -> dict[int, 
     if seg.side == "income" and kind is K.FISCAL_APPROPRIATION_SUMMARY and cols and not keys:
         keys[cols[0]] = "amount"
     return keys
+
+
+def _keys_matching(text: str, rules, allowed, used: set[str], seg: Segment, kind: TableKind):
+    for pattern, key in rules:
+        if key in used or key not in allowed:
+            continue
+        if seg.side == "income" and kind is K.FISCAL_APPROPRIATION_SUMMARY and key != "amount":
+            continue
+        if re.search(pattern, text):
+            yield key
 
 
 def _columns_in_order(layout: Layout, rows: list[dict]) -> list[str]:

@@ -234,3 +234,34 @@ def test_kind_from_title(title: str, kind: str) -> None:
     assert table["kind"] == kind
     assert kind in TABLE_KINDS
     assert set(table["columns"]) <= set(COLUMN_KEYS[kind])
+
+
+def test_group_header_does_not_name_its_sub_columns() -> None:
+    """基本支出 printed over 人员经费 | 公用经费: neither sub-column is the basic total."""
+    table = interpret_grid(
+        grid(
+            [
+                ["功能分类科目编码", None, "财政拨款支出", None, None, None],
+                [None, None, None, "基本支出", None, None],
+                ["科目编码", "科目名称", "合计", "人员经费", "公用经费", "项目支出"],
+                ["201", "一般公共服务支出", "10.00", "6.00", "3.00", "1.00"],
+            ],
+            title="2026年预算单位财政拨款支出预算表",
+        )
+    )
+    assert table["kind"] == "expenditure_by_function"
+    assert table["rows"][0]["amounts"] == {"total": "10.00", "project": "1.00"}
+
+
+def test_wrapped_or_generic_labels_use_the_words_above() -> None:
+    table = interpret_grid(
+        grid(
+            [
+                ["科目编码", "科目名称", "合计", "基本支", "项目支"],
+                [None, None, None, "出", "出"],
+                ["201", "一般公共服务支出", "10.00", "9.00", "1.00"],
+            ],
+            title="一般公共预算支出表",
+        )
+    )
+    assert table["rows"][0]["amounts"] == {"total": "10.00", "basic": "9.00", "project": "1.00"}
