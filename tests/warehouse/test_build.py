@@ -188,3 +188,18 @@ def test_dbt_docs_generate_works(built_lake: BuiltLake) -> None:
     assert "model.countybudget.fct_expenditure_by_function" in catalog["nodes"]
     exposures = {e["name"] for e in manifest["exposures"].values()}
     assert {"regional_spending_dashboard", "three_public_monitor", "department_budget_explorer"} <= exposures
+
+
+def test_income_facts_are_the_total_row_of_the_income_table(built_lake: BuiltLake, query) -> None:
+    factor = {"元": Decimal(1), "万元": Decimal(10000)}
+    expected: dict[tuple[str, str], Decimal] = {}
+    for item in reportable(built_lake):
+        for table in item.doc["tables"]:
+            if table["kind"] == "income_summary":
+                total_row = next(r for r in table["rows"] if r["code"] is None and r["name"] == "合计")
+                for source, amount in total_row["amounts"].items():
+                    if amount is not None and source not in ("total", "current_year_subtotal"):
+                        expected[(item.sha256, source)] = Decimal(amount) * factor[table["unit"]]
+    rows = query("select document_sha256, income_source, amount_yuan from marts.fct_income_by_source "
+                 "where document_sha256 in (select unnest(?))", [scale_shas(built_lake)])
+    assert expected and {(s, k): a for s, k, a in rows} == expected

@@ -13,10 +13,11 @@ documents as (
 ),
 
 total_rows as (
-    -- the first uncoded row of each table is its 合计 row
+    -- the table's total row: no code and a name like 合计 / 总计 (as countybudget.identities reads it)
     select document_sha256, table_index, row_index
     from amounts
     where code is null
+        and (replace(row_name, ' ', '') like '%合计%' or replace(row_name, ' ', '') like '%总计%')
     qualify row_number() over (partition by document_sha256, table_index order by row_index) = 1
 ),
 
