@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 import statistics
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+
+MAX_RULINGS = 4000  # per page; a real table page has a few hundred
 
 AMOUNT_TOKEN_RE = re.compile(r"^[-+(（]?\d[\d,，]*(\.\d*)?[)）]?$|^\.\d+$")
 
@@ -196,6 +198,11 @@ def cluster_positions(values: list[float], tol: float) -> list[float]:
 def find_frames(rulings: list[Ruling], tol: float = 2.0) -> list[Frame]:
     """Group rulings that touch into frames; keep those that enclose cells
     (at least two horizontal and two vertical rulings)."""
+    # the same border drawn twice (WPS draws both cells' edges) counts once;
+    # a hostile page with thousands of segments keeps only its longest
+    rulings = list({(r.vertical, round(r.pos), round(r.start), round(r.end)): r for r in rulings}.values())
+    if len(rulings) > MAX_RULINGS:
+        rulings = sorted(rulings, key=lambda r: r.end - r.start, reverse=True)[:MAX_RULINGS]
     n = len(rulings)
     parent = list(range(n))
 
@@ -207,11 +214,14 @@ def find_frames(rulings: list[Ruling], tol: float = 2.0) -> list[Frame]:
 
     verticals = [i for i, r in enumerate(rulings) if r.vertical]
     horizontals = [i for i, r in enumerate(rulings) if not r.vertical]
+    horizontals.sort(key=lambda j: rulings[j].pos)
+    h_pos = [rulings[j].pos for j in horizontals]
     for i in verticals:
         v = rulings[i]
-        for j in horizontals:
+        # only the horizontals whose height lies within the vertical's extent
+        for j in horizontals[bisect_left(h_pos, v.start - tol) : bisect_right(h_pos, v.end + tol)]:
             h = rulings[j]
-            if h.start - tol <= v.pos <= h.end + tol and v.start - tol <= h.pos <= v.end + tol:
+            if h.start - tol <= v.pos <= h.end + tol:
                 parent[root(i)] = root(j)
     # collinear overlapping segments of the same orientation belong together too
     for group in (verticals, horizontals):
