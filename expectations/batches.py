@@ -4,7 +4,7 @@ Each batch is a pandas DataFrame (GX's pandas datasource; its SQL datasource
 over duckdb-engine returned empty metrics here). The totals, units and claims
 batches hold *check rows*: one row per instance of an identity (document,
 table, code, figure a, figure b, number of rounded terms, tolerance), so a
-GX expectation such as "``excess`` ≤ 0" is the identity, and the failing rows
+GX expectation such as "``excess_thousandths`` ≤ 0" is the identity, and the failing rows
 name the document, table, code and the two figures that disagree.
 
 Which tables and columns take part in which identity is defined once, in
@@ -122,9 +122,10 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     # One row per printed figure, as an exact decimal with the step it was printed at.
+    # A table, not a view: every identity reads it.
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP VIEW cells AS
+        CREATE OR REPLACE TEMP TABLE cells AS
         SELECT a.sha256, a.table_index, a.table_kind, a.unit, a.row_index, a.code,
                replace(replace(a.name, ' ', ''), '　', '') AS name, a.item, a.side, a.column_key,
                TRY_CAST(a.amount AS DECIMAL(18,2)) AS value,
@@ -137,7 +138,7 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         """
-        CREATE OR REPLACE TEMP VIEW total_rows AS
+        CREATE OR REPLACE TEMP TABLE total_rows AS
         SELECT * FROM cells
         WHERE code IS NULL AND item IS NULL AND (name LIKE '%合计%' OR name LIKE '%总计%')
         """
@@ -149,6 +150,12 @@ STEP = (
     "CASE {p} WHEN -2 THEN CAST(100 AS DECIMAL(18,2)) WHEN 0 THEN CAST(1 AS DECIMAL(18,2)) "
     "WHEN 1 THEN CAST(0.1 AS DECIMAL(18,2)) ELSE CAST(0.01 AS DECIMAL(18,2)) END"
 )  # places = -2: a cent of a 万元 figure, expressed in yuan
+
+# Excess over the tolerance is compared as an exact integer number of thousandths
+# (figures have 2 decimals, tolerances 3): vectorised in pandas, where a Decimal
+# column would be compared in a Python loop, and still never a float.
+EXCESS = "CAST(({difference} - {tolerance}) * 1000 AS BIGINT)"
+
 
 CHECK_COLUMNS = (
     "identity, sha256, table_index, table_kind, unit, code, column_key, "
@@ -452,6 +459,8 @@ def claims_sql() -> str:
     general-budget function table first, total column first.
     """
     return f"""
+    SELECT *, {EXCESS.format(difference='abs(claim_yuan - table_yuan)', tolerance='tolerance_yuan')} AS excess_thousandths
+    FROM (
     WITH claims AS (
         SELECT c.sha256, c.claim_index, c.page, replace(c.subject, ' ', '') AS subject, c.text,
                TRY_CAST(c.amount AS DECIMAL(18,2)) AS claim_value, c.unit AS claim_unit,
@@ -484,6 +493,7 @@ def claims_sql() -> str:
            CAST(c.value * c.factor AS DECIMAL(18,2)) AS table_yuan,
            CAST(({STEP.format(p='cl.claim_places')} * cl.claim_factor + {STEP.format(p='c.places')} * c.factor) * 0.5 AS DECIMAL(18,3)) AS tolerance_yuan
     FROM claims cl LEFT JOIN (SELECT * FROM candidates WHERE pick = 1) c USING (sha256, claim_index)
+    )
     """
 
 
@@ -551,18 +561,17 @@ def add_document_label(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFr
 
 
 def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    """Add tolerance, excess and a readable detail to identity check rows."""
+    """Add the tolerance and the excess over it to identity check rows."""
     return query_frame(
         con,
         f"""
         WITH r AS ({sql}),
         t AS (SELECT r.*, n_terms * {STEP.format(p='places')} * 0.5 AS tolerance FROM r)
-        SELECT identity, sha256, format('{{}}:{{}}', table_index, table_kind) AS "table", table_index, table_kind,
-               unit, coalesce(code, '') AS code, column_key, label_a, figure_a, label_b, figure_b, n_terms, tolerance,
-               abs(figure_a - figure_b) - tolerance AS excess,
-               format('{{}} = {{}} but {{}} = {{}} {{}} (difference {{}}, tolerance {{}} for {{}} rounded terms)',
-                      label_a, CAST(figure_a AS VARCHAR), label_b, CAST(figure_b AS VARCHAR), unit,
-                      CAST(abs(figure_a - figure_b) AS VARCHAR), CAST(tolerance AS VARCHAR), n_terms) AS detail
+        SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index, table_kind,
+               -- figures as their exact decimal text: they are read, not computed with, from here on
+               unit, coalesce(code, '') AS code, column_key, label_a, CAST(figure_a AS VARCHAR) AS figure_a,
+               label_b, CAST(figure_b AS VARCHAR) AS figure_b, n_terms, CAST(tolerance AS VARCHAR) AS tolerance,
+               {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance='tolerance')} AS excess_thousandths
         FROM t
         ORDER BY sha256, table_index, identity, code, column_key
         """,
@@ -615,18 +624,13 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
                    CASE WHEN figure_a > 0 AND figure_b > 0
                         THEN round(log10(CAST(figure_a AS DOUBLE) / CAST(figure_b AS DOUBLE)), 2) END AS magnitude_gap,
                    step_yuan AS tolerance_yuan,
-                   abs(figure_a - figure_b) - step_yuan AS excess_yuan
+                   {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance='step_yuan')} AS excess_thousandths
             FROM r ORDER BY sha256, table_a, table_b
             """,
         ),
         labels,
     )
-    claims = query_frame(con, claims_sql())
-    claims["excess_yuan"] = [
-        (abs(c - t) - tol) if t is not None and t == t else None  # t == t is False for NaN
-        for c, t, tol in zip(claims["claim_yuan"], claims["table_yuan"], claims["tolerance_yuan"])
-    ]
-    frames["claims"] = add_document_label(claims, labels)
+    frames["claims"] = add_document_label(query_frame(con, claims_sql()), labels)
     load_warehouse_facts(con)
     regions = query_frame(con, "SELECT * FROM document_regions ORDER BY sha256")
     frames["regions"] = add_document_label(regions[regions["sha256"].isin(documents)].reset_index(drop=True), labels)
