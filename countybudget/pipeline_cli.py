@@ -89,10 +89,22 @@ def run_dag_once(conf: dict[str, Any]) -> tuple[str, str]:
 
 
 def start_mirror(as_of: date | None) -> Any:
-    """The portal mirror on 127.0.0.1 (a free port), with the crawler pointed at it."""
-    from countybudget.mirror.server import MirrorServer
+    """The portal mirror on 127.0.0.1, with the crawler pointed at it.
 
-    server = MirrorServer(port=0, as_of=as_of).start()
+    It listens on the registry's default mirror port when it can: attachment
+    URLs include the port, and the crawler's conditional GETs (so a second run
+    downloads nothing unchanged) are keyed by URL.
+    """
+    from urllib.parse import urlsplit
+
+    from countybudget.mirror.server import MirrorServer
+    from scrapers.registry import DEFAULT_MIRROR_URL
+
+    try:
+        server = MirrorServer(port=urlsplit(DEFAULT_MIRROR_URL).port or 0, as_of=as_of).start()
+    except OSError as exc:  # the port is taken (another run, a mirror already serving)
+        log.warning("mirror port busy (%s); using a free port, so this crawl cannot reuse earlier downloads", exc)
+        server = MirrorServer(port=0, as_of=as_of).start()
     os.environ["COUNTYBUDGET_MIRROR_URL"] = server.base_url
     return server
 
