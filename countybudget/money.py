@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 UNIT_FACTORS: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000)}
 CENT = Decimal("0.01")
@@ -51,7 +51,8 @@ def to_yuan(amount: Decimal, unit: str) -> Decimal:
         factor = UNIT_FACTORS[unit]
     except KeyError as exc:
         raise ValueError(f"unknown currency unit {unit!r}; expected one of {list(UNIT_FACTORS)}") from exc
-    return (amount * factor).quantize(CENT)
+    # half away from zero, as DuckDB's ROUND does in the warehouse
+    return (amount * factor).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def rounding_tolerance(n_terms: int, unit_step: Decimal = CENT) -> Decimal:

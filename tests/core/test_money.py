@@ -41,3 +41,8 @@ def test_to_yuan_is_exact() -> None:
 def test_rounding_tolerance_grows_with_terms() -> None:
     assert rounding_tolerance(1) == Decimal("0.005")
     assert rounding_tolerance(4) == Decimal("0.020")
+
+
+def test_to_yuan_rounds_half_away_from_zero_like_the_warehouse() -> None:
+    assert to_yuan(Decimal("0.125"), "元") == Decimal("0.13")
+    assert to_yuan(Decimal("-0.125"), "元") == Decimal("-0.13")
