@@ -263,7 +263,8 @@ def evaluate_real(real_dir: str | Path | None = None) -> dict[str, Any]:
 def score_real_document(name: str, record: dict[str, Any], seconds: float) -> dict[str, Any]:
     from countybudget.identities import check_parent_sums, check_row_totals
 
-    ebf_tables = [t for t in record.get("tables") or [] if t.get("kind") == _EBF and t.get("rows")]
+    all_ebf = [t for t in record.get("tables") or [] if t.get("kind") == _EBF]
+    ebf_tables = [t for t in all_ebf if t.get("rows")]
     only_ebf = {**record, "tables": ebf_tables}
     rows_checked = sum(_row_total_checkable(row) for t in ebf_tables for row in t["rows"])
     row_violations = check_row_totals(only_ebf)
@@ -276,7 +277,10 @@ def score_real_document(name: str, record: dict[str, Any], seconds: float) -> di
         "n_tables": len(record.get("tables") or []),
         "kinds": dict(Counter(t.get("kind") for t in record.get("tables") or [])),
         "has_text_layer": record.get("format") == "pdf" and record["status"] == "ok",
-        "ebf_found": bool(ebf_tables),
+        # found = identified by its title/header; a unit without general-budget
+        # spending prints it empty, so rows are counted apart
+        "ebf_found": bool(all_ebf),
+        "ebf_found_with_rows": bool(ebf_tables),
         "ebf_rows_checked": rows_checked,
         "ebf_rows_total_ok": rows_checked - len(row_violations),
         "ebf_parent_sum_violations": len(check_parent_sums(only_ebf)),
@@ -330,6 +334,8 @@ def summarise_real(documents: list[dict[str, Any]], directory: Path) -> dict[str
         "text_layer_pdfs": len(text_layer),
         "ebf_found": sum(d["ebf_found"] for d in text_layer),
         "ebf_found_pct": pct(sum(d["ebf_found"] for d in text_layer), len(text_layer)),
+        "ebf_found_with_rows": sum(d["ebf_found_with_rows"] for d in text_layer),
+        "ebf_found_empty": [d["file"] for d in text_layer if d["ebf_found"] and not d["ebf_found_with_rows"]],
         "pdfs_printing_function_table": len(disclosures),
         "ebf_found_in_those_pct": pct(sum(d["ebf_found"] for d in disclosures), len(disclosures)),
         "not_printing_function_table": [d["file"] for d in text_layer if not d["prints_function_table"]],
@@ -375,6 +381,8 @@ def format_report(report: dict[str, Any]) -> str:
                      f"such a table); "
                      f"rows total = basic + project: {real['ebf_rows_total_ok']}/{real['ebf_rows_checked']} "
                      f"= {real['ebf_rows_total_ok_pct']}%")
+        for name in real["ebf_found_empty"]:
+            lines.append(f"  expenditure_by_function found without rows (printed empty?): {name}")
         for name in real["ebf_not_found"]:
             shown = "" if name in real["not_printing_function_table"] else " (its text shows one)"
             lines.append(f"  no expenditure_by_function: {name}{shown}")

@@ -87,9 +87,12 @@ def test_real_document_row_identity():
     table["rows"][2]["amounts"]["basic"] = "905.10"  # total 950.10 != 905.10 + blank
     record = {"status": "ok", "error": None, "format": "pdf", "n_pages": 2, "tables": [table], "claims": []}
     score = score_real_document("x.pdf", record, 0.1)
-    assert score["ebf_found"] and score["has_text_layer"]
+    assert score["ebf_found"] and score["ebf_found_with_rows"] and score["has_text_layer"]
     assert score["ebf_rows_checked"] == len(ROWS)
     assert score["ebf_rows_total_ok"] == len(ROWS) - 1
+    empty = {**record, "tables": [{**table, "rows": []}]}
+    assert score_real_document("y.pdf", empty, 0.1)["ebf_found_with_rows"] is False
+    assert score_real_document("z.pdf", {**record, "tables": []}, 0.1)["ebf_found"] is False
 
 
 def test_benchmark_helpers_read_the_same_pages(tmp_path: Path, budget_pdf: Path):
@@ -114,9 +117,10 @@ def test_function_table_presence_is_judged_from_the_text(tmp_path: Path, budget_
     blank.write_bytes(minimal_pdf(b"0 0 m 10 10 l S"))
     assert not prints_function_table(blank)
     found = {"file": "a.pdf", "has_text_layer": True, "prints_function_table": True, "ebf_found": True,
+             "ebf_found_with_rows": True,
              "ebf_rows_checked": 4, "ebf_rows_total_ok": 4, "ebf_parent_sum_violations": 0, "status": "ok",
              "error": None, "n_pages": 3, "seconds": 1.0}
-    appendix = {**found, "file": "b.pdf", "prints_function_table": False, "ebf_found": False,
+    appendix = {**found, "file": "b.pdf", "prints_function_table": False, "ebf_found": False, "ebf_found_with_rows": False,
                 "ebf_rows_checked": 0, "ebf_rows_total_ok": 0}
     summary = summarise_real([found, appendix], tmp_path)
     assert (summary["ebf_found_pct"], summary["ebf_found_in_those_pct"]) == (50.0, 100.0)
