@@ -43,7 +43,7 @@ BATCH_NAMES: tuple[str, ...] = (
 class Batches:
     frames: dict[str, pd.DataFrame]
     documents: list[str]  # sha256 of every document checked
-    labels: dict[str, str]  # sha256 -> "unit_name fiscal_year doc_type (sha…)"
+    labels: dict[str, str]  # sha256 -> "unit_name fiscal_year doc_type (sha…)", for messages
 
 
 def sql_list(values: Iterable[str]) -> str:
@@ -555,11 +555,6 @@ def staging_columns_declared() -> list[str]:
 # ------------------------------------------------------------ the batches
 
 
-def add_document_label(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    frame.insert(0, "document", frame["sha256"].map(labels).fillna(frame["sha256"]))
-    return frame
-
-
 def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     """Add the tolerance and the excess over it to identity check rows."""
     return query_frame(
@@ -594,45 +589,36 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     )
 
     frames: dict[str, pd.DataFrame] = {}
-    frames["documents"] = add_document_label(query_frame(con, "SELECT * FROM raw_documents ORDER BY sha256"), labels)
-    frames["amounts"] = add_document_label(
-        query_frame(
-            con,
-            "SELECT *, table_kind || '.' || column_key AS kind_column FROM raw_amounts "
-            "ORDER BY sha256, table_index, row_index, column_key",
-        ),
-        labels,
+    frames["documents"] = query_frame(con, "SELECT * FROM raw_documents ORDER BY sha256")
+    frames["amounts"] = query_frame(
+        con,
+        "SELECT *, table_kind || '.' || column_key AS kind_column FROM raw_amounts "
+        "ORDER BY sha256, table_index, row_index, column_key",
     )
-    frames["codes"] = add_document_label(
-        query_frame(
-            con,
-            f"SELECT *, {name_key('name')} AS name_key, {name_key('official_name')} AS official_name_key "
-            f"FROM ({codes_sql()}) ORDER BY sha256, table_index, row_index",
-        ),
-        labels,
+    frames["codes"] = query_frame(
+        con,
+        f"SELECT *, {name_key('name')} AS name_key, {name_key('official_name')} AS official_name_key "
+        f"FROM ({codes_sql()}) ORDER BY sha256, table_index, row_index",
     )
-    frames["totals"] = add_document_label(finish_check_rows(con, identity_rows_sql()), labels)
-    frames["units"] = add_document_label(
-        query_frame(
-            con,
-            f"""
-            WITH r AS ({cross_table_rows_sql()})
-            SELECT identity, sha256, format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
-                   format('{{}}:{{}}', table_b, kind_b) AS table_b, unit_b, column_key, n_codes,
-                   figure_a AS yuan_a, figure_b AS yuan_b,
-                   -- a ratio, not money: how many powers of ten apart the two tables are
-                   CASE WHEN figure_a > 0 AND figure_b > 0
-                        THEN round(log10(CAST(figure_a AS DOUBLE) / CAST(figure_b AS DOUBLE)), 2) END AS magnitude_gap,
-                   step_yuan AS tolerance_yuan,
-                   {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance='step_yuan')} AS excess_thousandths
-            FROM r ORDER BY sha256, table_a, table_b
-            """,
-        ),
-        labels,
+    frames["totals"] = finish_check_rows(con, identity_rows_sql())
+    frames["units"] = query_frame(
+        con,
+        f"""
+        WITH r AS ({cross_table_rows_sql()})
+        SELECT identity, sha256, format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
+               format('{{}}:{{}}', table_b, kind_b) AS table_b, unit_b, column_key, n_codes,
+               figure_a AS yuan_a, figure_b AS yuan_b,
+               -- a ratio, not money: how many powers of ten apart the two tables are
+               CASE WHEN figure_a > 0 AND figure_b > 0
+                    THEN round(log10(CAST(figure_a AS DOUBLE) / CAST(figure_b AS DOUBLE)), 2) END AS magnitude_gap,
+               step_yuan AS tolerance_yuan,
+               {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance='step_yuan')} AS excess_thousandths
+        FROM r ORDER BY sha256, table_a, table_b
+        """,
     )
-    frames["claims"] = add_document_label(query_frame(con, claims_sql()), labels)
+    frames["claims"] = query_frame(con, claims_sql())
     load_warehouse_facts(con)
     regions = query_frame(con, "SELECT * FROM document_regions ORDER BY sha256")
-    frames["regions"] = add_document_label(regions[regions["sha256"].isin(documents)].reset_index(drop=True), labels)
+    frames["regions"] = regions[regions["sha256"].isin(documents)].reset_index(drop=True)
     frames["staging_columns"] = query_frame(con, "SELECT * FROM staging_columns ORDER BY relation_column")
     return Batches(frames=frames, documents=documents, labels=labels)

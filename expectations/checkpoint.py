@@ -272,11 +272,14 @@ def fill_message(template: str, row: Mapping[str, Any]) -> str:
     return string.Formatter().vformat(template, (), values)
 
 
-def document_results(outcome: Outcome, frame: pd.DataFrame, documents: Iterable[str]) -> list[DocumentResult]:
+def document_results(
+    outcome: Outcome, frame: pd.DataFrame, documents: Iterable[str], labels: Mapping[str, str]
+) -> list[DocumentResult]:
     """Spread one expectation's outcome over the documents of the run."""
     failing: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row_id in outcome.failing_rows:
         row = frame.iloc[row_id].to_dict()
+        row["document"] = labels.get(str(row["sha256"]), str(row["sha256"]))  # named in every message
         failing[str(row["sha256"])].append(row)
     results = []
     for sha in documents:
@@ -398,7 +401,7 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> d
                 # A crashed expectation says nothing about the documents: report it, quarantine nobody for it.
                 summary.errors.append(f"{outcome.suite}.{outcome.expectation}: {outcome.error}")
                 continue
-            summary.results.extend(document_results(outcome, frame, batches.documents))
+            summary.results.extend(document_results(outcome, frame, batches.documents, batches.labels))
     validated = time.perf_counter()
 
     held = quarantine(summary.results)
