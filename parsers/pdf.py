@@ -408,7 +408,8 @@ def unruled_tables(
             continuation = not heading_seen
             if continuation:
                 # a page that opens mid-table: its first lines may be pieces of a wrapped row
-                lead = [ln for ln in above if not PAGE_NUMBER_RE.match(ln.text)]
+                # (lines in the top margin are running headers, not table text)
+                lead = [ln for ln in above if not PAGE_NUMBER_RE.match(ln.text) and ln.top > height * MARGIN]
                 if len(lead) <= 3:
                     run, above = lead + run, []
             bounds = column_bounds_from_text(run)
