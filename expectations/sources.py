@@ -79,20 +79,6 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, table: str, only: Iterable[st
     return con.execute(f"SELECT count(*) FROM raw_{table}").fetchall()[0][0]
 
 
-def raw_column_names(table: str) -> list[str]:
-    """The columns actually present in the raw files (for the structure suite)."""
-    files = raw_files(table)
-    if not files:
-        return list(RAW_COLUMNS[table])
-    con = duckdb.connect()
-    try:
-        return [r[0] for r in con.execute(
-            "DESCRIBE SELECT * FROM read_parquet(?, union_by_name = true)", [files]
-        ).fetchall()]
-    finally:
-        con.close()
-
-
 # ------------------------------------------------------------ code lists
 
 
