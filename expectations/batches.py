@@ -13,13 +13,14 @@ Which tables and columns take part in which identity is defined once, in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from countybudget import paths
 from countybudget.identities import (
     FUNCTION_CLASSES,
     FUNCTION_CODED_KINDS,
@@ -27,9 +28,8 @@ from countybudget.identities import (
     ROW_TOTAL_RULES,
     THREE_PUBLIC_PARTS,
 )
-from countybudget import paths
 from countybudget.money import UNIT_FACTORS
-from countybudget.table_kinds import COLUMN_KEYS, TableKind
+from countybudget.table_kinds import TableKind
 from expectations import sources
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ class Batches:
     frames: dict[str, pd.DataFrame]
     documents: list[str]  # sha256 of every document checked
     labels: dict[str, str]  # sha256 -> "unit_name fiscal_year doc_type (sha…)", for messages
+    code_lists: str  # where the official code lists came from
 
 
 def sql_list(values: Iterable[str]) -> str:
@@ -71,10 +72,6 @@ def load_rules(con: duckdb.DuckDBPyConnection) -> None:
     )
     values_table(con, "unit_factors", ("unit", "factor"), [(u, str(f)) for u, f in UNIT_FACTORS.items()])
     con.execute("CREATE OR REPLACE TEMP TABLE unit_factor AS SELECT unit, CAST(factor AS DECIMAL(18,2)) AS factor FROM unit_factors")
-    values_table(
-        con, "kind_columns", ("kind_column",),
-        [(f"{kind}.{key}",) for kind, keys in COLUMN_KEYS.items() for key in keys],
-    )
     values_table(con, "three_public_parts", ("item",), [(i,) for i in THREE_PUBLIC_PARTS])
 
 
@@ -99,7 +96,7 @@ def load_code_list(con: duckdb.DuckDBPyConnection) -> str:
                     if alias.strip():
                         rows.append((family, code, name, alias.strip()))
         if path is not None:
-            origins.append(str(path.relative_to(sources.paths.REPO_ROOT)))
+            origins.append(str(path.relative_to(paths.REPO_ROOT)))
     if not any(r[0] == "function" for r in rows):
         rows += [("function", c, None, None) for c in sorted(FUNCTION_CLASSES)]
         origins.append("countybudget.identities.FUNCTION_CLASSES (function 类 only)")
@@ -579,7 +576,7 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     for table in ("documents", "amounts", "claims"):
         sources.load_raw_table(con, table, only)
     load_rules(con)
-    load_code_list(con)
+    code_lists = load_code_list(con)
     load_claim_figures(con)
     create_base_views(con)
     labels = dict(con.execute("SELECT sha256, document FROM doc_labels").fetchall())
@@ -621,4 +618,4 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     regions = query_frame(con, "SELECT * FROM document_regions ORDER BY sha256")
     frames["regions"] = regions[regions["sha256"].isin(documents)].reset_index(drop=True)
     frames["staging_columns"] = query_frame(con, "SELECT * FROM staging_columns ORDER BY relation_column")
-    return Batches(frames=frames, documents=documents, labels=labels)
+    return Batches(frames=frames, documents=documents, labels=labels, code_lists=code_lists)

@@ -429,6 +429,7 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> d
         "errors": summary.errors,
         "suites_skipped": skipped,
         "data_docs": docs_path,
+        "code_lists": batches.code_lists,
         "warehouse": str(paths.warehouse_path()),
         "seconds": {
             "batches": round(built - started, 2),
