@@ -495,6 +495,8 @@ def amount_rows(layout: Layout, body: list[list[str | None]], pages: list[int], 
             if seg is layout.segments[0]:
                 code, split_parts = _row_code(row, layout, split_parts)
             amounts = {key: amount_of(row[i]) if i < len(row) else None for i, key in sorted(seg.amount_cols.items())}
+            if not label and seg is layout.segments[0]:
+                label = _label_in_code_columns(row, layout)  # "合计" printed across the code columns
             name, code = _name_and_code(label, code, kind)
             if not name and code is None and not any(v is not None for v in amounts.values()):
                 continue
@@ -504,6 +506,11 @@ def amount_rows(layout: Layout, body: list[list[str | None]], pages: list[int], 
                 {"code": code, "name": name, "item": None, "side": seg.side, "page": page, "amounts": amounts}
             )
     return rows
+
+
+def _label_in_code_columns(row: list[str | None], layout: Layout) -> str:
+    cols = [*layout.split_code_cols, *([layout.code_col] if layout.code_col is not None else [])]
+    return "".join(row[i] for i in cols if i < len(row) and row[i] and not re.search(r"\d", row[i]))
 
 
 def _row_code(row: list[str | None], layout: Layout, parts: list[str]) -> tuple[str | None, list[str]]:

@@ -265,3 +265,19 @@ def test_wrapped_or_generic_labels_use_the_words_above() -> None:
         )
     )
     assert table["rows"][0]["amounts"] == {"total": "10.00", "basic": "9.00", "project": "1.00"}
+
+
+def test_total_printed_across_split_code_columns_is_a_row() -> None:
+    table = interpret_grid(
+        grid(
+            [
+                ["功能分类科目编码", None, None, "功能分类科目名称", "合计", "基本支出", "项目支出"],
+                ["类", "款", "项", None, None, None, None],
+                ["合计", None, None, None, None, None, None],
+            ],
+            title="2026年预算单位一般公共预算支出功能分类预算表",
+        )
+    )
+    assert [(r["code"], r["name"], r["amounts"]) for r in table["rows"]] == [
+        (None, "合计", {"total": None, "basic": None, "project": None})
+    ]
