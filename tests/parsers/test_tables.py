@@ -281,3 +281,28 @@ def test_total_printed_across_split_code_columns_is_a_row() -> None:
     assert [(r["code"], r["name"], r["amounts"]) for r in table["rows"]] == [
         (None, "合计", {"total": None, "basic": None, "project": None})
     ]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CELL_TEXT = st.one_of(
+    st.none(),
+    st.sampled_from(["合计", "类", "款", "项", "科目编码", "基本支出", "项目支出", "栏次", "-", "201", "20103", "因公出国（境）费",
+                     "一级指标", "三级指标", "指标值", "项目名称", "注：本表无数据", "1,234.50", ".60", "1", "2"]),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cells=st.lists(st.lists(CELL_TEXT, min_size=0, max_size=7), min_size=0, max_size=8),
+    title=st.one_of(st.none(), st.sampled_from(["收支总表", "一般公共预算支出表", "“三公”经费支出表", "绩效目标表", "项目支出表"])),
+)
+def test_any_grid_gives_a_table_and_never_raises(cells: list[list[str | None]], title: str | None) -> None:
+    table = interpret_grid(Grid(cells=cells, row_pages=[1] * len(cells), title=title))
+    assert table["kind"] in TABLE_KINDS
+    assert ("cells" in table) == (table["kind"] == "unknown")
+    for row in table.get("rows", []):
+        for value in (row.get("amounts") or {}).values():
+            assert value is None or Decimal(value) is not None
