@@ -112,8 +112,11 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
         """
         CREATE OR REPLACE TEMP VIEW doc_labels AS
         SELECT sha256,
-               format('{} {} {} ({})', coalesce(unit_name, '?'), coalesce(CAST(fiscal_year AS VARCHAR), '?'),
-                      coalesce(doc_type, '?'), left(sha256, 12)) AS document,
+               CASE WHEN unit_name IS NULL
+                    -- an unreadable file has no unit name yet: name it by its file
+                    THEN format('{} ({})', coalesce(regexp_extract(source_path, '[^/]+$'), '?'), left(sha256, 12))
+                    ELSE format('{} {} {} ({})', unit_name, coalesce(CAST(fiscal_year AS VARCHAR), '?'),
+                                coalesce(doc_type, '?'), left(sha256, 12)) END AS document,
                fiscal_year
         FROM raw_documents
         """
@@ -411,7 +414,8 @@ def name_key(column: str) -> str:
 
 # Narrative subjects that name a figure rather than a printed row: (words in the
 # subject, table kind, which row, column), best first. Rows: "total" = the
-# table's 合计/总计 row, "income_total" = 收入总计 of a summary, else a 三公 item.
+# table's 合计/总计 row, "income_total" = 收入总计 of a summary, "vehicles" = the
+# two vehicle items summed, else a 三公 item.
 CLAIM_FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("收支总", TableKind.INCOME_EXPENDITURE_SUMMARY.value, "income_total", "amount"),
     ("收支总", TableKind.EXPENDITURE_SUMMARY.value, "total", "total"),
@@ -429,6 +433,9 @@ CLAIM_FIGURES: tuple[tuple[str, str, str, str], ...] = (
     ("三公", TableKind.THREE_PUBLIC_EXPENSES.value, "total", "amount"),
     ("三公", TableKind.THREE_PUBLIC_EXPENSES.value, "total", "actual"),
     ("三公", TableKind.THREE_PUBLIC_EXPENSES.value, "total", "budget"),
+    # 公务用车购置及运行维护费 is the two vehicle items together; before "公务用车购置"
+    ("公务用车购置及运行", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicles", "amount"),
+    ("公务用车购置及运行", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicles", "actual"),
     ("公务接待", TableKind.THREE_PUBLIC_EXPENSES.value, "reception", "amount"),
     ("公务接待", TableKind.THREE_PUBLIC_EXPENSES.value, "reception", "actual"),
     ("公务用车运行", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicle_operation", "amount"),
@@ -465,10 +472,19 @@ def claims_sql() -> str:
                coalesce(f.factor, 1) AS claim_factor
         FROM raw_claims c LEFT JOIN unit_factor f ON f.unit = c.unit
         WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL),
+    figure_cells AS (
+        SELECT *, 1 AS n_terms FROM cells
+        UNION ALL BY NAME
+        SELECT sha256, table_index, table_kind, any_value(unit) AS unit, min(row_index) AS row_index,
+               'vehicles' AS item, column_key, sum(value) AS value, max(places) AS places,
+               any_value(factor) AS factor, count(*) AS n_terms
+        FROM cells
+        WHERE table_kind = '{TableKind.THREE_PUBLIC_EXPENSES.value}' AND item IN ('vehicle_purchase', 'vehicle_operation')
+        GROUP BY sha256, table_index, table_kind, column_key),
     named_figures AS (
         SELECT cl.sha256, cl.claim_index, t.*, f.preference
         FROM claims cl JOIN claim_figures f ON strpos(cl.subject, f.words) > 0
-        JOIN cells t ON t.sha256 = cl.sha256 AND t.table_kind = f.table_kind AND t.column_key = f.column_key
+        JOIN figure_cells t ON t.sha256 = cl.sha256 AND t.table_kind = f.table_kind AND t.column_key = f.column_key
          AND CASE f.row_key
                  WHEN 'total' THEN (t.table_kind = '{TableKind.THREE_PUBLIC_EXPENSES.value}' AND t.item = 'total')
                                    OR (t.code IS NULL AND t.item IS NULL AND t.side IS NULL
@@ -476,7 +492,7 @@ def claims_sql() -> str:
                  WHEN 'income_total' THEN t.side = 'income' AND strpos(t.name, '收入总计') > 0
                  ELSE t.item = f.row_key END),
     named_rows AS (
-        SELECT cl.sha256, cl.claim_index, t.*,
+        SELECT cl.sha256, cl.claim_index, t.*, 1 AS n_terms,
                100 + CASE t.table_kind WHEN '{TableKind.EXPENDITURE_BY_FUNCTION.value}' THEN 0
                                        WHEN '{TableKind.EXPENDITURE_SUMMARY.value}' THEN 1 ELSE 2 END
                    + CASE WHEN t.column_key IN ('total', 'amount') THEN 0 ELSE 5 END AS preference
@@ -486,9 +502,11 @@ def claims_sql() -> str:
         FROM (SELECT * FROM named_figures UNION ALL BY NAME SELECT * FROM named_rows))
     SELECT cl.sha256, cl.claim_index, cl.page, cl.subject, cl.text, cl.claim_value, cl.claim_unit,
            CAST(cl.claim_value * cl.claim_factor AS DECIMAL(18,2)) AS claim_yuan,
+           c.table_index || ':' || c.table_kind AS "table",
            c.table_index, c.table_kind, c.code, c.column_key, c.value AS table_value, c.unit AS table_unit,
            CAST(c.value * c.factor AS DECIMAL(18,2)) AS table_yuan,
-           CAST(({STEP.format(p='cl.claim_places')} * cl.claim_factor + {STEP.format(p='c.places')} * c.factor) * 0.5 AS DECIMAL(18,3)) AS tolerance_yuan
+           CAST(({STEP.format(p='cl.claim_places')} * cl.claim_factor + c.n_terms * {STEP.format(p='c.places')} * c.factor) * 0.5
+                AS DECIMAL(18,3)) AS tolerance_yuan
     FROM claims cl LEFT JOIN (SELECT * FROM candidates WHERE pick = 1) c USING (sha256, claim_index)
     )
     """

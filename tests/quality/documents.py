@@ -109,6 +109,11 @@ def clean_document() -> dict[str, Any]:
              "page": 2, "share": "81.44", "change": None, "change_direction": None},
             {"text": "公务接待费6.60万元", "subject": "公务接待费", "amount": "6.60", "unit": "万元",
              "page": 3, "share": None, "change": None, "change_direction": None},
+            # the two vehicle items together (purchase 0.00 + operation 50.00)
+            {"text": "公务用车购置及运行维护费50.00万元", "subject": "公务用车购置及运行维护费", "amount": "50.00",
+             "unit": "万元", "page": 3, "share": None, "change": None, "change_direction": None},
+            {"text": "基本支出1016.60万元", "subject": "基本支出", "amount": "1016.60", "unit": "万元",
+             "page": 2, "share": None, "change": None, "change_direction": None},
         ],
         "warnings": [],
     }
