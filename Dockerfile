@@ -1,15 +1,12 @@
 # countybudget: one image for every Airflow service (api-server, scheduler,
 # dag-processor, triggerer, Celery workers) and for `countybudget` commands.
 #
-# It installs requirements.lock exactly (the pins `make install` uses), plus
-# the few packages a multi-container deployment needs and a laptop does not:
-# the PostgreSQL driver for the metadata database and the Celery provider for
-# the `celery` profile. They are resolved together with the lock in one uv
-# call, so a conflict fails the build instead of silently moving a pin.
+# It installs requirements.lock exactly, the same pins `make install` uses;
+# the lock includes the `deploy` extra (PostgreSQL driver for the metadata
+# database, Celery provider for the `celery` profile).
 FROM python:3.11-slim-bookworm
 
 ARG AIRFLOW_UID=50000
-ARG DEPLOY_PACKAGES="apache-airflow-providers-postgres==7.1.1 psycopg2-binary==2.9.13 apache-airflow-providers-celery==3.26.0"
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -30,7 +27,7 @@ WORKDIR /opt/countybudget
 
 # Dependencies first: this layer is rebuilt only when the lock changes.
 COPY requirements.lock ./
-RUN uv pip install --system --no-cache -r requirements.lock ${DEPLOY_PACKAGES}
+RUN uv pip install --system --no-cache -r requirements.lock
 
 # The project itself (dags/, dbt_project/, expectations/ are also mounted in
 # docker-compose.yml so operators can change them without rebuilding).

@@ -23,7 +23,7 @@ bench: $(STAMP)
 
 # Re-resolve the pins after changing pyproject.toml dependencies.
 lock:
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra deploy --python-version 3.11 -o requirements.lock
 
 clean-data:
 	rm -rf data/
