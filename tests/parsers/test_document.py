@@ -108,3 +108,13 @@ def test_a_table_that_fails_interpretation_is_kept_raw(budget_xlsx, monkeypatch)
     assert record["tables"][0]["kind"] == "unknown"
     assert record["tables"][0]["cells"][2][:2] == ["201", "一般公共服务支出"]
     assert any("could not be interpreted" in w for w in record["warnings"])
+
+
+def test_records_of_real_pdfs_follow_the_schema(real_dir: Path):
+    sample = sorted(real_dir.glob("001_*.pdf"))[:2] + sorted(real_dir.glob("014_*.pdf"))[:1]
+    assert sample
+    for path in sample:
+        record = parse_document(path)
+        validate(record)
+        assert record["status"] == "ok", record["error"]
+        assert any(t["kind"] == "expenditure_by_function" for t in record["tables"])
