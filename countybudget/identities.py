@@ -56,7 +56,9 @@ DEFECT_IDENTITY: dict[str, str] = {
 }
 
 # total column = sum of these component columns, per table kind. Income
-# tables have two levels: 本年收入小计 = the sources, 合计 = 小计 + 上年结转.
+# tables have two levels: 本年收入小计 = the sources, 合计 = sources + 上年结转.
+# 合计 is checked against the sources rather than 小计 because many tables
+# (e.g. Guangzhou's) print no 小计 column; where they do, rule 1 checks it.
 _INCOME_SOURCES = (
     "fiscal_appropriation",
     "fiscal_special_account",
@@ -79,7 +81,7 @@ ROW_TOTAL_RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value: (("total", ("personnel", "public")),),
     TableKind.INCOME_SUMMARY.value: (
         ("current_year_subtotal", _INCOME_SOURCES),
-        ("total", ("current_year_subtotal", "carryover")),
+        ("total", (*_INCOME_SOURCES, "carryover")),
     ),
     TableKind.PROJECT_EXPENDITURE.value: (("total", ("general_budget", "government_fund", "other")),),
     TableKind.GOVERNMENT_PROCUREMENT.value: (("total", ("goods", "works", "services")),),
