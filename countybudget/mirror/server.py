@@ -15,6 +15,7 @@ import hashlib
 import logging
 import math
 import socket
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -330,6 +331,15 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     mirror: MirrorServer
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        """A client that hangs up (a crawler timing out on the slow fault) is
+        normal for a portal: log it quietly instead of printing a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+            log.debug("client %s hung up: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
