@@ -6,6 +6,8 @@ with LibreOffice: see make_pdf_fixture.)
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import subprocess
 from pathlib import Path
 
@@ -84,7 +86,7 @@ def build_docx(path: Path) -> Path:
 
 def _with_separator(amount: str | None) -> str | None:
     """As Excel's #,##0.00 prints it, so both formats print the same text."""
-    return None if amount is None else f"{float(amount):,.2f}"
+    return None if amount is None else f"{Decimal(amount):,.2f}"
 
 
 def make_pdf_fixture() -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from parsers.xlsx import format_number, read_xlsx
 
 def printed_rows() -> list[list[str | None]]:
     """The data rows as Excel's #,##0.00 prints them."""
-    return [[code, name, *(None if a is None else f"{float(a):,.2f}" for a in amounts)] for code, name, *amounts in ROWS]
+    return [[code, name, *(None if a is None else f"{Decimal(a):,.2f}" for a in amounts)] for code, name, *amounts in ROWS]
 
 
 @pytest.mark.parametrize("reader,fixture", [(read_xlsx, "budget_xlsx"), (read_docx, "budget_docx")])
