@@ -10,14 +10,8 @@ curated as (
     select * from {{ ref('economic_classes_curated') }}
 ),
 
-editions as (
-    select distinct fiscal_year from observed
-),
-
 codes as (
-    select fiscal_year, code from observed
-    union
-    select editions.fiscal_year, curated.code from editions cross join curated
+    {{ classification_codes('observed', 'curated') }}
 ),
 
 placed as (
@@ -42,16 +36,7 @@ shaped as (
 ),
 
 named as (
-    select
-        shaped.*,
-        coalesce(observed.name_in_documents, curated.name) as class_name,
-        case when observed.name_in_documents is not null then 'documents' else 'curated' end as name_source,
-        curated.code is not null as is_curated,
-        curated.name as curated_name,
-        coalesce(observed.n_rows, 0) as n_rows_in_documents
-    from shaped
-    left join observed using (fiscal_year, code)
-    left join curated using (code)
+    {{ name_classification_codes('shaped', 'observed', 'curated') }}
 )
 
 select

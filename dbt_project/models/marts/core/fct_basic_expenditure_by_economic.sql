@@ -1,41 +1,14 @@
 -- Grain: one row per document × economic code × expenditure type
 -- (personnel 人员经费 / public 公用经费; "unsplit" when a row prints only its total),
 -- from the 一般公共预算基本支出表. Rows with the same code in one table are summed.
-with amounts as (
-    select * from {{ ref('int_amounts_yuan') }}
-    where table_kind = 'basic_expenditure_by_economic'
-        and code is not null
-        and column_key in ('total', 'personnel', 'public')
-        and amount_yuan is not null
-),
-
-documents as (
+with documents as (
     select * from {{ ref('dim_document') }}
     where is_reportable
 ),
 
-printed_rows as (
-    select
-        document_sha256,
-        table_index,
-        row_index,
-        code,
-        amount_unit,
-        min(page_number) as page_number,
-        max(amount_yuan) filter (where column_key = 'personnel') as personnel_yuan,
-        max(amount_yuan) filter (where column_key = 'public') as public_yuan,
-        max(amount_yuan) filter (where column_key = 'total') as total_yuan
-    from amounts
-    group by all
-),
-
 typed as (
-    select *, 'personnel' as expenditure_type, personnel_yuan as amount_yuan from printed_rows where personnel_yuan is not null
-    union all
-    select *, 'public', public_yuan from printed_rows where public_yuan is not null
-    union all
-    select *, 'unsplit', total_yuan from printed_rows
-    where personnel_yuan is null and public_yuan is null and total_yuan is not null
+    {{ amounts_by_expenditure_type(ref('int_amounts_yuan'),
+        table_kinds=['basic_expenditure_by_economic'], split_keys=['personnel', 'public']) }}
 ),
 
 grained as (

@@ -2,42 +2,14 @@
 -- (basic 基本支出 / project 项目支出; "unsplit" when a row prints only its total).
 -- Rows with the same code in one table (sub-units) are summed. Every row points
 -- back to its document (sha256, URL) and the page and table it was printed on.
-with amounts as (
-    select * from {{ ref('int_amounts_yuan') }}
-    where table_kind in {{ sql_list(var('function_fact_scopes').keys() | list) }}
-        and code is not null
-        and column_key in ('total', 'basic', 'project')
-        and amount_yuan is not null
-),
-
-documents as (
+with documents as (
     select * from {{ ref('dim_document') }}
     where is_reportable
 ),
 
-printed_rows as (
-    select
-        document_sha256,
-        table_kind,
-        table_index,
-        row_index,
-        code,
-        amount_unit,
-        min(page_number) as page_number,
-        max(amount_yuan) filter (where column_key = 'basic') as basic_yuan,
-        max(amount_yuan) filter (where column_key = 'project') as project_yuan,
-        max(amount_yuan) filter (where column_key = 'total') as total_yuan
-    from amounts
-    group by all
-),
-
 typed as (
-    select *, 'basic' as expenditure_type, basic_yuan as amount_yuan from printed_rows where basic_yuan is not null
-    union all
-    select *, 'project', project_yuan from printed_rows where project_yuan is not null
-    union all
-    select *, 'unsplit', total_yuan from printed_rows
-    where basic_yuan is null and project_yuan is null and total_yuan is not null
+    {{ amounts_by_expenditure_type(ref('int_amounts_yuan'),
+        table_kinds=var('function_fact_scopes').keys() | list, split_keys=['basic', 'project']) }}
 ),
 
 scoped as (
