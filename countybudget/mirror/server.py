@@ -336,7 +336,7 @@ class _HTTPServer(ThreadingHTTPServer):
         """A client that hangs up (a crawler timing out on the slow fault) is
         normal for a portal: log it quietly instead of printing a traceback."""
         error = sys.exc_info()[1]
-        if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+        if isinstance(error, ConnectionError):  # reset, aborted, broken pipe
             log.debug("client %s hung up: %s", client_address, error)
             return
         super().handle_error(request, client_address)
