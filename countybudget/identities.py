@@ -174,6 +174,13 @@ def sum_present(values: Iterable[Decimal | None]) -> Decimal:
     return sum((v for v in values if v is not None), Decimal(0))
 
 
+def sum_beyond_rounding(figure: Decimal, parts: list[Decimal | None]) -> Decimal | None:
+    """The sum of ``parts`` if it differs from ``figure`` by more than their
+    rounding allows (n terms × half the printed step), else None."""
+    computed = sum_present(parts)
+    return computed if abs(computed - figure) > tolerance(len(parts), [figure, *parts]) else None
+
+
 def is_total_row(row: Row) -> bool:
     """The table's total row: no code and a name like 合计 / 总计."""
     name = str(row.get("name") or "").replace(" ", "")
@@ -211,8 +218,8 @@ def check_row_totals(doc: Doc) -> list[Violation]:
                 values = [amount(row, p) for p in present]
                 if total is None or all(v is None for v in values):
                     continue
-                computed = sum_present(values)
-                if abs(computed - total) > tolerance(len(present), [total, *values]):
+                computed = sum_beyond_rounding(total, values)
+                if computed is not None:
                     found.append(
                         Violation(
                             "row_total", document_id(doc), table_ref(index, table),
@@ -265,8 +272,8 @@ def check_parent_sums(doc: Doc) -> list[Violation]:
                 if not kids or parent_value is None:
                     continue
                 kid_values = [by_code[k] for k in kids]
-                computed = sum_present(kid_values)
-                if abs(computed - parent_value) > tolerance(len(kids), [parent_value, *kid_values]):
+                computed = sum_beyond_rounding(parent_value, kid_values)
+                if computed is not None:
                     found.append(
                         Violation(
                             "parent_sum", document_id(doc), table_ref(index, table), parent, column,
@@ -292,8 +299,8 @@ def check_class_sums(doc: Doc) -> list[Violation]:
             values = [amount(r, column) for r in class_rows]
             if total is None:
                 continue
-            computed = sum_present(values)
-            if abs(computed - total) > tolerance(len(values), [total, *values]):
+            computed = sum_beyond_rounding(total, values)
+            if computed is not None:
                 found.append(
                     Violation(
                         "class_sum", document_id(doc), table_ref(index, table), None, column,
@@ -384,8 +391,8 @@ def check_three_public_sums(doc: Doc) -> list[Violation]:
             parts = [amount(rows[i], column) for i in THREE_PUBLIC_PARTS if i in rows]
             if total is None or not parts:
                 continue
-            computed = sum_present(parts)
-            if abs(computed - total) > tolerance(len(parts), [total, *parts]):
+            computed = sum_beyond_rounding(total, parts)
+            if computed is not None:
                 found.append(
                     Violation(
                         "three_public_sum", document_id(doc), table_ref(index, table), "total", column,
