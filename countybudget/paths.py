@@ -24,6 +24,10 @@ pointing a test at a temporary one) is one environment variable:
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +37,31 @@ RAW_TABLES = ("documents", "amounts", "targets", "claims", "warnings")
 
 def data_dir() -> Path:
     return Path(os.environ.get("COUNTYBUDGET_DATA", REPO_ROOT / "data")).resolve()
+
+
+@contextmanager
+def temporary_lake(prefix: str = "countybudget-lake-", **env: str) -> Iterator[Path]:
+    """Point the lake (plus any ``env`` variables) at a fresh temporary
+    directory for the duration; the environment is restored and the directory
+    removed afterwards. Benchmarks use it so they never touch ``data/``."""
+    names = ("COUNTYBUDGET_DATA", "COUNTYBUDGET_WAREHOUSE", "COUNTYBUDGET_SERVING", *env)
+    saved = {name: os.environ.get(name) for name in names}
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        data = root / "data"
+        data.mkdir()
+        os.environ["COUNTYBUDGET_DATA"] = str(data)
+        os.environ.pop("COUNTYBUDGET_WAREHOUSE", None)
+        os.environ.pop("COUNTYBUDGET_SERVING", None)
+        os.environ.update(env)
+        yield data
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def landing_dir() -> Path:

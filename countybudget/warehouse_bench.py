@@ -14,37 +14,15 @@ clock on a shared machine, so they are reported here, never asserted in tests.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from countybudget import paths
+from countybudget.paths import temporary_lake
 
 SCALE_DOCUMENTS = int(os.environ.get("COUNTYBUDGET_BENCH_SCALE_DOCUMENTS", "5000"))
 SCALE_TARGET_SECONDS = 300
-
-
-@contextmanager
-def temporary_lake(prefix: str) -> Iterator[Path]:
-    """Point COUNTYBUDGET_DATA at a fresh directory for the duration (restored after)."""
-    saved = {k: os.environ.get(k) for k in ("COUNTYBUDGET_DATA", "COUNTYBUDGET_WAREHOUSE")}
-    root = Path(tempfile.mkdtemp(prefix=prefix))
-    try:
-        os.environ["COUNTYBUDGET_DATA"] = str(root / "data")
-        os.environ.pop("COUNTYBUDGET_WAREHOUSE", None)
-        (root / "data").mkdir()
-        yield root / "data"
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _row_counts() -> dict[str, int]:

@@ -8,10 +8,9 @@ subprocess (so GX's import is counted, as dbt's is). Measured on the corpus
 ground truth and on a generated scale corpus, each in a temporary lake.
 
 Python writes no bytecode cache in some environments (PYTHONDONTWRITEBYTECODE);
-then every start re-compiles GX and dbt from source, which is not how a
-deployed service runs. Both tools therefore get one shared, private bytecode
-cache under the temporary lake, and each is timed twice: ``cold`` (first run,
-cache being written) and ``warm``.
+``scripts/bootstrap.sh`` therefore byte-compiles the virtualenv once, so both
+tools start from compiled bytecode as a deployed service does. Each is timed
+twice on the same lake: ``cold`` (first run) and ``warm``.
 """
 
 from __future__ import annotations
@@ -20,38 +19,14 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from countybudget import paths
+from countybudget.paths import temporary_lake
 
 SCALE_DOCUMENTS = 1000
-
-
-@contextmanager
-def temporary_lake() -> Iterator[Path]:
-    """Point the lake (and a private bytecode cache) at a fresh directory for the duration."""
-    saved = {k: os.environ.get(k) for k in ("COUNTYBUDGET_DATA", "COUNTYBUDGET_WAREHOUSE",
-                                            "PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE")}
-    with tempfile.TemporaryDirectory(prefix="countybudget-quality-bench-") as tmp:
-        data = Path(tmp) / "data"
-        data.mkdir()
-        os.environ["COUNTYBUDGET_DATA"] = str(data)
-        os.environ.pop("COUNTYBUDGET_WAREHOUSE", None)
-        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
-        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-        try:
-            yield data
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 def run_checkpoint_process() -> dict[str, Any]:
@@ -83,7 +58,7 @@ def run_dbt_build() -> dict[str, Any]:
 
 def compare(load: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Load a lake, then time dbt build and the checkpoint, cold and warm."""
-    with temporary_lake():
+    with temporary_lake("countybudget-quality-bench-"):
         loaded = load()
         dbt_cold = run_dbt_build()
         quality_cold = run_checkpoint_process()

@@ -8,26 +8,10 @@ requests and bytes of both, and the attachment bytes the second crawl landed
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+from countybudget.paths import temporary_lake
 
 
 def _crawl_figures(result: dict[str, Any]) -> dict[str, Any]:
@@ -53,14 +37,13 @@ def run_crawl_benchmark(slow_seconds: float = 5.0) -> dict[str, Any]:
     from countybudget.mirror.server import MirrorServer
     from scrapers.api import crawl
 
-    with tempfile.TemporaryDirectory(prefix="countybudget-crawl-bench-") as lake:
-        with MirrorServer(port=0, as_of=date.today(), slow_seconds=slow_seconds).start() as mirror:
-            with _environment(COUNTYBUDGET_DATA=lake, COUNTYBUDGET_MIRROR_URL=mirror.base_url):
-                full = _crawl_figures(crawl(progress=False))
-                full["mirror_requests_logged"] = len(mirror.request_log)
-                mark = len(mirror.request_log)
-                incremental = _crawl_figures(crawl(progress=False))
-                incremental["mirror_statuses"] = _status_counts(mirror.request_log[mark:])
+    with MirrorServer(port=0, as_of=date.today(), slow_seconds=slow_seconds).start() as mirror:
+        with temporary_lake("countybudget-crawl-bench-", COUNTYBUDGET_MIRROR_URL=mirror.base_url):
+            full = _crawl_figures(crawl(progress=False))
+            full["mirror_requests_logged"] = len(mirror.request_log)
+            mark = len(mirror.request_log)
+            incremental = _crawl_figures(crawl(progress=False))
+            incremental["mirror_statuses"] = _status_counts(mirror.request_log[mark:])
     return {
         "full": full,
         "incremental": incremental,
