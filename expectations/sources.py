@@ -30,6 +30,8 @@ RAW_COLUMNS: dict[str, dict[str, str]] = {
         "sha256": "VARCHAR", "table_index": "INTEGER", "table_kind": "VARCHAR", "table_title": "VARCHAR",
         "unit": "VARCHAR", "page": "INTEGER", "row_index": "INTEGER", "code": "VARCHAR", "name": "VARCHAR",
         "item": "VARCHAR", "side": "VARCHAR", "column_key": "VARCHAR", "amount": "VARCHAR",
+        "row_role": "VARCHAR", "row_level": "INTEGER", "code_source": "VARCHAR", "unit_code": "VARCHAR",
+        "other_codes": "VARCHAR",
     },
     "claims": {
         "sha256": "VARCHAR", "claim_index": "INTEGER", "page": "INTEGER", "subject": "VARCHAR",

@@ -10,6 +10,7 @@ staging casts them to DECIMAL(18,2).
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from datetime import datetime, timezone
@@ -40,6 +41,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("sha256", _str), ("table_index", _int), ("table_kind", _str), ("table_title", _str), ("unit", _str),
             ("page", _int), ("row_index", _int), ("code", _str), ("name", _str), ("item", _str), ("side", _str),
             ("column_key", _str), ("amount", _str),
+            # row structure (docs/contracts.md §4): role and depth in the printed hierarchy,
+            # whether the code was printed or inferred from the name, a 单位编码 of unit-keyed
+            # rows, and other classification codes printed on the same row (JSON object)
+            ("row_role", _str), ("row_level", _int), ("code_source", _str), ("unit_code", _str),
+            ("other_codes", _str),
         ]
     ),
     "targets": pa.schema(
@@ -54,7 +60,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("unit", _str), ("share", _str), ("change", _str), ("change_direction", _str), ("text", _str),
         ]
     ),
-    "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str)]),
+    "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str), ("table_index", _int)]),
 }
 assert tuple(SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
 
@@ -107,7 +113,13 @@ def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[d
         }
         for i, c in enumerate(record.get("claims") or [])
     ]
-    warnings = [{"sha256": sha256, "warning_index": i, "message": w} for i, w in enumerate(record.get("warnings") or [])]
+    warnings = [{"sha256": sha256, "warning_index": i, "message": w, "table_index": None}
+                for i, w in enumerate(record.get("warnings") or [])]
+    for table_index, table in enumerate(record.get("tables") or []):
+        warnings.extend(
+            {"sha256": sha256, "warning_index": len(warnings), "message": w, "table_index": table_index}
+            for w in table.get("warnings") or []
+        )
     document = {
         "sha256": sha256, "source_path": record.get("source"), "format": record.get("format"),
         "status": record.get("status"), "error": record.get("error"), "unit_name": record.get("unit_name"),
@@ -132,6 +144,10 @@ def _amount_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[d
                     "row_index": row_index, "code": row.get("code"), "name": row.get("name"),
                     "item": row.get("item"), "side": row.get("side"), "column_key": column_key,
                     "amount": str(amount),
+                    "row_role": row.get("role"), "row_level": row.get("level"),
+                    "code_source": row.get("code_source"), "unit_code": row.get("unit_code"),
+                    "other_codes": json.dumps(row["other_codes"], ensure_ascii=False, sort_keys=True)
+                    if row.get("other_codes") else None,
                 }
             )
     return out

@@ -1,6 +1,7 @@
 with source as (
     select * from {{ raw_source('raw', 'amounts', ['sha256', 'table_index', 'table_kind', 'table_title', 'unit', 'page',
-        'row_index', 'code', 'name', 'item', 'side', 'column_key', 'amount']) }}
+        'row_index', 'code', 'name', 'item', 'side', 'column_key', 'amount',
+        'row_role', 'row_level', 'code_source', 'unit_code', 'other_codes']) }}
 ),
 
 renamed as (
@@ -19,7 +20,13 @@ renamed as (
         cast(column_key as varchar) as column_key,
         cast(amount as varchar) as amount_text,
         -- as printed, in the table's unit; six decimals so nothing printed is rounded away before ×10000
-        try_cast(cast(amount as varchar) as decimal(20, 6)) as amount_in_unit
+        try_cast(cast(amount as varchar) as decimal(20, 6)) as amount_in_unit,
+        -- row structure as the parser read it (docs/contracts.md §4)
+        cast(row_role as varchar) as row_role,
+        cast(row_level as integer) as row_level,
+        cast(code_source as varchar) as code_source,
+        nullif(trim(cast(unit_code as varchar)), '') as unit_code,
+        cast(other_codes as varchar) as other_codes
     from source
 )
 
