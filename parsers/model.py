@@ -22,6 +22,15 @@ class Grid:
     unit_text: str | None = None  # e.g. "单位：万元" as printed near the table
     context: list[str] = field(default_factory=list)  # other text lines above the table (unit name, year, 表3)
     header_rows: int | None = None  # number of header rows if the reader knows it (DOCX/XLSX may)
+    # Left offset of each cell's text from its cell's left edge, in ems of the
+    # table's body text (0 = flush left, 1 = one character indented; None where
+    # unknown). Same shape as ``cells``. It carries the printed hierarchy of
+    # name-only and summary tables (indented sub-items), which text alone loses.
+    indents: list[list[float | None]] | None = None
+    # Text printed inside the table's region that the reader put in no cell,
+    # as (page, text). The interpreter warns about every amount among it, so no
+    # printed figure vanishes without a word (amount conservation).
+    stray_text: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
