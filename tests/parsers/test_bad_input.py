@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from countybudget.handmade_pdf import assemble_pdf
+from testkit.handmade_pdf import assemble_pdf
 from parsers.document import parse_document
 from parsers.safety import ParseLimits, run_isolated
 

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from countybudget import cli, paths
+from countybudget import paths
+from testkit import CORPUS_DIR
+from orchestration import cli
 from scrapers import api, manifest, store
 from scrapers.cli import print_summary
 from scrapers.registry import load_registry, with_politeness
@@ -26,7 +28,7 @@ from scrapers.urls import canonical_url
 def _catalogue() -> dict[str, dict]:
     """document id → its catalogue entry (docs/contracts.md §3)."""
     entries: dict[str, dict] = {}
-    for catalogue in (paths.CORPUS_DIR / "catalogue.yml", paths.CORPUS_DIR / "real" / "catalogue.yml"):
+    for catalogue in (CORPUS_DIR / "catalogue.yml", CORPUS_DIR / "real" / "catalogue.yml"):
         if catalogue.exists():
             for doc in yaml.safe_load(catalogue.read_text(encoding="utf-8"))["documents"]:
                 entries[doc["id"]] = doc

@@ -21,15 +21,16 @@ import duckdb
 import pytest
 
 from countybudget import paths
-from countybudget.ground_truth_lake import write_raw_document
-from countybudget.scale_corpus import ScaleDocument, generate_documents, write_scale_corpus
-from countybudget.warehouse import dbt_build
+from testkit import CORPUS_DIR
+from testkit.ground_truth_lake import write_raw_document
+from testkit.scale_corpus import ScaleDocument, generate_documents, write_scale_corpus
+from orchestration.warehouse import dbt_build
 
 N_DOCUMENTS = 120  # includes a parse failure (every 100th), republications and double postings
 SEED = 5
 FACT_TABLES = ("fct_expenditure_by_function", "fct_basic_expenditure_by_economic", "fct_income_by_source",
                "fct_three_public_expenses", "fct_project_performance_targets")
-CORPUS_CATALOGUE = paths.CORPUS_DIR / "catalogue.yml"
+CORPUS_CATALOGUE = CORPUS_DIR / "catalogue.yml"
 
 
 @dataclass
@@ -73,7 +74,7 @@ def build_lake(data: Path) -> BuiltLake:
         write_scale_corpus(N_DOCUMENTS, SEED)
         corpus = None
         if CORPUS_CATALOGUE.exists():
-            from countybudget.ground_truth_lake import load_ground_truth
+            from testkit.ground_truth_lake import load_ground_truth
 
             corpus = load_ground_truth()
         before_marts = dbt_build(exclude="marts")
