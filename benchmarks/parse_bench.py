@@ -67,7 +67,7 @@ def run_parser_benchmark(
 
 
 def _pdfs_in(directory: Path) -> list[tuple[Path, int]]:
-    from parsers.sniff import sniff_file
+    from countybudget.sniff import sniff_file
 
     if not directory.is_dir():
         return []

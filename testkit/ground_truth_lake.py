@@ -2,8 +2,8 @@
 
 The corpus ground truth (``corpus/ground_truth/*.json``) has the parse-output
 shape of docs/contracts.md §4; this module writes such a document into the
-raw-layer Parquet tables of §5 with the parser's own row builder and schemas
-(``parsers.lake``), and the catalogue postings into crawl-manifest rows (§6)
+raw-layer Parquet tables of §5 with the parser's own row builder
+(``parsers.lake``) and the contract's schemas (``countybudget.contracts``), and the catalogue postings into crawl-manifest rows (§6)
 with the scrapers' writer (``scrapers.manifest``). That lets the warehouse be built and tested against the corpus
 before (and independently of) the parser, and the scale corpus
 (``testkit.scale_corpus``) reuses the same writer so both are shaped alike.
@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from countybudget import paths
+from countybudget.contracts import RAW_SCHEMAS
 from testkit import CORPUS_DIR
 from countybudget.money import to_yuan
 from countybudget.table_kinds import TableKind
@@ -52,8 +53,6 @@ def write_raw_document(
     parsed_at: datetime | None = None,
 ) -> dict[str, int]:
     """Write (or overwrite) one document's raw-layer files; return rows per table."""
-    from parsers.lake import SCHEMAS
-
     rows = raw_rows(doc, sha256, parser_version, parsed_at or datetime.now(timezone.utc))
     counts: dict[str, int] = {}
     for table, table_rows in rows.items():
@@ -63,7 +62,7 @@ def write_raw_document(
             counts[table] = 0
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(table_rows, schema=SCHEMAS[table]), target)
+        pq.write_table(pa.Table.from_pylist(table_rows, schema=RAW_SCHEMAS[table]), target)
         counts[table] = len(table_rows)
     return counts
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from countybudget import paths
+from countybudget.contracts import RAW_SCHEMAS
 from countybudget.identities import check_document
 from testkit.scale_corpus import generate_documents, split_cents, write_scale_corpus
-from parsers.lake import SCHEMAS
 
 
 def test_generated_documents_satisfy_every_identity() -> None:
@@ -46,7 +46,7 @@ def test_write_scale_corpus_writes_one_file_per_document_per_table(lake: Path) -
     documents = sorted(paths.raw_table_dir("documents").glob("*.parquet"))
     assert summary["documents"] == 12 == len(documents)
     table = pq.read_table(paths.raw_table_dir("amounts"))
-    assert table.schema.names == SCHEMAS["amounts"].names
+    assert table.schema.names == RAW_SCHEMAS["amounts"].names
     assert table.num_rows == summary["rows"]["amounts"] > 0
     # amounts are decimal strings, never floats
     assert all(Decimal(a) == Decimal(a).quantize(Decimal("0.01")) for a in table.column("amount").to_pylist())
