@@ -70,9 +70,3 @@ def to_yuan(amount: Decimal, unit: str) -> Decimal:
         raise ValueError(f"unknown currency unit {unit!r}; expected one of {list(UNIT_FACTORS)}") from exc
     # half away from zero, as DuckDB's ROUND does in the warehouse
     return (amount * factor).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def rounding_tolerance(n_terms: int, unit_step: Decimal = CENT) -> Decimal:
-    """A sum of n figures each rounded to ``unit_step`` may differ from its
-    rounded total by up to n × half a step."""
-    return unit_step / 2 * max(n_terms, 1)

@@ -3,7 +3,8 @@
 ``dbt_build`` runs ``dbt build`` as a subprocess of the virtualenv's dbt, with
 the project and its in-project ``profiles.yml``, and the lake's paths passed as
 environment variables (``countybudget/paths.py`` stays the only place that
-knows where files live). dbt's target and log folders go under the lake, so
+knows where files live), and the identities' rules (tolerance, total row) as
+dbt vars (``countybudget.identities.dbt_vars``: defined once, in Python). dbt's target and log folders go under the lake, so
 builds of two lakes (a test and the nightly run) never share state.
 
     countybudget build                       # everything
@@ -22,9 +23,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from countybudget import paths
+from countybudget import identities, paths
 
 THREADS_ENV = "COUNTYBUDGET_DBT_THREADS"
+# dbt commands that take no --vars
+_NO_VARS = frozenset({"clean", "debug", "deps", "init"})
 
 
 def dbt_executable() -> str:
@@ -49,10 +52,9 @@ def dbt_state_dir() -> Path:
     return paths.data_dir() / "dbt"
 
 
-def run_dbt(args: list[str], threads: int | None = None) -> subprocess.CompletedProcess[str]:
-    """Run one dbt command against the lake; returns the finished process."""
+def dbt_command(args: list[str]) -> list[str]:
+    """The dbt command line for ``args``: this project, this lake, the identities' vars."""
     state = dbt_state_dir()
-    paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
     command = [
         dbt_executable(), *args,
         "--project-dir", str(paths.DBT_PROJECT_DIR),
@@ -60,6 +62,15 @@ def run_dbt(args: list[str], threads: int | None = None) -> subprocess.Completed
         "--target-path", str(state / "target"),
         "--log-path", str(state / "logs"),
     ]
+    if not args or args[0] not in _NO_VARS:
+        command += ["--vars", json.dumps(identities.dbt_vars(), ensure_ascii=False)]
+    return command
+
+
+def run_dbt(args: list[str], threads: int | None = None) -> subprocess.CompletedProcess[str]:
+    """Run one dbt command against the lake; returns the finished process."""
+    paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    command = dbt_command(args)
     return subprocess.run(command, env=dbt_environment(threads), capture_output=True, text=True, check=False)
 
 

@@ -143,6 +143,15 @@ def check_file_defect(kind: str, path: Path, entry: dict[str, Any]) -> list[str]
     return []
 
 
+def check_identities(truth: dict[str, Any], defects: list[str]) -> list[str]:
+    """The ground truth violates exactly the identities its defects name (``countybudget.identities``)."""
+    expected = {identities.DEFECT_IDENTITY[k] for k in defects if k in identities.DEFECT_IDENTITY}
+    found = {v.identity for v in identities.check_document(truth)}
+    if found != expected:
+        return [f"identities violated: {sorted(found)}, expected exactly {sorted(expected)}"]
+    return []
+
+
 def check_entry(entry: dict[str, Any], corpus_dir: Path = CORPUS_DIR) -> DocumentReport:
     report = DocumentReport(entry["id"])
     path = corpus_dir / entry["file"]
@@ -165,10 +174,7 @@ def check_entry(entry: dict[str, Any], corpus_dir: Path = CORPUS_DIR) -> Documen
         return report
     if sorted(d["kind"] for d in truth.get("defects", [])) != sorted(defects):
         report.problems.append("catalogue and ground-truth defects differ")
-    expected = {identities.DEFECT_IDENTITY[k] for k in defects if k in identities.DEFECT_IDENTITY}
-    found = {v.identity for v in identities.check_document(truth)}
-    if found != expected:
-        report.problems.append(f"identities violated: {sorted(found)}, expected exactly {sorted(expected)}")
+    report.problems += check_identities(truth, defects)
     if entry["format"] == "pdf":
         report.problems += check_pages(path, truth)
     return report

@@ -7,7 +7,6 @@ from countybudget.money import (
     parse_amount,
     printed_unit,
     printed_units,
-    rounding_tolerance,
     to_yuan,
 )
 
@@ -43,11 +42,6 @@ def test_to_yuan_is_exact() -> None:
     assert to_yuan(Decimal("12345.67"), "元") == Decimal("12345.67")
     with pytest.raises(ValueError, match="unknown currency unit"):
         to_yuan(Decimal(1), "千元")
-
-
-def test_rounding_tolerance_grows_with_terms() -> None:
-    assert rounding_tolerance(1) == Decimal("0.005")
-    assert rounding_tolerance(4) == Decimal("0.020")
 
 
 def test_to_yuan_rounds_half_away_from_zero_like_the_warehouse() -> None:
