@@ -49,14 +49,14 @@ def build_and_measure(load: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return {
         "loaded": {k: v for k, v in loaded.items() if k != "sha256_by_id"},
         "load_seconds": load_seconds,
-        "dbt_build_seconds": result["seconds"],
-        "dbt_execution_seconds": result["execution_seconds"],  # without dbt start-up and parsing
-        "dbt_ok": result["ok"],
-        "dbt_counts": result["counts"],
-        "dbt_failed": [f["node"] for f in result["failed"]],
+        "dbt_build_seconds": result.seconds,
+        "dbt_execution_seconds": result.execution_seconds,  # without dbt start-up and parsing
+        "dbt_ok": result.ok,
+        "dbt_counts": result.counts,
+        "dbt_failed": [f["node"] for f in result.failed],
         "warehouse_bytes": warehouse.stat().st_size if warehouse.exists() else None,
         "warehouse_mib": round(warehouse.stat().st_size / 2**20, 1) if warehouse.exists() else None,
-        "rows": _row_counts() if result["ok"] else None,
+        "rows": _row_counts() if result.ok else None,
     }
 
 

@@ -53,7 +53,7 @@ def run_dbt_build() -> dict[str, Any]:
     from orchestration.warehouse import dbt_build
 
     outcome = dbt_build()
-    return {"seconds": outcome["seconds"], "ok": outcome["ok"], "counts": outcome["counts"]}
+    return {"seconds": outcome.seconds, "ok": outcome.ok, "counts": outcome.counts}
 
 
 def compare(load: Callable[[], dict[str, Any]]) -> dict[str, Any]:

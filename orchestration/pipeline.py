@@ -22,9 +22,12 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from countybudget import paths
+from countybudget.results import StageResult
+
+R = TypeVar("R")  # a StageResult, or the dict of an orchestration-only step
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +89,8 @@ def read_journal(run_id: str) -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))]
 
 
-def run_stage(run_id: str, stage: str, call: Callable[[], dict[str, Any]], key: str | None = None) -> dict[str, Any]:
-    """Call one stage function, journal its result and time, or its error; re-raise errors."""
+def run_stage(run_id: str, stage: str, call: Callable[[], R], key: str | None = None) -> R:
+    """Call one stage function, journal its result (its ``to_dict()``) and time, or its error; re-raise errors."""
     started = time.perf_counter()
     try:
         result = call()
@@ -105,7 +108,8 @@ def run_stage(run_id: str, stage: str, call: Callable[[], dict[str, Any]], key: 
         )
         raise
     seconds = round(time.perf_counter() - started, 3)
-    record(run_id, stage, {"status": "ok", "seconds": seconds, "result": result}, key)
+    journaled = result.to_dict() if isinstance(result, StageResult) else result
+    record(run_id, stage, {"status": "ok", "seconds": seconds, "result": journaled}, key)
     return result
 
 
@@ -120,16 +124,17 @@ def portal_ids() -> list[str]:
 
 
 def discover_portal(portal_id: str, run_id: str, as_of: str | None = None) -> dict[str, Any]:
-    """Candidates of one portal; raises ``PortalUnreachable`` (after journaling it) if it is down."""
+    """Candidates of one portal (as XCom: the result's ``to_dict()``); raises
+    ``PortalUnreachable`` (after journaling it) if it is down."""
     from scrapers import api
 
-    def discover() -> dict[str, Any]:
+    def discover() -> api.DiscoverResult:
         found = api.discover(portal_id, as_of=date.fromisoformat(as_of) if as_of else None)
-        if not found.get("reachable", True):
-            raise PortalUnreachable(f"portal {portal_id} unreachable: {found.get('error')}")
+        if not found.ok:
+            raise PortalUnreachable(f"portal {portal_id} unreachable: {found.error}")
         return found
 
-    return {"portal_id": portal_id, **run_stage(run_id, "discover", discover, key=portal_id)}
+    return run_stage(run_id, "discover", discover, key=portal_id).to_dict()
 
 
 def fetch_portal(discovered: Mapping[str, Any], run_id: str) -> dict[str, Any]:
@@ -141,7 +146,7 @@ def fetch_portal(discovered: Mapping[str, Any], run_id: str) -> dict[str, Any]:
         run_id, "fetch", lambda: api.fetch(portal_id, list(discovered["candidates"]), run_slug(run_id)), key=portal_id
     )
     # The per-file list can be thousands long; the journal keeps it, XCom needs only the counts.
-    return {"portal_id": portal_id, "outcomes": result.get("outcomes"), "failures": result.get("failures")}
+    return {"portal_id": portal_id, "outcomes": result.outcomes, "failures": list(result.failures)}
 
 
 # ---------------------------------------------------------------- parse
@@ -218,7 +223,7 @@ def parse_document(document: Mapping[str, str], run_id: str) -> dict[str, Any]:
     result = run_stage(
         run_id, "parse", lambda: parse_to_lake(Path(document["path"]), sha256=sha), key=sha
     )
-    return {"sha256": sha, "status": result.get("status"), "error": result.get("error")}
+    return {"sha256": sha, "status": result.status, "error": result.error}
 
 
 def summarize_parse(results: Iterable[Mapping[str, Any]], run_id: str) -> dict[str, Any]:
@@ -236,25 +241,28 @@ def summarize_parse(results: Iterable[Mapping[str, Any]], run_id: str) -> dict[s
 # ---------------------------------------------------------------- model, check, publish
 
 
-def _require_success(stage: str, result: Mapping[str, Any]) -> dict[str, Any]:
-    """Stage functions report failure in their result; turn that into a failed task."""
-    if result.get("ok") is False or result.get("success") is False or result.get("status") in ("error", "failed"):
-        raise StageFailed(f"{stage} reported failure: {json.dumps(result, ensure_ascii=False, default=str)[:2000]}")
-    return dict(result)
+def _require_success(stage: str, result: StageResult) -> StageResult:
+    """A stage result that is not ``ok`` fails its task, so its dependants do not run."""
+    if not result.ok:
+        detail = json.dumps(result.to_dict(), ensure_ascii=False, default=str)[:2000]
+        raise StageFailed(f"{stage} reported failure: {result.error}: {detail}")
+    return result
 
 
 def build_models(run_id: str) -> dict[str, Any]:
     """dbt build of everything before the marts (staging, intermediate) and their tests."""
     from orchestration.warehouse import dbt_build
 
-    return run_stage(run_id, "dbt_build", lambda: _require_success("dbt build", dbt_build(exclude=MARTS_SELECTOR)))
+    return run_stage(
+        run_id, "dbt_build", lambda: _require_success("dbt build", dbt_build(exclude=MARTS_SELECTOR))
+    ).to_dict()
 
 
 def check_quality(run_id: str) -> dict[str, Any]:
     """The GX checkpoint: records expectation results and quarantines failing documents."""
     from expectations.checkpoint import run_quality
 
-    return run_stage(run_id, "quality", lambda: _require_success("quality checkpoint", run_quality()))
+    return run_stage(run_id, "quality", lambda: _require_success("quality checkpoint", run_quality())).to_dict()
 
 
 def build_marts(run_id: str) -> dict[str, Any]:
@@ -262,13 +270,13 @@ def build_marts(run_id: str) -> dict[str, Any]:
 
     return run_stage(
         run_id, "dbt_marts", lambda: _require_success("dbt build marts", dbt_build(select=MARTS_SELECTOR))
-    )
+    ).to_dict()
 
 
 def publish_serving(run_id: str) -> dict[str, Any]:
     from orchestration.publish import publish
 
-    return run_stage(run_id, "publish", publish)
+    return run_stage(run_id, "publish", publish).to_dict()
 
 
 def record_failure(run_id: str, task_id: str, map_index: int | None, error: str) -> Path:

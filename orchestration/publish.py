@@ -28,11 +28,13 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from countybudget import paths
+from countybudget.results import StageResult
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +120,20 @@ def served_mart_rows(serving: Path) -> dict[str, int]:
         return {}
 
 
-def publish(build: Path | None = None, serving: Path | None = None, allow_emptied: bool = False) -> dict[str, Any]:
+@dataclass(frozen=True, kw_only=True)
+class PublishResult(StageResult):
+    """What was published (a build that cannot be published raises ``PublishError`` instead)."""
+
+    serving_path: str
+    build_path: str
+    size_bytes: int
+    mart_rows: dict[str, int]
+    empty_marts: tuple[str, ...]
+    published_at: str
+    seconds: float
+
+
+def publish(build: Path | None = None, serving: Path | None = None, allow_emptied: bool = False) -> PublishResult:
     """Replace the serving database with a verified copy of the build; return what was published.
 
     A build that would empty a mart BI currently reads is refused (a broken
@@ -148,15 +163,15 @@ def publish(build: Path | None = None, serving: Path | None = None, allow_emptie
         raise
     _fsync_directory(serving.parent)
 
-    result = {
-        "serving_path": str(serving),
-        "build_path": str(build),
-        "size_bytes": serving.stat().st_size,
-        "mart_rows": counts,
-        "empty_marts": sorted(name for name, n in counts.items() if n == 0),
-        "published_at": datetime.now(timezone.utc).isoformat(),
-        "seconds": round(time.perf_counter() - started, 3),
-    }
+    result = PublishResult(
+        serving_path=str(serving),
+        build_path=str(build),
+        size_bytes=serving.stat().st_size,
+        mart_rows=counts,
+        empty_marts=tuple(sorted(name for name, n in counts.items() if n == 0)),
+        published_at=datetime.now(timezone.utc).isoformat(),
+        seconds=round(time.perf_counter() - started, 3),
+    )
     log.info("published %s (%d marts, %d rows)", serving, len(counts), sum(counts.values()))
     return result
 
@@ -181,7 +196,7 @@ def _run_publish(args: argparse.Namespace) -> int:
     except PublishError as exc:
         print(f"publish failed: {exc}")
         return 1
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     return 0
 
 

@@ -20,10 +20,12 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from countybudget import identities, paths
+from countybudget.results import StageResult
 
 THREADS_ENV = "COUNTYBUDGET_DBT_THREADS"
 # dbt commands that take no --vars
@@ -88,20 +90,29 @@ def _node_results(run_results: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True, kw_only=True)
+class DbtBuildResult(StageResult):
+    """A ``dbt build``: ``error`` unless dbt exited 0; ``failed`` the nodes that errored or whose tests failed."""
+
+    returncode: int
+    seconds: float  # wall clock, including dbt's start-up and project parsing
+    execution_seconds: float | None
+    warehouse: str
+    counts: dict[str, int]  # nodes per status
+    failed: tuple[dict[str, Any], ...]
+    log_tail: str
+
+
 def dbt_build(
     select: str | list[str] | None = None,
     exclude: str | list[str] | None = None,
     threads: int | None = None,
     skip_tests: bool = False,
-) -> dict[str, Any]:
+) -> DbtBuildResult:
     """Run ``dbt build`` (seeds, models, snapshot, tests) and summarise it.
 
     ``skip_tests`` builds without data and unit tests (for a quick rebuild;
     the nightly run never skips them).
-
-    Returns ``{"ok", "returncode", "seconds", "execution_seconds", "warehouse", "counts",
-    "failed", "log_tail"}``
-    where ``failed`` lists the nodes that errored or whose tests failed.
     """
     args = ["build"]
     for flag, value in (("--select", select), ("--exclude", exclude)):
@@ -120,25 +131,29 @@ def dbt_build(
     for node in nodes:
         counts[node["status"]] = counts.get(node["status"], 0) + 1
     failed = [n for n in nodes if n["status"] in ("error", "fail", "runtime error")]
-    return {
-        "ok": process.returncode == 0,
-        "returncode": process.returncode,
-        "seconds": seconds,  # wall clock, including dbt's start-up and project parsing
-        "execution_seconds": round(run_results["elapsed_time"], 2) if "elapsed_time" in run_results else None,
-        "warehouse": str(paths.warehouse_path()),
-        "counts": counts,
-        "failed": failed,
-        "log_tail": process.stdout[-4000:] + process.stderr[-2000:],
-    }
+    error = None
+    if process.returncode != 0:
+        names = ", ".join(n["node"] for n in failed[:5]) + (f" (+{len(failed) - 5} more)" if len(failed) > 5 else "")
+        error = f"dbt build exited with {process.returncode}" + (f"; failed: {names}" if failed else "")
+    return DbtBuildResult(
+        error=error,
+        returncode=process.returncode,
+        seconds=seconds,
+        execution_seconds=round(run_results["elapsed_time"], 2) if "elapsed_time" in run_results else None,
+        warehouse=str(paths.warehouse_path()),
+        counts=counts,
+        failed=tuple(failed),
+        log_tail=process.stdout[-4000:] + process.stderr[-2000:],
+    )
 
 
 def _build_command(args: argparse.Namespace) -> int:
     result = dbt_build(args.select, args.exclude, args.threads, skip_tests=args.skip_tests)
-    summary = {k: v for k, v in result.items() if k != "log_tail"}
-    if not result["ok"]:
-        print(result["log_tail"], file=sys.stderr)
+    summary = {k: v for k, v in result.to_dict().items() if k != "log_tail"}
+    if not result.ok:
+        print(result.log_tail, file=sys.stderr)
     print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
-    return 0 if result["ok"] else 1
+    return 0 if result.ok else 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:

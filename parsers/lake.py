@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,26 +23,44 @@ import pyarrow.parquet as pq
 
 from countybudget import paths
 from countybudget.contracts import RAW_SCHEMAS
+from countybudget.results import StageResult
 from countybudget.table_kinds import TableKind
 from parsers.version import PARSER_VERSION
 
-def parse_to_lake(path: str | Path, sha256: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True, kw_only=True)
+class ParseResult(StageResult):
+    """One document parsed into the lake: its parse ``status`` (ok | needs_ocr | error),
+    ``error`` the reason it did not parse, and the raw rows written."""
+
+    sha256: str
+    source: str
+    status: str
+    n_tables: int
+    n_amounts: int
+    n_targets: int
+    n_claims: int
+    n_warnings: int
+    seconds: float
+
+
+def parse_to_lake(path: str | Path, sha256: str | None = None) -> ParseResult:
     """Parse one file (isolated, within the per-document limits) and write its
-    raw rows. Returns status, error and row counts (docs/contracts.md §7)."""
+    raw rows (docs/contracts.md §7)."""
     from parsers.safety import parse_document_safely
 
     started = time.perf_counter()
     record = parse_document_safely(path, sha256=sha256)
     counts = write_record(record)
-    return {
-        "sha256": record["sha256"],
-        "source": record["source"],
-        "status": record["status"],
-        "error": record["error"],
-        "n_tables": len(record["tables"]),
+    return ParseResult(
+        sha256=record["sha256"],
+        source=record["source"],
+        status=record["status"],
+        # ok exactly when the document parsed; otherwise always a reason
+        error=None if record["status"] == "ok" else (record["error"] or f"status {record['status']}"),
+        n_tables=len(record["tables"]),
         **{f"n_{table}": n for table, n in counts.items() if table != "documents"},
-        "seconds": round(time.perf_counter() - started, 3),
-    }
+        seconds=round(time.perf_counter() - started, 3),
+    )
 
 
 def write_record(record: dict[str, Any], parsed_at: datetime | None = None) -> dict[str, int]:

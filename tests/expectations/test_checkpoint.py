@@ -88,9 +88,9 @@ def failures(sha256: str) -> dict[str, dict[str, Any]]:
 
 def test_the_run_checked_every_document_without_errors(checked) -> None:
     lake, outcome = checked
-    assert outcome["errors"] == []
-    assert outcome["documents_checked"] == len(lake.shas) > 300
-    assert outcome["documents_passed"] + outcome["documents_quarantined"] == outcome["documents_checked"]
+    assert outcome.ok and not outcome.errors
+    assert outcome.documents_checked == len(lake.shas) > 300
+    assert outcome.documents_passed + outcome.documents_quarantined == outcome.documents_checked
 
 
 def test_the_clean_fixtures_satisfy_the_shared_identity_checks(checked) -> None:
@@ -130,8 +130,8 @@ def test_each_defective_document_is_quarantined_by_its_expectation(checked, labe
         assert word in row["message"], (word, row["message"])
     reasons = quarantined()[sha]
     assert f"[{expectation}]" in reasons
-    held = {q["sha256"]: q for q in outcome["quarantined"]}
-    assert any(expectation in reason for reason in held[sha]["reasons"])
+    held = {q.sha256: q for q in outcome.quarantined}
+    assert any(expectation in reason for reason in held[sha].reasons)
 
 
 def test_a_narrative_mismatch_is_a_warning_not_a_block(checked) -> None:
@@ -143,7 +143,7 @@ def test_a_narrative_mismatch_is_a_warning_not_a_block(checked) -> None:
     assert row["severity"] == "warn"
     assert "905.10" in row["message"] and "950.10" in row["message"]
     assert sha not in quarantined()
-    assert outcome["warnings"] >= 1
+    assert outcome.warnings >= 1
 
 
 def test_every_amount_changed_by_one_yuan_unit_is_caught(checked) -> None:
@@ -177,7 +177,7 @@ def test_observed_values_name_the_two_figures(checked) -> None:
 
 def test_data_docs_are_rendered_under_the_quality_directory(checked) -> None:
     _, outcome = checked
-    index = Path(outcome["data_docs"])
+    index = Path(outcome.data_docs)
     assert index.is_file() and index.is_relative_to(paths.quality_dir())
     assert "totals" in index.read_text(encoding="utf-8")
 
@@ -189,12 +189,12 @@ def test_fixing_a_document_and_rerunning_brings_it_back(checked) -> None:
     assert sha in quarantined()
     write_raw_document(clean_document(), sha)  # the parser (or the document) was fixed
     outcome = run_quality(only=[sha], build_docs=False)
-    assert outcome["documents_checked"] == 1 and outcome["documents_quarantined"] == 0
+    assert outcome.documents_checked == 1 and outcome.documents_quarantined == 0
     assert sha not in quarantined()
     assert all(r["passed"] for r in results(sha))
     assert other in quarantined()  # documents not re-checked keep their rows
     run_ids = {r["run_id"] for r in results(sha)}
-    assert run_ids == {outcome["run_id"]}  # the old rows were replaced, not added to
+    assert run_ids == {outcome.run_id}  # the old rows were replaced, not added to
 
 
 def test_region_codes_are_checked_against_gbt2260(checked) -> None:
@@ -225,8 +225,8 @@ def test_a_staging_view_without_a_declared_column_stops_the_run(checked) -> None
         con = duckdb.connect(str(paths.warehouse_path()))
         con.execute("DROP SCHEMA staging CASCADE")
         con.close()
-    assert outcome["ok"] is False
-    [error] = outcome["errors"]
+    assert not outcome.ok and outcome.error
+    [error] = outcome.errors
     assert "structure_staging.staging_has_its_columns" in error
     assert "stg_raw__documents.parse_status" in error
     assert "stg_raw__documents.document_sha256" not in error.split("missing", 1)[1]

@@ -63,8 +63,8 @@ def ground_truth_defects(entry: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_the_whole_corpus_was_checked(corpus_run) -> None:
     entries, outcome = corpus_run["entries"], corpus_run["outcome"]
-    assert outcome["errors"] == []
-    assert outcome["documents_checked"] == len(entries) >= 10
+    assert outcome.ok and not outcome.errors
+    assert outcome.documents_checked == len(entries) >= 10
 
 
 def test_every_clean_document_passes_every_blocking_expectation(corpus_run) -> None:
@@ -113,7 +113,7 @@ def test_the_marts_leave_quarantined_documents_out_and_mart_quarantine_lists_the
         exclude=["resource_type:test", "resource_type:unit_test"],
     )
     statuses = {}
-    for line in build["log_tail"].splitlines():
+    for line in build.log_tail.splitlines():
         if "mart_quarantine" in line and ("OK created" in line or "ERROR" in line):
             statuses["mart_quarantine"] = "ERROR" not in line
     con = duckdb.connect(str(paths.warehouse_path()), read_only=True)
@@ -123,7 +123,7 @@ def test_the_marts_leave_quarantined_documents_out_and_mart_quarantine_lists_the
     finally:
         con.close()
     held = corpus_run["held"]
-    assert statuses.get("mart_quarantine", True), build["log_tail"][-2000:]
+    assert statuses.get("mart_quarantine", True), build.log_tail[-2000:]
     assert set(listed) == set(held)
     for sha, expectations in listed.items():
         assert expectations and all("." in e for e in expectations)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from countybudget import paths
+from countybudget.results import StageResult
 from orchestration import callbacks, pipeline
 from testkit.mirror.fixtures import minimal_pdf
 from orchestration.report import build_run_report, format_summary, write_run_report
@@ -94,9 +95,10 @@ def test_a_stage_that_raises_is_journaled_with_its_reason_and_reraised(lake: Pat
 
 
 def test_a_stage_reporting_failure_fails_its_task() -> None:
-    with pytest.raises(pipeline.StageFailed, match="dbt build"):
-        pipeline._require_success("dbt build", {"success": False, "failed": ["stg_amounts"]})
-    assert pipeline._require_success("dbt build", {"success": True}) == {"success": True}
+    with pytest.raises(pipeline.StageFailed, match="dbt build reported failure: dbt build exited with 1"):
+        pipeline._require_success("dbt build", StageResult(error="dbt build exited with 1"))
+    fine = StageResult()
+    assert pipeline._require_success("dbt build", fine) is fine
 
 
 def test_the_run_report_says_what_was_parsed_and_what_was_left_out(lake: Path) -> None:

@@ -32,8 +32,8 @@ def test_publish_copies_the_build_to_the_default_serving_path(lake: Path) -> Non
     result = publish()
 
     assert paths.serving_path() == lake / "serving" / "countybudget.duckdb"
-    assert result["serving_path"] == str(paths.serving_path())
-    assert result["mart_rows"] == expected
+    assert result.serving_path == str(paths.serving_path())
+    assert result.mart_rows == expected
     assert served_counts(paths.serving_path()) == expected
     assert leftover_temp_files(paths.serving_path()) == []
 

@@ -248,9 +248,10 @@ def test_discover_and_fetch_stage_functions_are_json_friendly(mirror, lake: Path
     import json
 
     found = api.discover("huainan", as_of=(date.today() + timedelta(days=1)).isoformat())
-    assert found["reachable"] and found["candidates"]
-    json.dumps(found)
-    fetched = api.fetch("huainan", found["candidates"], manifest.new_run_id())
-    json.dumps(fetched)
-    assert fetched["attempts"] == len(found["candidates"])
-    assert sum(fetched["outcomes"].values()) == len(found["candidates"])
+    assert found.reachable and found.candidates
+    as_xcom = json.loads(json.dumps(found.to_dict()))  # what the DAG passes from discover to fetch
+    assert as_xcom["ok"] and len(as_xcom["candidates"]) == len(found.candidates)
+    fetched = api.fetch("huainan", as_xcom["candidates"], manifest.new_run_id())
+    json.dumps(fetched.to_dict())
+    assert fetched.ok and fetched.attempts == len(found.candidates)
+    assert sum(fetched.outcomes.values()) == len(found.candidates)

@@ -69,7 +69,7 @@ def build_lake(data: Path) -> BuiltLake:
     quarantined = next(i.sha256 for i in scale[5:] if i.doc["status"] == "ok" and i.sha256 not in superseded)
     with lake_env(data):
         # an empty lake (no Parquet yet, no quality tables): every model must still build
-        first_run = dbt_build(skip_tests=True)
+        first_run = dbt_build(skip_tests=True).to_dict()
         first_run["rows"] = _fact_row_counts() if first_run["ok"] else None
         write_scale_corpus(N_DOCUMENTS, SEED)
         corpus = None
@@ -77,12 +77,12 @@ def build_lake(data: Path) -> BuiltLake:
             from testkit.ground_truth_lake import load_ground_truth
 
             corpus = load_ground_truth()
-        before_marts = dbt_build(exclude="marts")
+        before_marts = dbt_build(exclude="marts").to_dict()
         renamed = reprint_unit_name(scale)
         with duckdb.connect(str(paths.warehouse_path())) as con:  # what expectations.checkpoint writes
             con.execute("insert into quality.quarantined_documents values (?, ?)", [quarantined, "test: parent_sum"])
         # the marts, and the department snapshot again so it records the new spelling
-        marts = dbt_build(select=["+snap_departments", "marts"])
+        marts = dbt_build(select=["+snap_departments", "marts"]).to_dict()
     builds = {"first_run": first_run, "before_marts": before_marts, "marts": marts}
     return BuiltLake(data, scale, quarantined, corpus, builds, renamed)
 
