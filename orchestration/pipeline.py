@@ -117,7 +117,7 @@ def run_stage(run_id: str, stage: str, call: Callable[[], R], key: str | None = 
 
 
 def portal_ids() -> list[str]:
-    """The portals the nightly run crawls: every verified portal of ``scrapers/portals.yml``."""
+    """The portals the nightly run crawls: every verified portal of the registry (``paths.portal_registry()``)."""
     from scrapers.api import select_portals
 
     return [portal.id for portal in select_portals()]

@@ -133,6 +133,8 @@ def test_every_part_of_the_project_imports_only_what_its_layer_allows() -> None:
 def test_the_walk_sees_every_package_and_every_kind_of_import() -> None:
     files = project_files()
     assert {part_of(f) for f in files} == set(PROJECT)
+    for part in set(PROJECT) - {DAGS}:  # regular packages: never namespace packages shadowed by tests/<part>/
+        assert (ROOT / part / "__init__.py").is_file(), part
     assert len(files) > 70
     kinds = {imp.how for f in files for imp in imports_of(f)}
     assert {"import", "lazy import"} <= kinds

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -191,6 +192,10 @@ def test_request_log_records_every_request(small_mirror: MirrorServer):
     requests.get(url, timeout=5)
     requests.head(small_mirror.base_url + "/nowhere/", timeout=5)
     path = url.removeprefix(small_mirror.base_url)
+    # the handler records a request once its response is sent: the client may read it first
+    deadline = time.monotonic() + 5
+    while small_mirror.request_log[-1:] != [("HEAD", "/nowhere/", 404)] and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert small_mirror.request_log[-2:] == [("GET", path, 200), ("HEAD", "/nowhere/", 404)]
 
 
