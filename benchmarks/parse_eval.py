@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from countybudget import paths
-from testkit import CORPUS_DIR
 from countybudget.table_kinds import TableKind
+from testkit import CORPUS_DIR
 
 # Table kinds whose rows are compared cell by cell.
 _TEXT_KINDS = {TableKind.PERFORMANCE_TARGETS.value, TableKind.UNKNOWN.value}

@@ -40,27 +40,37 @@ def data_dir() -> Path:
 
 
 @contextmanager
+def environment(**variables: str | None) -> Iterator[None]:
+    """Set these environment variables (None: unset) in this process and its
+    children for the duration; restore them afterwards."""
+    saved = {name: os.environ.get(name) for name in variables}
+    try:
+        _set_environment(variables)
+        yield
+    finally:
+        _set_environment(saved)
+
+
+def _set_environment(variables: dict[str, str | None]) -> None:
+    for name, value in variables.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@contextmanager
 def temporary_lake(prefix: str = "countybudget-lake-", **env: str) -> Iterator[Path]:
     """Point the lake (plus any ``env`` variables) at a fresh temporary
     directory for the duration; the environment is restored and the directory
     removed afterwards. Benchmarks use it so they never touch ``data/``."""
-    names = ("COUNTYBUDGET_DATA", "COUNTYBUDGET_WAREHOUSE", "COUNTYBUDGET_SERVING", *env)
-    saved = {name: os.environ.get(name) for name in names}
     root = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         data = root / "data"
         data.mkdir()
-        os.environ["COUNTYBUDGET_DATA"] = str(data)
-        os.environ.pop("COUNTYBUDGET_WAREHOUSE", None)
-        os.environ.pop("COUNTYBUDGET_SERVING", None)
-        os.environ.update(env)
-        yield data
+        with environment(COUNTYBUDGET_DATA=str(data), COUNTYBUDGET_WAREHOUSE=None, COUNTYBUDGET_SERVING=None, **env):
+            yield data
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -30,9 +30,9 @@ import yaml
 
 from countybudget import paths
 from countybudget.contracts import RAW_SCHEMAS
-from testkit import CORPUS_DIR
 from countybudget.money import to_yuan
 from countybudget.table_kinds import TableKind
+from testkit import CORPUS_DIR
 
 GROUND_TRUTH_PARSER_VERSION = "ground-truth"
 

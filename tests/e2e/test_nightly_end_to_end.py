@@ -31,9 +31,9 @@ import pytest
 import yaml
 
 from countybudget import paths
+from orchestration.pipeline import run_slug
 from testkit import CORPUS_DIR
 from testkit.demo import crawler_environment
-from orchestration.pipeline import run_slug
 
 pytestmark = pytest.mark.slow
 

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from countybudget import paths
+from expectations.checkpoint import run_quality
 from testkit import CORPUS_DIR
 from testkit.ground_truth_lake import load_ground_truth
-from expectations.checkpoint import run_quality
 
 # corpus defect kind -> the expectations meant to catch it
 MEANT_FOR: dict[str, tuple[str, ...]] = {

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from testkit.handmade_pdf import assemble_pdf
 from parsers.document import parse_document
 from parsers.safety import ParseLimits, run_isolated
+from testkit.handmade_pdf import assemble_pdf
 
 
 def minimal_pdf(content: bytes, extra_objects: int = 0) -> bytes:

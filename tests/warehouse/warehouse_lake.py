@@ -21,10 +21,10 @@ import duckdb
 import pytest
 
 from countybudget import paths
+from orchestration.warehouse import dbt_build
 from testkit import CORPUS_DIR
 from testkit.ground_truth_lake import write_raw_document
 from testkit.scale_corpus import ScaleDocument, generate_documents, write_scale_corpus
-from orchestration.warehouse import dbt_build
 
 N_DOCUMENTS = 120  # includes a parse failure (every 100th), republications and double postings
 SEED = 5
