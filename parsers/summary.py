@@ -153,8 +153,6 @@ def assign_roles(lines: list[Line]) -> None:
                 subtotals.append(i)
     if subtotals:
         lines[subtotals[0]].role = "subtotal"
-    elif not totals and subtotals:
-        lines[subtotals[0]].role = "subtotal"
 
 
 def _structural_levels(lines: list[Line], use_indents: bool, use_numbering: bool) -> list[int]:
@@ -165,18 +163,24 @@ def _structural_levels(lines: list[Line], use_indents: bool, use_numbering: bool
     under 一、, an unnumbered line under a numbered one, 其中) opens one level
     deeper. Where the reader measured indentation, unnumbered lines are
     placed by it instead (further right = deeper). Summing lines and
-    carry-over lines start again at level 0.
+    unnumbered carry-over lines start again at level 0, and so does the line
+    right after an unnumbered 本年收入合计 / 总计 (二十七、结转下年 continues the
+    numbering of the items above but is no item of theirs). A numbered
+    subtotal (一、本年收入) is a heading in the outline: its sub-lines follow.
     """
     stack: list[tuple[str, int, float | None]] = []  # (style, level, indent) of the open lines
     levels: list[int] = []
+    fresh = False  # the line before was an unnumbered summing line
     for line in lines:
         style = "of_which" if line.of_which else (line.style if use_numbering and line.style else "plain")
         indent = line.indent if use_indents else None
-        restart = line.role in ("subtotal", "total") or (line.word == "carry" and style == "plain")
-        if restart:
+        summing = line.role in ("subtotal", "total")
+        if summing or (line.word == "carry" and style == "plain") or (fresh and style != "of_which"):
             stack = [(style, 0, indent)]
             levels.append(0)
+            fresh = summing and style == "plain"
             continue
+        fresh = False
         if style == "plain" and indent is not None and any(e[2] is not None for e in stack):
             level = None
             while stack:
@@ -266,10 +270,6 @@ def read_half(lines: list[Line], columns: list[str]) -> HalfReading:
 def _sum_checks(lines: list[Line], levels: list[int], columns: list[str]):
     trial = [HalfLine(l.role, lv, l.amounts) for l, lv in zip(lines, levels)]
     return [c for column in columns for c in summary_half_checks(trial, column)]
-
-
-def _checkable(lines: list[Line], column: str) -> bool:
-    return any(l.role in ("subtotal", "total") and l.amounts.get(column) is not None for l in lines)
 
 
 # ------------------------------------------------------------ column keys
@@ -601,9 +601,9 @@ def keyed_rows(layout, header, body, pages, kind: TableKind) -> tuple[list[dict]
             label = _label_in_code_columns(row, layout)  # 合计 printed across the code columns
         name, code = _name_and_code(label, code, kind) if (function_coded or not by_unit) else (label or None, None)
         if by_unit and not function_coded and name and unit_code is None:
-            m = UNIT_IN_NAME_RE.match(_norm(name))
-            if m and not TOTAL_NAME_RE.match(m.group(2)):
-                unit_code, name = m.group(1), m.group(2)
+            m = UNIT_IN_NAME_RE.match(name.strip())
+            if m and not TOTAL_NAME_RE.match(_norm(m.group(2))):
+                unit_code, name = m.group(1), m.group(2).strip()
         if not name and code is None and unit_code is None and not any(v is not None for v in amounts.values()):
             continue
         if name and NOTE_LINE_RE.match(_norm(name)) and not any(v is not None for v in amounts.values()):
