@@ -104,6 +104,7 @@ class Line:
     amounts: dict[str, str | None]
     page: int | None
     indent: float | None = None
+    code: str | None = None  # a function code printed on the line (201 / 20101 / 2010101)
     style: str | None = None  # numbering style, see NUMBERING
     of_which: bool = False
     word: str | None = None  # "total" | "subtotal" | "carry" | None (from its words)
@@ -121,7 +122,8 @@ class HalfReading:
 
 def classify_words(line: Line) -> None:
     name = _norm(line.name)
-    line.style = numbering_style(name)
+    # a printed function code is a numbering of its own: 类, 款 and 项 rank like 一、/（一）/1.
+    line.style = f"code{len(line.code)}" if line.code else numbering_style(name)
     line.of_which = bool(OF_WHICH_RE.match(name))
     bare = bare_name(line.name)
     if TOTAL_WORDS_RE.search(bare):
@@ -413,6 +415,39 @@ def _match(text: str, rules, allowed, used: set[str]) -> str | None:
 
 # ------------------------------------------------------------ two halves
 
+FIGURE_HEADER_RE = re.compile(r"预算数|决算数|执行数|金额|合计|预算$|^(\d{4}年)?(本年)?预算")
+LINE_CODE_RE = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?[-—.、\s]*(\D.*)$")
+
+
+def figure_column(cols: dict[int, HeaderColumn]) -> int | None:
+    """The column a half's lines are compared in (``amount``): the first one,
+    unless several print a whole figure (上年预算数 | 本年预算数, 预算数 |
+    决算数), then this year's, the latest year's, or the final account's."""
+    if not cols:
+        return None
+    figures = [i for i, c in cols.items() if FIGURE_HEADER_RE.search(c.own or c.group)]
+    if len(figures) <= 1:
+        return min(cols)
+
+    def rank(i: int):
+        text = cols[i].group + cols[i].own
+        years = [int(y) for y in re.findall(r"(20\d\d)", text)]
+        return ("上年" not in text, bool(re.search("决算|执行", text)), max(years) if years else 0, -i)
+
+    return max(figures, key=rank)
+
+
+def _half_code_columns(layout, segments) -> list[int | None]:
+    """The code column (科目编码) of each half: the one left of its labels."""
+    out: list[int | None] = []
+    previous_end = -1
+    for seg in segments:
+        start = min(seg.label_cols) if seg.label_cols else min(seg.amount_cols or [0])
+        code = layout.code_col if layout.code_col is not None and previous_end < layout.code_col < start else None
+        out.append(code)
+        previous_end = max([*seg.label_cols, *seg.amount_cols] or [previous_end])
+    return out
+
 
 def raw_segments(layout):
     """The label…amount column groups with every amount column (the shared
@@ -437,7 +472,7 @@ def two_sided_rows(layout, header, body, pages, indents, kind: TableKind) -> tup
     seg_keys: list[dict[int, str]] = []
     for seg, side in zip(segments, sides):
         cols = {i: hcols[i] for i in seg.amount_cols}
-        first = min(cols) if cols else None
+        first = figure_column(cols)
         if side != "expenditure" or kind is K.INCOME_EXPENDITURE_SUMMARY or len(cols) == 1:
             # one figure per line (预算数), or 合计 first and its parts after it
             rules = HALF_KEYS.get(kind.value, ()) if side == "expenditure" else ()
@@ -450,12 +485,21 @@ def two_sided_rows(layout, header, body, pages, indents, kind: TableKind) -> tup
                 keys[first] = "total"
         seg_keys.append(keys)
 
+    code_cols = _half_code_columns(layout, segments)
     ordered: list[dict] = []
     halves: dict[str | None, list[tuple[Line, dict]]] = {s: [] for s in sides}
     for r, (row, page) in enumerate(zip(body, pages)):
-        for seg, side, keys in zip(segments, sides, seg_keys):
+        for seg, side, keys, code_col in zip(segments, sides, seg_keys, code_cols):
             parts = [(i, row[i]) for i in seg.label_cols if i < len(row) and row[i] and not is_blank_mark(row[i])]
             label = "".join(t for _, t in parts).strip() or None
+            code = None
+            if code_col is not None and code_col < len(row) and row[code_col]:
+                digits = re.sub(r"\D", "", _norm(row[code_col]))
+                code = digits if len(digits) in (3, 5, 7) else None
+            if code is None and label:
+                m = LINE_CODE_RE.match(unicodedata.normalize("NFKC", label).strip())
+                if m:
+                    code, label = m.group(1), m.group(2).strip()
             amounts = {keys[i]: amount_of(row[i]) if i < len(row) else None for i in sorted(keys)}
             if label is None and not any(v is not None for v in amounts.values()):
                 continue
@@ -465,9 +509,11 @@ def two_sided_rows(layout, header, body, pages, indents, kind: TableKind) -> tup
             if indents is not None and parts and r < len(indents) and indents[r] is not None:
                 i0 = parts[0][0]
                 indent = indents[r][i0] if i0 < len(indents[r]) else None
-            out = {"code": None, "name": label, "item": None, "side": side, "page": page, "amounts": amounts}
+            out = {"code": code, "name": label, "item": None, "side": side, "page": page, "amounts": amounts}
+            if code is not None:
+                out["code_source"] = "printed"
             ordered.append(out)
-            halves[side].append((Line(label, amounts, page, indent), out))
+            halves[side].append((Line(label, amounts, page, indent, code=code), out))
     if sides == [None]:
         split = _split_stacked(halves[None])
         if split is not None:

@@ -291,3 +291,28 @@ def test_no_printed_amount_is_lost(make) -> None:
                      if c and amount_of(c) is not None and c not in codes)
     kept = sorted(v for r in table["rows"] for v in r["amounts"].values() if v is not None)
     assert kept == printed
+
+
+def test_a_half_printing_function_codes_keeps_them_and_ranks_them() -> None:
+    cells = [["收入", None, "支出", None, None],
+             ["项目", "预算数", "科目编码", "科目名称", "预算数"],
+             ["一、一般公共预算拨款", "100.00", "201", "一般公共服务支出", "100.00"],
+             [None, None, "20103", "政府办公厅（室）及相关机构事务", "100.00"],
+             [None, None, "2010301", "行政运行", "100.00"],
+             ["收入总计", "100.00", None, "支出总计", "100.00"]]
+    table = interpret_grid(Grid(cells=cells, row_pages=[1] * len(cells), title="财政拨款收支总表"))
+    spending = [(r["code"], r["name"], r["level"]) for r in table["rows"] if r["side"] == "expenditure"]
+    assert spending == [("201", "一般公共服务支出", 0), ("20103", "政府办公厅（室）及相关机构事务", 1),
+                        ("2010301", "行政运行", 2), (None, "支出总计", 0)]
+    assert violations(table) == []
+
+
+def test_the_line_figure_is_this_years_column() -> None:
+    cells = [["收入", None, None, "支出", None, None],
+             ["项目", "2025年预算数", "2026年预算数", "项目", "2025年预算数", "2026年预算数"],
+             ["一、财政拨款收入", "90.00", "100.00", "一、一般公共服务支出", "90.00", "100.00"],
+             ["收入总计", "90.00", "100.00", "支出总计", "90.00", "100.00"]]
+    table = interpret_grid(Grid(cells=cells, row_pages=[1] * len(cells), title="收支总表"))
+    assert table["columns"] == ["col:收入/2025年预算数", "amount", "col:支出/2025年预算数"]
+    assert table["rows"][0]["amounts"] == {"col:收入/2025年预算数": "90.00", "amount": "100.00"}
+    assert violations(table) == []
