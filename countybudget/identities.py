@@ -369,7 +369,8 @@ def check_class_sums(doc: Doc) -> list[Violation]:
 # read from the structure: the subtotal's parts are the level-0 items above it
 # or, where the subtotal is a heading (一、本年收入 over （一）（二）…), the
 # lines one level below it up to the next line at its level; the total's parts
-# are the subtotal and the other level-0 items. Documents without roles (the
+# are the subtotal and the other level-0 items. A subtotal is a heading when
+# the line right under it is one level deeper. Documents without roles (the
 # corpus ground truth) fall back to reading the names.
 
 SUMMARY_KINDS: tuple[str, ...] = (
@@ -442,17 +443,18 @@ def _structure_by_role(lines: Sequence[HalfLine], shown: list[int]):
 
     sub_parts: list[int] = []
     if sub is not None:
-        sub_parts = [i for i in shown if i < sub and top_item(i)]
-        if not sub_parts:  # a heading: the lines one level below it, up to the next line at its level
-            depth = lines[sub].level or 0
-            for i in shown:
-                if i <= sub:
-                    continue
+        depth = lines[sub].level or 0
+        after = [i for i in shown if i > sub]
+        heading = bool(after) and lines[after[0]].role == "item" and (lines[after[0]].level or 0) > depth
+        if heading:  # 一、本年收入 over （一）（二）…: the lines one level below it, up to the next line at its level
+            for i in after:
                 level = lines[i].level or 0
                 if level <= depth or lines[i].role in ("subtotal", "total"):
                     break
                 if level == depth + 1 and lines[i].role == "item":
                     sub_parts.append(i)
+        else:  # 本年收入合计 under its items: the level-0 items above it
+            sub_parts = [i for i in shown if i < sub and top_item(i)]
     total_parts: list[int] = []
     if total is not None:
         total_parts = [i for i in shown if i != total and top_item(i) and i not in sub_parts]

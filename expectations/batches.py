@@ -285,20 +285,25 @@ def identity_rows_sql() -> str:
         FROM half_lines GROUP BY ALL),
     half_heads AS (
         SELECT m.*, s.level AS sub_level,
-               -- by role: items above the subtotal make it, else (a heading) the lines one level below it
-               m.by_role AND m.sub_at IS NOT NULL AND NOT EXISTS (
-                   SELECT 1 FROM half_lines i WHERE i.sha256 = m.sha256 AND i.table_index = m.table_index
-                     AND i.side = m.side AND i.row_index < m.sub_at AND i.role = 'item' AND i.level = 0) AS heading,
+               -- a heading (一、本年收入 over （一）…) when the line right under it is one level deeper:
+               -- its parts are those lines; else the level-0 items above it (identities.half_structure)
+               coalesce(n.role = 'item' AND n.level > s.level, false) AS heading,
                (SELECT min(b.row_index) FROM half_lines b
                  WHERE b.sha256 = m.sha256 AND b.table_index = m.table_index AND b.side = m.side
                    AND b.row_index > m.sub_at AND (b.level <= s.level OR b.role IN ('subtotal', 'total'))) AS heading_end
-        FROM half_marks m LEFT JOIN half_lines s
-          ON s.sha256 = m.sha256 AND s.table_index = m.table_index AND s.side = m.side AND s.row_index = m.sub_at),
+        FROM half_marks m
+        LEFT JOIN half_lines s
+          ON s.sha256 = m.sha256 AND s.table_index = m.table_index AND s.side = m.side AND s.row_index = m.sub_at
+        LEFT JOIN half_lines n
+          ON n.sha256 = m.sha256 AND n.table_index = m.table_index AND n.side = m.side
+         AND n.row_index = (SELECT min(a.row_index) FROM half_lines a
+                             WHERE a.sha256 = m.sha256 AND a.table_index = m.table_index AND a.side = m.side
+                               AND a.row_index > m.sub_at)),
     half_parts AS (
         SELECT l.sha256, l.table_index, l.side, l.row_index, l.role, h.sub_at, h.total_at,
                CASE WHEN h.sub_at IS NULL THEN false
                     WHEN NOT h.by_role THEN l.role = 'item' AND l.row_index < h.sub_at
-                    WHEN h.heading THEN l.role = 'item' AND l.row_index > h.sub_at
+                    WHEN h.by_role AND h.heading THEN l.role = 'item' AND l.row_index > h.sub_at
                          AND l.row_index < coalesce(h.heading_end, 2147483647) AND l.level = h.sub_level + 1
                     ELSE l.role = 'item' AND l.level = 0 AND l.row_index < h.sub_at END AS in_sub
         FROM half_lines l JOIN half_heads h USING (sha256, table_index, side)),

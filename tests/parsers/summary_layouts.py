@@ -11,6 +11,7 @@ Two-sided summaries (收支总表 / 财政拨款收支总表):
   本年支出合计, carry-over lines (one with 1./2. sub-lines), 收入总计 / 支出总计.
 - ``heading_halves``: 一、本年收入 as a heading over （一）（二）… lines, then
   二、上年结转 with its own （一）… lines, 收入总计 (no 本年…合计 line).
+- ``carry_first_halves``: 一、上年结转 printed above the 二、本年收入 heading.
 - ``stacked_halves``: one label column: 收入 heading, income lines, 收入总计,
   支出 heading, expenditure lines, 支出总计.
 - ``total_only_halves``: no subtotal, the expenditure half split into
@@ -81,6 +82,21 @@ HEADING_ROWS = [
 def heading_halves(title: str = "财政拨款收支总表") -> Grid:
     cells = [["收入", None, "支出", None], ["项目", "预算数", "项目", "预算数"]]
     cells += [list(r) for r in HEADING_ROWS]
+    return _grid(cells, title)
+
+
+CARRY_FIRST_ROWS = [
+    ("一、上年结转", "20.00", "一、本年支出", "115.00"),
+    ("二、本年收入", "100.00", "（一）一般公共服务支出", "80.00"),
+    ("（一）一般公共预算拨款", "90.00", "（二）住房保障支出", "35.00"),
+    ("（二）政府性基金预算拨款", "10.00", "二、年终结转结余", "5.00"),
+    ("收入总计", "120.00", "支出总计", "120.00"),
+]
+
+
+def carry_first_halves(title: str = "财政拨款收支总表") -> Grid:
+    cells = [["收入", None, "支出", None], ["项目", "预算数", "项目", "预算数"]]
+    cells += [list(r) for r in CARRY_FIRST_ROWS]
     return _grid(cells, title)
 
 

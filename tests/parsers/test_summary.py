@@ -88,6 +88,14 @@ def test_heading_halves_sum_the_lines_under_the_heading() -> None:
     assert [(v.code, v.actual, v.expected) for v in found] == [("income", "500.00", "490.00")]
 
 
+def test_a_carry_over_printed_above_a_heading_subtotal() -> None:
+    table = interpret_grid(L.carry_first_halves())
+    assert lines(table, "income") == [
+        ("一、上年结转", "item", 0), ("二、本年收入", "subtotal", 0), ("（一）一般公共预算拨款", "item", 1),
+        ("（二）政府性基金预算拨款", "item", 1), ("收入总计", "total", 0)]
+    assert violations(table) == []
+
+
 def test_stacked_halves_are_split_at_the_expenditure_heading() -> None:
     table = interpret_grid(L.stacked_halves())
     assert [r["side"] for r in table["rows"]] == ["income"] * 3 + ["expenditure"] * 3
@@ -276,7 +284,7 @@ def test_header_columns_groups_and_wraps() -> None:
     assert keys == {0: "total", 1: "general_budget", 2: "government_fund", 3: "fiscal_special_account", 4: "carryover"}
 
 
-@pytest.mark.parametrize("make", [L.footer_halves, L.heading_halves, L.stacked_halves, L.total_only_halves,
+@pytest.mark.parametrize("make", [L.footer_halves, L.heading_halves, L.carry_first_halves, L.stacked_halves, L.total_only_halves,
                                   L.heji_totals, L.indented_halves, L.unit_coded_income, L.unit_named_income,
                                   L.unit_function_expenditure])
 def test_no_printed_amount_is_lost(make) -> None:

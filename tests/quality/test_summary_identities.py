@@ -31,7 +31,8 @@ _spec.loader.exec_module(L)
 
 SUMMARY_IDENTITIES = ("summary_items_sum", "income_equals_expenditure", "row_total", "parent_sum")
 LAYOUTS = {
-    "footer": L.footer_halves, "heading": L.heading_halves, "stacked": L.stacked_halves,
+    "footer": L.footer_halves, "heading": L.heading_halves, "carry_first": L.carry_first_halves,
+    "stacked": L.stacked_halves,
     "total_only": L.total_only_halves, "heji": L.heji_totals, "indented": L.indented_halves,
     "unit_coded": L.unit_coded_income, "unit_named": L.unit_named_income, "unit_function": L.unit_function_expenditure,
 }
@@ -61,6 +62,7 @@ def documents() -> dict[str, dict[str, Any]]:
         "heading_child": _set(tables["heading"], "（三）社会保障和就业支出", "amount", "125.00"),
         "heading_total": _set(tables["heading"], "支出总计", "amount", "531.00"),
         "heji_carry": _set(tables["heji"], "上年结转结余", "amount", "7000.00"),
+        "carry_first_child": _set(tables["carry_first"], "（二）政府性基金预算拨款", "amount", "11.00"),
         "total_only_part": _set(tables["total_only"], "一、一般公共服务支出", "project", "3947700"),
         "unit_coded_part": _set(tables["unit_coded"], "示例市实验中学", "business", "61.00"),
         "unit_function_child": _set(tables["unit_function"], "行政运行", "total", "101.00"),
@@ -117,6 +119,7 @@ def test_the_clean_layouts_pass_and_the_broken_ones_fail(checked) -> None:
         "heading_child": {"summary_items_sum"},
         "heading_total": {"income_equals_expenditure", "summary_items_sum"},
         "heji_carry": {"summary_items_sum", "income_equals_expenditure"},
+        "carry_first_child": {"summary_items_sum"},
         "total_only_part": {"row_total", "summary_items_sum"},
         "unit_coded_part": {"row_total"},
         "unit_function_child": {"row_total", "parent_sum"},
