@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from countybudget.identities import FUNCTION_CLASSES, HalfLine, summary_half_checks, summary_half_sums
