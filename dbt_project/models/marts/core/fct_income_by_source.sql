@@ -22,8 +22,7 @@ total_rows as (
     select document_sha256, table_index, row_index
     from amounts
     where row_role = 'total'
-        or (row_role is null and code is null
-            and (replace(row_name, ' ', '') like '%合计%' or replace(row_name, ' ', '') like '%总计%'))
+        or (row_role is null and {{ is_total_row('code', 'row_name') }})
     qualify row_number() over (partition by document_sha256, table_index order by row_index) = 1
 ),
 
