@@ -694,8 +694,8 @@ def _column_outside_its_total(rows: list[dict], columns: list[str], keys: dict[i
     for i, key in sorted(keys.items()):
         if key not in parts:
             continue
-        if not any(_dec(r["amounts"].get(key)) for r in rows):
-            continue  # a column of zeros changes no sum
+        if sum(1 for r in rows if _dec(r["amounts"].get(key))) < 2:
+            continue  # a column of zeros changes no sum; one figure alone is no pattern (a publisher slip)
         new_key = col_key(hcols[i])
         renamed = [{**r, "amounts": {(new_key if k == key else k): v for k, v in r["amounts"].items()}} for r in rows]
         cols = [new_key if c == key else c for c in columns]
