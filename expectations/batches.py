@@ -27,6 +27,7 @@ from countybudget.identities import (
     FUNCTION_CODED_KINDS,
     HIERARCHICAL_KINDS,
     ROW_TOTAL_RULES,
+    SUMMARY_KINDS,
     THREE_PUBLIC_PARTS,
     tolerance_sql,
     total_row_sql,
@@ -131,6 +132,7 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE cells AS
         SELECT a.sha256, a.table_index, a.table_kind, a.unit, a.row_index, a.code,
                replace(replace(a.name, ' ', ''), '　', '') AS name, a.item, a.side, a.column_key,
+               a.row_role, a.row_level,
                TRY_CAST(a.amount AS DECIMAL(18,2)) AS value,
                CASE WHEN strpos(a.amount, '.') > 0 THEN least(length(a.amount) - strpos(a.amount, '.'), 2) ELSE 0 END AS places,
                coalesce(f.factor, 1) AS factor
@@ -168,22 +170,34 @@ CHECK_COLUMNS = (
 
 def identity_rows_sql() -> str:
     hierarchical = sql_list(sorted(HIERARCHICAL_KINDS))
+    summary_kinds = sql_list(SUMMARY_KINDS)
     return f"""
     WITH
-    -- row_total: 合计 = 基本支出 + 项目支出 (+ …), per row, rules from identities.ROW_TOTAL_RULES
+    -- row_total: 合计 = 基本支出 + 项目支出 (+ …), per row, rules from identities.ROW_TOTAL_RULES;
+    -- a part whose group column (the total of another rule that is itself a part) is printed
+    -- is left to that rule, as identities.rule_parts does
     totals AS (
         SELECT c.*, r.total_key FROM cells c
         JOIN (SELECT DISTINCT table_kind, total_key FROM row_total_rules) r
           ON c.table_kind = r.table_kind AND c.column_key = r.total_key),
+    table_columns AS (SELECT DISTINCT sha256, table_index, table_kind, column_key FROM cells),
+    table_rules AS (
+        SELECT t.sha256, t.table_index, r.total_key, r.part_key
+        FROM table_columns t JOIN row_total_rules r ON r.table_kind = t.table_kind AND r.part_key = t.column_key
+        WHERE NOT EXISTS (
+            SELECT 1 FROM row_total_rules g
+            JOIN row_total_rules o ON o.table_kind = g.table_kind AND o.part_key = g.total_key
+            JOIN table_columns gc ON gc.sha256 = t.sha256 AND gc.table_index = t.table_index AND gc.column_key = g.total_key
+            WHERE g.table_kind = r.table_kind AND g.part_key = r.part_key AND g.total_key <> r.total_key
+              AND o.total_key = r.total_key)),
     -- n counts the part columns the table prints, blank cells included (as identities.py does)
     table_parts AS (
-        SELECT c.sha256, c.table_index, r.total_key, count(DISTINCT c.column_key) AS n
-        FROM cells c JOIN row_total_rules r ON c.table_kind = r.table_kind AND c.column_key = r.part_key
-        GROUP BY ALL),
+        SELECT sha256, table_index, total_key, count(DISTINCT part_key) AS n FROM table_rules GROUP BY ALL),
     parts AS (
         SELECT c.sha256, c.table_index, c.row_index, r.total_key, sum(c.value) AS value, any_value(tp.n) AS n,
                max(c.places) AS places, string_agg(c.column_key, ' + ' ORDER BY c.column_key) AS keys
-        FROM cells c JOIN row_total_rules r ON c.table_kind = r.table_kind AND c.column_key = r.part_key
+        FROM cells c JOIN table_rules r
+          ON r.sha256 = c.sha256 AND r.table_index = c.table_index AND c.column_key = r.part_key
         JOIN table_parts tp ON tp.sha256 = c.sha256 AND tp.table_index = c.table_index AND tp.total_key = r.total_key
         GROUP BY c.sha256, c.table_index, c.row_index, r.total_key),
     row_total AS (
@@ -192,21 +206,30 @@ def identity_rows_sql() -> str:
                t.total_key AS label_a, t.value AS figure_a, p.keys AS label_b, p.value AS figure_b,
                p.n AS n_terms, greatest(t.places, p.places) AS places
         FROM totals t JOIN parts p USING (sha256, table_index, row_index, total_key)),
-    -- parent_sum: a code = the sum of the next level of codes printed below it
+    -- parent_sum: a code = the sum of the next level of codes printed below it; a table keyed
+    -- by unit and function (a unit row over its function rows, row_role subtotal) holds one
+    -- hierarchy per unit, so codes are summed within their unit's block (identities.unit_blocks)
+    row_blocks AS (
+        SELECT sha256, table_index, row_index,
+               sum(CASE WHEN code IS NULL AND row_role = 'subtotal' THEN 1 ELSE 0 END)
+                   OVER (PARTITION BY sha256, table_index ORDER BY row_index) AS block
+        FROM (SELECT DISTINCT sha256, table_index, row_index, code, row_role FROM cells
+              WHERE table_kind IN ({hierarchical}))),
+    coded_cells AS (
+        SELECT c.*, b.block FROM cells c JOIN row_blocks b USING (sha256, table_index, row_index)
+        WHERE c.code IS NOT NULL),
     by_code AS (
-        SELECT sha256, table_index, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places
-        FROM cells WHERE code IS NOT NULL AND table_kind IN ({hierarchical}) GROUP BY ALL),
+        SELECT sha256, table_index, block, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places
+        FROM coded_cells GROUP BY ALL),
     -- the codes a table prints (in any column): a child blank in this column still counts
-    table_codes AS (
-        SELECT DISTINCT sha256, table_index, code FROM cells
-        WHERE code IS NOT NULL AND table_kind IN ({hierarchical})),
+    table_codes AS (SELECT DISTINCT sha256, table_index, block, code FROM coded_cells),
     descendants AS (
-        SELECT p.sha256, p.table_index, p.table_kind, p.unit, p.column_key, p.code, p.value, p.places,
+        SELECT p.sha256, p.table_index, p.block, p.table_kind, p.unit, p.column_key, p.code, p.value, p.places,
                c.code AS child,
                length(c.code) = min(length(c.code)) OVER (
-                   PARTITION BY p.sha256, p.table_index, p.column_key, p.code) AS is_child
+                   PARTITION BY p.sha256, p.table_index, p.block, p.column_key, p.code) AS is_child
         FROM by_code p JOIN table_codes c
-          ON c.sha256 = p.sha256 AND c.table_index = p.table_index
+          ON c.sha256 = p.sha256 AND c.table_index = p.table_index AND c.block = p.block
          AND length(c.code) > length(p.code) AND starts_with(c.code, p.code)),
     parent_sum AS (
         SELECT 'parent_sum' AS identity, d.sha256, d.table_index, d.table_kind, d.unit, d.code, d.column_key,
@@ -215,9 +238,10 @@ def identity_rows_sql() -> str:
                coalesce(sum(k.value), 0) AS figure_b,
                count(*) AS n_terms, greatest(max(d.places), coalesce(max(k.places), 0)) AS places
         FROM descendants d LEFT JOIN by_code k
-          ON k.sha256 = d.sha256 AND k.table_index = d.table_index AND k.column_key = d.column_key AND k.code = d.child
+          ON k.sha256 = d.sha256 AND k.table_index = d.table_index AND k.block = d.block
+         AND k.column_key = d.column_key AND k.code = d.child
         WHERE d.is_child
-        GROUP BY d.sha256, d.table_index, d.table_kind, d.unit, d.code, d.column_key),
+        GROUP BY d.sha256, d.table_index, d.block, d.table_kind, d.unit, d.code, d.column_key),
     -- class_sum: the 类 (3-digit) rows add up to the table's single total row
     single_total AS (
         SELECT sha256, table_index FROM total_rows WHERE table_kind IN ({hierarchical})
@@ -236,63 +260,122 @@ def identity_rows_sql() -> str:
                c.n AS n_terms, greatest(t.places, c.places) AS places
         FROM total_rows t JOIN single_total USING (sha256, table_index)
         JOIN classes c USING (sha256, table_index, column_key)),
-    -- income_equals_expenditure: 收入总计 = 支出总计, 本年收入合计 = 本年支出合计
-    markers(pair, side, marker) AS (VALUES
-        (1, 'income', '收入总计'), (1, 'expenditure', '支出总计'),
-        (2, 'income', '本年收入合计'), (2, 'expenditure', '本年支出合计')),
-    summary_figures AS (
-        SELECT s.sha256, s.table_index, s.table_kind, s.unit, m.pair, s.side, s.name, s.value, s.places,
-               row_number() OVER (PARTITION BY s.sha256, s.table_index, m.pair, s.side
-                                  ORDER BY s.row_index, s.column_key = 'amount') AS pick
-        FROM cells s JOIN markers m ON s.side = m.side AND strpos(s.name, m.marker) > 0
-        WHERE s.table_kind IN ('{TableKind.INCOME_EXPENDITURE_SUMMARY.value}', '{TableKind.FISCAL_APPROPRIATION_SUMMARY.value}')
-          AND ((s.side = 'income' AND s.column_key = 'amount')
-               OR (s.side = 'expenditure' AND s.column_key IN ('total', 'amount')))),
-    income_equals_expenditure AS (
-        SELECT 'income_equals_expenditure' AS identity, i.sha256, i.table_index, i.table_kind, i.unit,
-               NULL AS code, 'amount' AS column_key, i.name AS label_a, i.value AS figure_a,
-               e.name AS label_b, e.value AS figure_b, 1 AS n_terms, greatest(i.places, e.places) AS places
-        FROM summary_figures i JOIN summary_figures e USING (sha256, table_index, pair)
-        WHERE i.side = 'income' AND e.side = 'expenditure' AND i.pick = 1 AND e.pick = 1),
-    -- summary_items_sum: in the two-sided summaries, the items of a side add up to its
-    -- 本年收入合计 / 本年支出合计, and that subtotal plus the carry-over lines to its 总计
-    side_rows AS (
-        SELECT sha256, table_index, table_kind, unit, side, column_key, row_index, name, value, places,
-               CASE WHEN strpos(name, '本年收入合计') > 0 OR strpos(name, '本年支出合计') > 0 THEN 'subtotal'
-                    WHEN strpos(name, '收入总计') > 0 OR strpos(name, '支出总计') > 0 THEN 'total'
-                    WHEN strpos(name, '合计') > 0 OR strpos(name, '小计') > 0 OR strpos(name, '总计') > 0
-                      OR strpos(name, '其中') > 0 THEN 'other_sum'
-                    ELSE 'item' END AS role
+    -- the lines of the two-sided summaries (a line printing no figure has no row here, nor in
+    -- identities.half_structure), with the role and level the parser read; halves without
+    -- roles (the corpus ground truth) get the role their names suggest (identities.name_role)
+    summary_lines AS (
+        SELECT sha256, table_index, any_value(table_kind) AS table_kind, any_value(unit) AS unit, side, row_index,
+               any_value(name) AS name, any_value(row_role) AS row_role, coalesce(any_value(row_level), 0) AS level
         FROM cells
-        WHERE table_kind IN ('{TableKind.INCOME_EXPENDITURE_SUMMARY.value}', '{TableKind.FISCAL_APPROPRIATION_SUMMARY.value}')
-          AND side IN ('income', 'expenditure')),
-    side_marks AS (
-        SELECT sha256, table_index, side, column_key,
-               min(row_index) FILTER (WHERE role = 'subtotal') AS subtotal_at,
+        WHERE table_kind IN ({summary_kinds}) AND side IN ('income', 'expenditure')
+        GROUP BY sha256, table_index, side, row_index),
+    half_mode AS (
+        SELECT sha256, table_index, side, bool_or(row_role IS NOT NULL) AS by_role
+        FROM summary_lines GROUP BY ALL),
+    half_lines AS (
+        SELECT l.*, h.by_role,
+               CASE WHEN h.by_role THEN coalesce(l.row_role, 'item')
+                    WHEN strpos(l.name, '本年收入合计') > 0 OR strpos(l.name, '本年支出合计') > 0 THEN 'subtotal'
+                    WHEN strpos(l.name, '收入总计') > 0 OR strpos(l.name, '支出总计') > 0 THEN 'total'
+                    WHEN strpos(l.name, '合计') > 0 OR strpos(l.name, '小计') > 0 OR strpos(l.name, '总计') > 0
+                      OR strpos(l.name, '其中') > 0 THEN 'other_sum'
+                    ELSE 'item' END AS role
+        FROM summary_lines l JOIN half_mode h USING (sha256, table_index, side)),
+    half_marks AS (
+        SELECT sha256, table_index, side, any_value(by_role) AS by_role,
+               min(row_index) FILTER (WHERE role = 'subtotal') AS sub_at,
                min(row_index) FILTER (WHERE role = 'total') AS total_at
-        FROM side_rows GROUP BY ALL),
-    side_sums AS (
-        -- items above the subtotal make the subtotal; subtotal and lines between make the total
-        SELECT r.sha256, r.table_index, r.table_kind, r.unit, r.side, r.column_key, s.target, s.target_at,
-               sum(r.value) AS value, count(*) AS n, max(r.places) AS places
-        FROM side_rows r JOIN (
-            SELECT *, 'subtotal' AS target, subtotal_at AS target_at, -1 AS from_at FROM side_marks WHERE subtotal_at IS NOT NULL
-            UNION ALL
-            SELECT *, 'total' AS target, total_at AS target_at, coalesce(subtotal_at, -1) - 1 AS from_at
-            FROM side_marks WHERE total_at IS NOT NULL
-        ) s USING (sha256, table_index, side, column_key)
-        WHERE r.row_index < s.target_at AND r.row_index > s.from_at
-          AND (r.role = 'item' OR (s.target = 'total' AND r.row_index = s.subtotal_at))
+        FROM half_lines GROUP BY ALL),
+    half_heads AS (
+        SELECT m.*, s.level AS sub_level,
+               -- a heading (一、本年收入 over （一）…) when the line right under it is one level deeper:
+               -- its parts are those lines; else the level-0 items above it (identities.half_structure)
+               coalesce(n.role = 'item' AND n.level > s.level, false) AS heading,
+               (SELECT min(b.row_index) FROM half_lines b
+                 WHERE b.sha256 = m.sha256 AND b.table_index = m.table_index AND b.side = m.side
+                   AND b.row_index > m.sub_at AND (b.level <= s.level OR b.role IN ('subtotal', 'total'))) AS heading_end
+        FROM half_marks m
+        LEFT JOIN half_lines s
+          ON s.sha256 = m.sha256 AND s.table_index = m.table_index AND s.side = m.side AND s.row_index = m.sub_at
+        LEFT JOIN half_lines n
+          ON n.sha256 = m.sha256 AND n.table_index = m.table_index AND n.side = m.side
+         AND n.row_index = (SELECT min(a.row_index) FROM half_lines a
+                             WHERE a.sha256 = m.sha256 AND a.table_index = m.table_index AND a.side = m.side
+                               AND a.row_index > m.sub_at)),
+    half_parts AS (
+        SELECT l.sha256, l.table_index, l.side, l.row_index, l.role, h.sub_at, h.total_at,
+               CASE WHEN h.sub_at IS NULL THEN false
+                    WHEN NOT h.by_role THEN l.role = 'item' AND l.row_index < h.sub_at
+                    WHEN h.by_role AND h.heading THEN l.role = 'item' AND l.row_index > h.sub_at
+                         AND l.row_index < coalesce(h.heading_end, 2147483647) AND l.level = h.sub_level + 1
+                    ELSE l.role = 'item' AND l.level = 0 AND l.row_index < h.sub_at END AS in_sub
+        FROM half_lines l JOIN half_heads h USING (sha256, table_index, side)),
+    half_parts_total AS (
+        SELECT p.*,
+               CASE WHEN p.total_at IS NULL THEN false
+                    WHEN p.row_index = p.sub_at THEN l.by_role OR p.sub_at < p.total_at
+                    WHEN NOT l.by_role THEN p.role = 'item' AND p.row_index < p.total_at
+                         AND p.row_index > coalesce(p.sub_at, -1)
+                    ELSE p.role = 'item' AND l.level = 0 AND NOT p.in_sub AND p.row_index <> p.total_at END AS in_total,
+               -- the carry-over lines: the level-0 items outside the subtotal
+               l.by_role AND p.sub_at IS NOT NULL AND p.role = 'item' AND l.level = 0 AND NOT p.in_sub AS is_carry
+        FROM half_parts p JOIN half_lines l USING (sha256, table_index, side, row_index)),
+    -- summary_items_sum: a half's parts add up to its 本年收入合计 / 本年支出合计, and that
+    -- subtotal with the carry-over lines to its 总计 (identities.summary_half_checks)
+    half_sums AS (
+        SELECT c.sha256, c.table_index, c.side, c.column_key, t.target, t.target_at,
+               sum(c.value) AS value, count(*) AS n, max(c.places) AS places
+        FROM cells c JOIN half_parts_total p USING (sha256, table_index, side, row_index)
+        JOIN (SELECT DISTINCT sha256, table_index, side, 'subtotal' AS target, sub_at AS target_at FROM half_parts
+               WHERE sub_at IS NOT NULL
+              UNION ALL
+              SELECT DISTINCT sha256, table_index, side, 'total', total_at FROM half_parts WHERE total_at IS NOT NULL) t
+          USING (sha256, table_index, side)
+        WHERE (t.target = 'subtotal' AND p.in_sub) OR (t.target = 'total' AND p.in_total)
         GROUP BY ALL),
     summary_items_sum AS (
         SELECT 'summary_items_sum' AS identity, t.sha256, t.table_index, t.table_kind, t.unit, t.side AS code,
                t.column_key, t.name AS label_a, t.value AS figure_a,
-               CASE s.target WHEN 'subtotal' THEN 'the ' || s.n || ' lines above it'
+               CASE s.target WHEN 'subtotal' THEN 'the ' || s.n || ' lines that make it up'
                              ELSE 'the subtotal and the carry-over lines' END AS label_b,
                s.value AS figure_b, s.n AS n_terms, greatest(t.places, s.places) AS places
-        FROM side_rows t JOIN side_sums s
+        FROM cells t JOIN half_sums s
           ON s.sha256 = t.sha256 AND s.table_index = t.table_index AND s.side = t.side
          AND s.column_key = t.column_key AND s.target_at = t.row_index),
+    -- income_equals_expenditure: 收入总计 = 支出总计, and 本年收入合计 + 上年结转 = 本年支出合计 +
+    -- 年终结转结余 (halves without roles: 本年收入合计 = 本年支出合计), in the column the halves
+    -- share: income amount, expenditure total (or amount)
+    compare_cells AS (
+        SELECT c.*, row_number() OVER (PARTITION BY c.sha256, c.table_index, c.side, c.row_index
+                                       ORDER BY c.column_key = 'total' DESC, c.column_key = 'amount' DESC) AS pick
+        FROM cells c
+        WHERE c.table_kind IN ({summary_kinds})
+          AND ((c.side = 'income' AND c.column_key = 'amount')
+               OR (c.side = 'expenditure' AND c.column_key IN ('total', 'amount')))),
+    half_figures AS (
+        SELECT p.sha256, p.table_index, p.side, 1 AS pair, any_value(c.name) AS name, any_value(c.value) AS value,
+               max(c.places) AS places, 1 AS n
+        FROM half_parts p JOIN compare_cells c USING (sha256, table_index, side, row_index)
+        WHERE c.pick = 1 AND p.row_index = p.total_at GROUP BY ALL
+        UNION ALL
+        SELECT p.sha256, p.table_index, p.side, 2 AS pair,
+               any_value(c.name) FILTER (WHERE p.row_index = p.sub_at)
+                 || CASE WHEN count(*) > 1 THEN ' + carry-overs' ELSE '' END AS name,
+               sum(c.value) AS value, max(c.places) AS places, count(*) AS n
+        FROM half_parts_total p JOIN compare_cells c USING (sha256, table_index, side, row_index)
+        WHERE c.pick = 1 AND p.sub_at IS NOT NULL
+          AND (p.row_index = p.sub_at OR p.is_carry)
+        GROUP BY ALL
+        HAVING bool_or(p.row_index = p.sub_at)),
+    income_equals_expenditure AS (
+        SELECT 'income_equals_expenditure' AS identity, i.sha256, i.table_index, k.table_kind, k.unit,
+               NULL AS code, 'amount' AS column_key, i.name AS label_a, i.value AS figure_a,
+               e.name AS label_b, e.value AS figure_b,
+               -- each side a sum of rounded figures: n_a + n_b - 1 half-steps (1 for two printed figures)
+               i.n + e.n - 1 AS n_terms, greatest(i.places, e.places) AS places
+        FROM half_figures i JOIN half_figures e USING (sha256, table_index, pair)
+        JOIN (SELECT DISTINCT sha256, table_index, table_kind, unit FROM summary_lines) k USING (sha256, table_index)
+        WHERE i.side = 'income' AND e.side = 'expenditure'),
     -- function_within_summary: a general-budget (or fund) function figure cannot exceed the
     -- all-funds figure of the same code in the expenditure summary (支出总表)
     summary_codes AS (
@@ -609,7 +692,9 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     frames["documents"] = query_frame(con, "SELECT * FROM raw_documents ORDER BY sha256")
     frames["amounts"] = query_frame(
         con,
-        "SELECT *, table_kind || '.' || column_key AS kind_column FROM raw_amounts "
+        # an unmapped header kept as printed (col:<header>, docs/contracts.md §4) is a known kind of key
+        "SELECT *, table_kind || '.' || CASE WHEN starts_with(column_key, 'col:') THEN 'col:' ELSE column_key END "
+        "AS kind_column FROM raw_amounts "
         "ORDER BY sha256, table_index, row_index, column_key",
     )
     frames["codes"] = query_frame(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from countybudget.money import UNIT_LABEL_RE as UNIT_RE, normalise_amount_text
 from countybudget.table_kinds import COLUMN_KEYS, TableKind
 from parsers.model import Grid
+from parsers.summary import SUMMARY_KINDS, interpret_summary
 
 K = TableKind
 
@@ -146,6 +147,8 @@ def interpret_grid(grid: Grid) -> dict:
     if kind is K.PERFORMANCE_TARGETS:
         table["rows"] = target_rows(header, body, body_pages, grid)
         return table
+    if kind in SUMMARY_KINDS:  # halves, hierarchy, line roles, unit-keyed rows: parsers/summary.py
+        return interpret_summary(table, grid, header, body, body_pages, [n_header + i for i in keep], kind)
     layout = column_layout(header, body, kind)
     if kind is K.THREE_PUBLIC_EXPENSES:
         rows = three_public_rows(layout, body, body_pages)
