@@ -123,3 +123,10 @@ CORPUS_DIR = REPO_ROOT / "corpus"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 PORTAL_REGISTRY = REPO_ROOT / "scrapers" / "portals.yml"
+
+# The classification code lists (支出功能分类, 部门 / 政府预算支出经济分类) are kept
+# once, as dbt seeds; the parser and the quality gate read the same files
+# through ``countybudget.code_lists`` (docs/code-lists.md).
+CODE_LIST_DIR = DBT_PROJECT_DIR / "seeds"
+FUNCTION_CODE_LIST = CODE_LIST_DIR / "function_classes_curated.csv"
+ECONOMIC_CODE_LIST = CODE_LIST_DIR / "economic_classes_curated.csv"
