@@ -317,22 +317,29 @@ def _amount(value: str | None) -> Decimal | None:
 def check_inferred_sums(rows: list[dict]) -> list[str]:
     """Parent = Σ children over the inferred codes, column by column (to the
     printed step, one step per child): a hierarchy that does not add up was
-    inferred wrong, or the table breaks its own identity."""
-    inferred = [r for r in rows if r.get("code_source") == "inferred"]
-    by_code = {}
-    for r in inferred:
-        by_code.setdefault(r["code"], r)
+    inferred wrong, or the table breaks its own identity. A parent with a row
+    of unknown code under it is not checked (that row is warned about)."""
     warnings = []
-    for code, parent in by_code.items():
-        children = [r for r in inferred if len(r["code"]) == len(code) + 2 and r["code"].startswith(code)]
+    for p, parent in enumerate(rows):
+        code = parent.get("code") if parent.get("code_source") == "inferred" else None
+        if not code:
+            continue
+        block = []
+        for row in rows[p + 1:]:
+            if row.get("code") and len(row["code"]) <= len(code):
+                break
+            block.append(row)
+        if any(not r.get("code") and not TOTAL_RE.match(re.sub(r"\s+", "", r.get("name") or "")) for r in block):
+            continue
+        children = [r for r in block if len(r["code"]) == len(code) + 2]
         if not children:
             continue
         for key, value in (parent.get("amounts") or {}).items():
             total = _amount(value)
             parts = [_amount((c.get("amounts") or {}).get(key)) for c in children]
-            if total is None or all(p is None for p in parts):
+            if total is None or all(x is None for x in parts):
                 continue
-            if not _adds_up(total, [p for p in parts if p is not None]):
+            if not _adds_up(total, [x for x in parts if x is not None]):
                 warnings.append(f"inferred code {code} ({parent['name']}): {key} {value} is not the sum of "
                                 f"its {len(children)} inferred children; the names may not be where they were read")
                 break
