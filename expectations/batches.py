@@ -387,7 +387,9 @@ def codes_sql() -> str:
     of the parent's level at all: tables that print only 项 rows exist, and
     their 款 is checked through the lists instead. ``other_code`` names the
     listed code of the same level (a 款: under the same 类) whose name an
-    unlisted 类 / 款 is printed with: a wrong digit.
+    unlisted 类 / 款 is printed with: a wrong digit. Codes in ``other_codes``
+    (a second classification printed on the row) are checked as codes of
+    their own family; they are compared among themselves for parents.
     """
     function_kinds = sql_list(sorted(FUNCTION_CODED_KINDS))
     hierarchical = sql_list(sorted(HIERARCHICAL_KINDS))
@@ -395,10 +397,22 @@ def codes_sql() -> str:
     WITH coded AS (
         SELECT DISTINCT a.sha256, a.table_index, a.table_kind, a.row_index, a.code, a.code_source,
                replace(replace(a.name, ' ', ''), '　', '') AS name,
-               CASE WHEN a.table_kind IN ({function_kinds}) THEN 'function' ELSE 'economic' END AS family
-        FROM raw_amounts a WHERE a.code IS NOT NULL AND a.table_kind IN ({hierarchical})),
-    printed AS (SELECT DISTINCT sha256, table_index, code FROM coded),
-    printed_lengths AS (SELECT DISTINCT sha256, table_index, length(code) AS n FROM coded),
+               CASE WHEN a.table_kind IN ({function_kinds}) THEN 'function' ELSE 'economic' END AS family,
+               'code' AS code_column
+        FROM raw_amounts a WHERE a.code IS NOT NULL AND a.table_kind IN ({hierarchical})
+        UNION
+        -- the other classifications printed on the same row (部门 + 政府经济分类 side by side):
+        -- checked as codes of their own family, without a name of their own
+        SELECT DISTINCT a.sha256, a.table_index, a.table_kind, a.row_index, o.code, a.code_source, NULL AS name,
+               CASE WHEN o.scheme = 'function' THEN 'function' ELSE 'economic' END AS family,
+               'other_codes.' || o.scheme AS code_column
+        FROM raw_amounts a,
+             LATERAL (SELECT k AS scheme, CAST(a.other_codes AS JSON) ->> k AS code
+                      FROM unnest(json_keys(CAST(a.other_codes AS JSON))) t(k)) o
+        WHERE a.other_codes IS NOT NULL AND json_valid(a.other_codes) AND o.code IS NOT NULL
+          AND a.table_kind IN ({hierarchical})),
+    printed AS (SELECT DISTINCT sha256, table_index, code_column, code FROM coded),
+    printed_lengths AS (SELECT DISTINCT sha256, table_index, code_column, length(code) AS n FROM coded),
     listed AS (SELECT family, code, any_value(name) AS official_name, list(DISTINCT alias) AS aliases
                FROM code_list GROUP BY family, code),
     named AS (SELECT DISTINCT family, length(code) AS n, {name_key('name')} AS key, code FROM code_list
@@ -419,10 +433,10 @@ def codes_sql() -> str:
            EXISTS (SELECT 1 FROM code_classes k WHERE k.family = p.family AND k.class_code = p.class_code) AS class_known,
            CASE WHEN p.parent_code IS NOT NULL AND EXISTS (
                     SELECT 1 FROM printed_lengths n WHERE n.sha256 = p.sha256 AND n.table_index = p.table_index
-                      AND n.n = length(p.parent_code))
+                      AND n.code_column = p.code_column AND n.n = length(p.parent_code))
                 THEN EXISTS (
                     SELECT 1 FROM printed q WHERE q.sha256 = p.sha256 AND q.table_index = p.table_index
-                      AND q.code = p.parent_code) END AS parent_printed,
+                      AND q.code_column = p.code_column AND q.code = p.parent_code) END AS parent_printed,
            CASE WHEN NOT p.in_list AND p.level IN ('类', '款') THEN (
                SELECT min(n.code) FROM named n WHERE n.family = p.family AND n.n = length(p.code)
                  AND n.key = {name_key('p.name')} AND n.code <> p.code
