@@ -82,13 +82,14 @@ def resolve_codes(table: dict, kind: TableKind, name_cells: list[tuple[str | Non
     """
     families = table_families(kind)
     rows = table.get("rows") or []
-    if not families or not rows:
-        return
     lists = lists or code_lists.load()
-    unit_coded(rows, families, code_header, lists)
+    if families:
+        unit_coded(rows, families, code_header, lists)
     for row in rows:
         if row.get("code") and not row.get("code_source"):
             row["code_source"] = "printed"
+    if not families:
+        return
     if any(row.get("code") for row in rows):
         return
     indents = row_indents(rows, name_cells or [])
@@ -236,6 +237,11 @@ def infer_codes(rows: list[dict], families: tuple[str, ...], indents: list[float
         row = rows[i]
         hint = depths[i] if depths[i] is not None else numbered
         entry, problem = _match(name, hint, path, family, lists, max_depth)
+        if entry is None and hint in (None, 0) and _heads_a_block(items, n, family, lists):
+            # a row above the classification (a budget unit heading its block of
+            # 类 / 款 rows): the classification starts again under it
+            path, used = [], set()
+            continue
         if entry is not None and entry.code in used:
             entry, problem = None, f"name read as {entry.code} a second time"
         if entry is not None:
@@ -252,6 +258,15 @@ def infer_codes(rows: list[dict], families: tuple[str, ...], indents: list[float
                 continue
         path = (path + [None] * depth)[:depth] + [entry]
     return warnings + check_inferred_sums(rows)
+
+
+def _heads_a_block(items: list, n: int, family: str, lists: CodeLists) -> bool:
+    """An unknown row followed by a 类: not a classification entry (a 类's
+    children are 款), but a heading above one, such as a budget unit's name."""
+    if n + 1 >= len(items):
+        return False
+    following = items[n + 1]
+    return following[2] in (None, 0) and any(e.level == "类" for e in lists.named(following[1], family))
 
 
 def _depth_by_sums(rows: list[dict], items: list, n: int, path: list[CodeEntry | None], family: str,

@@ -270,3 +270,23 @@ def test_the_committed_lists_know_the_classic_examples() -> None:
     assert lists.get("30101").name == "基本工资" and lists.get("30101").family == "economic_department"
     assert lists.get("512").family == "economic_government"
     assert all(e.parent_code is None or lists.get(e.parent_code, e.family) for e in lists.entries.values())
+
+
+def test_unit_blocks_of_a_name_only_table_restart_the_classification() -> None:
+    """Tables by budget unit: a unit's name heads its own 类 / 款 rows; the codes
+    repeat in every block, and the unit rows get no code and no warning."""
+    cells = [
+        ["项目", "合计"],
+        ["某市某局（本级）", "15.00"],
+        ["工资福利支出", "10.00"],
+        ["基本工资", "10.00"],
+        ["商品和服务支出", "5.00"],
+        ["办公费", "5.00"],
+        ["某市某中心", "4.00"],
+        ["工资福利支出", "4.00"],
+        ["基本工资", "4.00"],
+    ]
+    table = interpret_grid(grid(cells, title="基本支出总表"))
+    assert table["kind"] == "basic_expenditure_by_economic"
+    assert codes_of(table) == [None, "301", "30101", "302", "30201", None, "301", "30101"]
+    assert not table.get("warnings")
