@@ -22,7 +22,9 @@ shows of them, never on a city's layout:
   ``code_source: inferred``; a name that is unknown, or that fits several
   codes, keeps ``code: null`` and the table a warning naming it. The inferred
   hierarchy is checked against the table's own sums (parent = Σ children);
-  where it does not add up the table says so.
+  where it does not add up the table says so. In a coded table, a 类 / 款 row
+  printed with its name only takes the code its name and the next printed
+  code agree on (工资福利支出 above 30101 → 301).
 
 Every printed code gets ``code_source: printed``.
 """
@@ -91,6 +93,7 @@ def resolve_codes(table: dict, kind: TableKind, name_cells: list[tuple[str | Non
     if not families:
         return
     if any(row.get("code") for row in rows):
+        fill_parents(rows, families, lists)
         return
     indents = row_indents(rows, name_cells or [])
     warnings = infer_codes(rows, families, indents, lists)
@@ -152,6 +155,23 @@ def unit_coded(rows: list[dict], families: tuple[str, ...], code_header: str | N
         targets = [r for r in coded if len(r["code"]) == 6 and _is_unit_code(r["code"], r.get("name"), families, lists)]
     for row in targets:
         row["unit_code"], row["code"] = row["code"], None
+
+
+def fill_parents(rows: list[dict], families: tuple[str, ...], lists: CodeLists) -> None:
+    """In a coded table, a row printed with a name only (a 类 / 款 row whose code
+    the table leaves out) takes the listed code of that name that is the
+    prefix of the next printed code: name and hierarchy agree, so it is its parent."""
+    for i, row in enumerate(rows):
+        if row.get("code") or not row.get("name"):
+            continue
+        following = next((r["code"] for r in rows[i + 1:] if r.get("code") and r.get("code_source") == "printed"), None)
+        if following is None:
+            continue
+        name, _ = name_and_depth(row["name"])
+        fits = [e for f in families for e in lists.named(name, f)
+                if len(e.code) < len(following) and following.startswith(e.code)]
+        if len(fits) == 1:
+            row["code"], row["code_source"] = fits[0].code, "inferred"
 
 
 # ------------------------------------------------------------ name-only tables

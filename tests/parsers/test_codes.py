@@ -290,3 +290,17 @@ def test_unit_blocks_of_a_name_only_table_restart_the_classification() -> None:
     assert table["kind"] == "basic_expenditure_by_economic"
     assert codes_of(table) == [None, "301", "30101", "302", "30201", None, "301", "30101"]
     assert not table.get("warnings")
+
+
+def test_a_parent_printed_without_its_code_takes_it_from_name_and_the_next_code() -> None:
+    cells = [
+        ["科目编码", "科目名称", "合计", "人员经费", "公用经费"],
+        [None, "工资福利支出", "10.00", "10.00", "0.00"],
+        ["30101", "基本工资", "6.00", "6.00", "0.00"],
+        ["30102", "津贴补贴", "4.00", "4.00", "0.00"],
+        [None, "某项说明", "1.00", "1.00", "0.00"],
+        ["30201", "办公费", "1.00", "0.00", "1.00"],
+    ]
+    table = interpret_grid(grid(cells, title="一般公共预算基本支出表"))
+    assert codes_of(table) == ["301", "30101", "30102", None, "30201"]
+    assert [r.get("code_source") for r in table["rows"]] == ["inferred", "printed", "printed", None, "printed"]
