@@ -85,8 +85,9 @@ SPLIT = rf"^\s*(\d{{3}})\s+(\d{{2}})(?:\s+(\d{{2}}))?\s+({NAME})"
 PATTERNS = (re.compile(BRACKETED), re.compile(BARE))
 SPLIT_RE = re.compile(SPLIT)
 
-# what follows an amount or a count, not a classification name
-MEASURE_RE = re.compile(r"^(万元|亿元|千元|元|年|月|日|个(?!人)|次|件|辆|平方|米|亩|公里|吨|余|多|天|小时|万|人次|人$|人[，、。])")
+# what follows an amount, never a classification name (the words of counts, 200 场次,
+# 50000 人, are left to the hierarchy rule: such a code has no printed parent or child)
+MEASURE_RE = re.compile(r"^(万元|亿元|千元|元|人次|余|多)")  # the rest of the noise fails the hierarchy
 
 
 def family_of(code: str) -> str | None:
