@@ -358,10 +358,10 @@ def summarise_real(documents: list[dict[str, Any]], directory: Path) -> dict[str
         "ebf_rows_total_ok_pct": pct(ok, checked),
         "ebf_parent_sum_violations": sum(d["ebf_parent_sum_violations"] for d in documents),
         # found with codes: rows and every row named as a classification entry has a code
-        "ebf_found_with_codes": sum(d["ebf_found_with_rows"] and not d["ebf_rows_uncoded"] for d in disclosures),
-        "ebf_found_with_codes_pct": pct(sum(d["ebf_found_with_rows"] and not d["ebf_rows_uncoded"]
+        "ebf_found_with_codes": sum(d["ebf_found_with_rows"] and not d.get("ebf_rows_uncoded") for d in disclosures),
+        "ebf_found_with_codes_pct": pct(sum(d["ebf_found_with_rows"] and not d.get("ebf_rows_uncoded")
                                             for d in disclosures), len(disclosures)),
-        "ebf_rows_inferred": sum(d["ebf_rows_inferred"] for d in documents),
+        "ebf_rows_inferred": sum(d.get("ebf_rows_inferred", 0) for d in documents),
         "ebf_not_found": [d["file"] for d in text_layer if not d["ebf_found"]],
         "unreadable": [{"file": d["file"], "status": d["status"], "reason": d["error"]}
                        for d in documents if d["status"] != "ok"],
