@@ -140,3 +140,11 @@ PORTAL_REGISTRY = REPO_ROOT / "scrapers" / "portals.yml"
 def portal_registry() -> Path:
     """The registry file the crawler reads: ``COUNTYBUDGET_PORTAL_REGISTRY``, else ``PORTAL_REGISTRY``."""
     return Path(os.environ.get("COUNTYBUDGET_PORTAL_REGISTRY") or PORTAL_REGISTRY).resolve()
+
+
+# The classification code lists (支出功能分类, 部门 / 政府预算支出经济分类) are kept
+# once, as dbt seeds; the parser and the quality gate read the same files
+# through ``countybudget.code_lists`` (docs/code-lists.md).
+CODE_LIST_DIR = DBT_PROJECT_DIR / "seeds"
+FUNCTION_CODE_LIST = CODE_LIST_DIR / "function_classes_curated.csv"
+ECONOMIC_CODE_LIST = CODE_LIST_DIR / "economic_classes_curated.csv"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -23,7 +24,6 @@ import pandas as pd
 from countybudget import paths
 from countybudget.identities import (
     CROSS_TABLE_TERMS,
-    FUNCTION_CLASSES,
     FUNCTION_CODED_KINDS,
     HIERARCHICAL_KINDS,
     ROW_TOTAL_RULES,
@@ -80,32 +80,32 @@ def load_rules(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_code_list(con: duckdb.DuckDBPyConnection) -> str:
-    """``code_list(family, code, name, alias)``: the official codes with names.
+    """``code_list(family, code, name, alias)`` and ``code_classes(family, class_code, listed)``.
 
-    Read from the dbt seeds (function and economic classification). Where no
-    seed is there yet, the function 类 fall back to the class list of
-    ``countybudget.identities`` (names unknown), so the class check still runs.
-    Returns where the list came from, for the run report.
+    The lists are the dbt seeds, read through ``countybudget.code_lists`` (the
+    one reader the parser uses too). ``family`` is the checks' family:
+    ``function`` or ``economic`` (部门 and 政府 economic codes together: a
+    basic-expenditure table may print a 政府经济分类 code among 部门 ones).
+    ``code_classes`` holds every 类 of each family: the listed ones and the
+    classification's structural 类 no document here printed (202 外交支出,
+    501 机关工资福利支出 …), which are valid but not yet named.
+    Returns where the lists came from, for the run report.
     """
+    from countybudget import code_lists
+
+    lists = code_lists.load()
+    check_family = {"function": "function", "economic_department": "economic", "economic_government": "economic"}
     rows: list[tuple[str, str, str | None, str | None]] = []
-    origins: list[str] = []
-    for family, words in (("function", ("function",)), ("economic", ("economic",))):
-        path = sources.find_seed(words)
-        for seed_row in sources.read_seed_rows(path):
-            code = (seed_row.get("code") or "").strip()
-            if code:
-                name = (seed_row.get("name") or "").strip() or None
-                rows.append((family, code, name, None))
-                for alias in (seed_row.get("aliases") or seed_row.get("alias") or "").split("|"):
-                    if alias.strip():
-                        rows.append((family, code, name, alias.strip()))
-        if path is not None:
-            origins.append(str(path.relative_to(paths.REPO_ROOT)))
-    if not any(r[0] == "function" for r in rows):
-        rows += [("function", c, None, None) for c in sorted(FUNCTION_CLASSES)]
-        origins.append("countybudget.identities.FUNCTION_CLASSES (function 类 only)")
+    for entry in lists.entries.values():
+        family = check_family[entry.family]
+        rows.append((family, entry.code, entry.name, None))
+        rows += [(family, entry.code, entry.name, alias) for alias in entry.aliases]
+    classes = {(check_family[f], c): False for f, cs in code_lists.STRUCTURAL_CLASSES.items() for c in cs}
+    classes.update({(check_family[e.family], e.code): True for e in lists.entries.values() if len(e.code) == 3})
     values_table(con, "code_list", ("family", "code", "name", "alias"), rows)
-    return "; ".join(origins)
+    values_table(con, "code_classes", ("family", "class_code", "listed"),
+                 [(f, c, listed) for (f, c), listed in sorted(classes.items())])
+    return "; ".join(str(Path(p).relative_to(paths.REPO_ROOT)) for p in lists.sources) or "no code lists found"
 
 
 # ------------------------------------------------------------ base views
@@ -467,34 +467,75 @@ def cross_table_rows_sql() -> str:
 
 
 def codes_sql() -> str:
+    """One row per coded row of a hierarchical table, with what the lists say of its code.
+
+    ``parent_printed`` is NULL (not checked) where the table prints no code
+    of the parent's level at all: tables that print only 项 rows exist, and
+    their 款 is checked through the lists instead. ``other_code`` names the
+    listed code of the same level (a 款: under the same 类) whose name an
+    unlisted 类 / 款 is printed with: a wrong digit. Codes in ``other_codes``
+    (a second classification printed on the row) are checked as codes of
+    their own family; they are compared among themselves for parents.
+    """
     function_kinds = sql_list(sorted(FUNCTION_CODED_KINDS))
     hierarchical = sql_list(sorted(HIERARCHICAL_KINDS))
     return f"""
     WITH coded AS (
-        SELECT DISTINCT a.sha256, a.table_index, a.table_kind, a.row_index, a.code,
+        SELECT DISTINCT a.sha256, a.table_index, a.table_kind, a.row_index, a.code, a.code_source,
                replace(replace(a.name, ' ', ''), '　', '') AS name,
-               CASE WHEN a.table_kind IN ({function_kinds}) THEN 'function' ELSE 'economic' END AS family
-        FROM raw_amounts a WHERE a.code IS NOT NULL AND a.table_kind IN ({hierarchical})),
-    printed AS (SELECT DISTINCT sha256, table_index, code FROM coded)
-    SELECT c.*, d.fiscal_year,
-           CASE length(c.code) WHEN 3 THEN '类' WHEN 5 THEN '款' WHEN 7 THEN '项' END AS level,
-           left(c.code, 3) AS class_code,
-           (SELECT any_value(coalesce(l.name, l.code)) FROM code_list l
-             WHERE l.family = c.family AND l.code = left(c.code, 3)) AS class_name,
-           CASE WHEN length(c.code) > 3 THEN left(c.code, length(c.code) - 2) END AS parent_code,
-           CASE WHEN length(c.code) > 3 THEN EXISTS (
-               SELECT 1 FROM printed p WHERE p.sha256 = c.sha256 AND p.table_index = c.table_index
-                 AND p.code = left(c.code, length(c.code) - 2)) END AS parent_printed,
-           -- the official name, or the printed name itself when it is a recorded alias
-           (SELECT CASE WHEN bool_or(l.alias = c.name) THEN c.name ELSE any_value(l.name) END
-              FROM code_list l WHERE l.family = c.family AND l.code = c.code AND l.name IS NOT NULL) AS official_name
-    FROM coded c LEFT JOIN doc_labels d USING (sha256)
+               CASE WHEN a.table_kind IN ({function_kinds}) THEN 'function' ELSE 'economic' END AS family,
+               'code' AS code_column
+        FROM raw_amounts a WHERE a.code IS NOT NULL AND a.table_kind IN ({hierarchical})
+        UNION
+        -- the other classifications printed on the same row (部门 + 政府经济分类 side by side):
+        -- checked as codes of their own family, without a name of their own
+        SELECT DISTINCT a.sha256, a.table_index, a.table_kind, a.row_index, o.code, a.code_source, NULL AS name,
+               CASE WHEN o.scheme = 'function' THEN 'function' ELSE 'economic' END AS family,
+               'other_codes.' || o.scheme AS code_column
+        FROM raw_amounts a,
+             LATERAL (SELECT k AS scheme, CAST(a.other_codes AS JSON) ->> k AS code
+                      FROM unnest(json_keys(CAST(a.other_codes AS JSON))) t(k)) o
+        WHERE a.other_codes IS NOT NULL AND json_valid(a.other_codes) AND o.code IS NOT NULL
+          AND a.table_kind IN ({hierarchical})),
+    printed AS (SELECT DISTINCT sha256, table_index, code_column, code FROM coded),
+    printed_lengths AS (SELECT DISTINCT sha256, table_index, code_column, length(code) AS n FROM coded),
+    listed AS (SELECT family, code, any_value(name) AS official_name, list(DISTINCT alias) AS aliases
+               FROM code_list GROUP BY family, code),
+    named AS (SELECT DISTINCT family, length(code) AS n, {name_key('name')} AS key, code FROM code_list
+              UNION SELECT family, length(code), {name_key('alias')}, code FROM code_list WHERE alias IS NOT NULL),
+    placed AS (
+        SELECT c.*, d.fiscal_year,
+               CASE length(c.code) WHEN 3 THEN '类' WHEN 5 THEN '款' WHEN 7 THEN '项' END AS level,
+               left(c.code, 3) AS class_code,
+               CASE WHEN length(c.code) > 3 THEN left(c.code, length(c.code) - 2) END AS parent_code,
+               l.code IS NOT NULL AS in_list,
+               -- the official name, or the printed name itself when it is a recorded alias
+               CASE WHEN list_contains(l.aliases, c.name) THEN c.name ELSE l.official_name END AS official_name
+        FROM coded c LEFT JOIN doc_labels d USING (sha256)
+        LEFT JOIN listed l ON l.family = c.family AND l.code = c.code)
+    SELECT p.*,
+           (SELECT any_value(coalesce(l.official_name, p.class_code)) FROM listed l
+             WHERE l.family = p.family AND l.code = p.class_code) AS class_name,
+           EXISTS (SELECT 1 FROM code_classes k WHERE k.family = p.family AND k.class_code = p.class_code) AS class_known,
+           CASE WHEN p.parent_code IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM printed_lengths n WHERE n.sha256 = p.sha256 AND n.table_index = p.table_index
+                      AND n.code_column = p.code_column AND n.n = length(p.parent_code))
+                THEN EXISTS (
+                    SELECT 1 FROM printed q WHERE q.sha256 = p.sha256 AND q.table_index = p.table_index
+                      AND q.code_column = p.code_column AND q.code = p.parent_code) END AS parent_printed,
+           CASE WHEN NOT p.in_list AND p.level IN ('类', '款') THEN (
+               SELECT min(n.code) FROM named n WHERE n.family = p.family AND n.n = length(p.code)
+                 AND n.key = {name_key('p.name')} AND n.code <> p.code
+                 AND (p.level = '类' OR left(n.code, 3) = p.class_code)) END AS other_code
+    FROM placed p
     """
 
 
 def name_key(column: str) -> str:
-    """A name as compared: no spaces, full-width parentheses (both spellings are printed)."""
-    return f"replace(replace(replace(replace({column}, ' ', ''), '　', ''), '(', '（'), ')', '）')"
+    """A name as compared: no spaces, full-width parentheses, no quotes (both
+    spellings are printed); as ``countybudget.code_lists.canonical_name``."""
+    return (f"regexp_replace(replace(replace(replace(replace({column}, ' ', ''), '　', ''), '(', '（'), ')', '）'), "
+            "'[\"“”‘’'']', '', 'g')")
 
 
 
