@@ -162,6 +162,9 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
     record.update(extract_metadata(result.page_texts, [t.get("unit") for t in tables]))
     try:
         record["claims"] = extract_claims(result.page_texts)
+        from parsers.claim_figures import resolve_claims
+
+        resolve_claims(record)  # what each claim names, and where the tables print it
     except Exception as exc:
         warnings.append(f"claims could not be extracted: {type(exc).__name__}: {exc}")
     if not tables:

@@ -58,10 +58,18 @@ SCHEMAS: dict[str, pa.Schema] = {
         [
             ("sha256", _str), ("claim_index", _int), ("page", _int), ("subject", _str), ("amount", _str),
             ("unit", _str), ("share", _str), ("change", _str), ("change_direction", _str), ("text", _str),
+            # the stated change's unit and percentage, a code printed in brackets, and what the
+            # claim names (parsers/claim_figures.py): the figure and where the tables print it
+            ("change_unit", _str), ("change_percent", _str), ("code", _str), ("figure", _str),
+            ("resolved_table_index", _int), ("resolved_row_index", _int), ("resolved_column_key", _str),
+            ("resolved_amount", _str), ("resolved_unit", _str), ("resolved_page", _int), ("resolved_row_name", _str),
+            ("resolved_n_terms", _int), ("resolved_prior_amount", _str), ("n_candidates", _int),
+            ("resolution_note", _str),
         ]
     ),
     "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str), ("table_index", _int)]),
 }
+CLAIM_RESOLUTION_COLUMNS: tuple[str, ...] = tuple(SCHEMAS["claims"].names[10:])
 assert tuple(SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
 
 
@@ -105,13 +113,20 @@ def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[d
             targets.extend(_target_rows(sha256, table_index, table))
         else:
             amounts.extend(_amount_rows(sha256, table_index, table))
+    source_claims = record.get("claims") or []
+    if source_claims and not any("figure" in c for c in source_claims):
+        # a record made elsewhere (ground truth, an older parse): say what its claims name
+        from parsers.claim_figures import resolve_claims
+
+        source_claims = resolve_claims({**record, "claims": [dict(c) for c in source_claims]})
     claims = [
         {
             "sha256": sha256, "claim_index": i, "page": c.get("page"), "subject": c.get("subject"),
             "amount": c.get("amount"), "unit": c.get("unit"), "share": c.get("share"), "change": c.get("change"),
             "change_direction": c.get("change_direction"), "text": c.get("text"),
+            **{key: c.get(key) for key in CLAIM_RESOLUTION_COLUMNS},
         }
-        for i, c in enumerate(record.get("claims") or [])
+        for i, c in enumerate(source_claims)
     ]
     warnings = [{"sha256": sha256, "warning_index": i, "message": w, "table_index": None}
                 for i, w in enumerate(record.get("warnings") or [])]
