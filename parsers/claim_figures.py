@@ -130,8 +130,11 @@ def classify(subject: str | None, text: str | None = None) -> str | None:
     """The figure a claim's subject names (one of ``FIGURES``), or None when the
     words name nothing we know (``named_row``: match a printed row by name)."""
     s = normalise_name(subject)
-    if not s:
-        return None
+    if not s or re.fullmatch(r"(20\d{2}年度?)?(预算数?|金额|合计|总计|共计|其中|年初预算数?)", s):
+        return None  # the subject is in an earlier sentence (a heading): nothing to name
+    # a function 类/款/项 named with its level (社会保障和就业支出(类)支出): a classification row
+    if _LEVEL_MARK_RE.search(s):
+        return "named_row"
     # “三公” items (before 三公 itself: “三公”经费中公务接待费 names the item)
     if "因公出国" in s or "出国(境)" in s:
         return "three_public_overseas"
@@ -167,6 +170,8 @@ def classify(subject: str | None, text: str | None = None) -> str | None:
         return "performance_funds"
     if re.search(r"委托业务费|购买服务|会议费|培训费|差旅费", s):
         return "narrative_only"
+    # the unit's own name and the year before the words (无锡市交通运输局(本级)2026年财政拨款预算支出)
+    s = re.sub(r"^.*?20\d{2}年度?", "", s) or s
     core = core_name(s)
     is_income = "收入" in s and "支出" not in s.split("收入")[-1]
     if re.search(r"收入", s) and is_income:
@@ -208,7 +213,7 @@ def classify(subject: str | None, text: str | None = None) -> str | None:
         return "general_budget_expenditure"
     if "财政拨款" in s and re.search(r"支出|拨款|预算$", s) and len(core) <= 12:
         return "fiscal_appropriation_expenditure"
-    if re.search(r"支出(预算)?(总|合计)|总支出|(^|部门|单位|年|度|[)）])支出(预算)?$|支总预算|支出预算总|预算支出$", s) or core in ("支出", ""):
+    if re.search(r"支出(预算)?(总|合计)|总支出|(^|部门|单位|年|度|[)）])支出(预算)?$|支总预算|支出预算总|预算支出$|安排支出预算$", s) or core in ("支出", ""):
         return "expenditure_total"
     return "named_row"
 
@@ -280,15 +285,31 @@ def _is_total_row(row: dict) -> bool:
 
 def _total_cells(record: dict, kinds: tuple[TableKind, ...], columns: tuple[str, ...]) -> list[Figure]:
     out: list[Figure] = []
+    later: list[Figure] = []
+    unit = normalise_name(record.get("unit_name"))
     for column in columns:
         for ti, table in _tables(record, *kinds):
-            for ri, row in enumerate(table.get("rows") or []):
-                if not row.get("side") and _is_total_row(row):
+            rows = table.get("rows") or []
+            has_total = any(not r.get("side") and _is_total_row(r) for r in rows)
+            first_coded = next((i for i, r in enumerate(rows) if r.get("code")), len(rows))
+            # rows of budget units above the coded rows (the department, its 本级, its units):
+            # later candidates, the claim may be about one unit
+            for ri, row in enumerate(rows[:first_coded]):
+                if ri and not row.get("side") and not row.get("code") and not _is_total_row(row) \
+                        and re.search(r"本级|局|委|办|院|中心|站|所|队", normalise_name(row.get("name"))):
+                    cell = _cell(ti, table, ri, row, column)
+                    if cell:
+                        later.append(cell)
+            for ri, row in enumerate(rows):
+                # a table keyed by budget unit totals on the department's own row
+                unit_row = (not has_total and ri == 0 and not row.get("code") and bool(unit)
+                            and normalise_name(row.get("name")) == unit)
+                if not row.get("side") and (_is_total_row(row) or unit_row):
                     cell = _cell(ti, table, ri, row, column)
                     if cell:
                         out.append(cell)
                         break
-    return out
+    return out + later
 
 
 def _summary_lines(record: dict, kinds: tuple[TableKind, ...], side: str, pattern: str,
@@ -374,6 +395,12 @@ def candidates(claim: dict, record: dict) -> tuple[str | None, list[Figure]]:
     figure = classify(subject, text)
     if figure is None:
         return None, []
+    # words just before the subject that the extractor cut off (财政拨款收、支总预算)
+    at = text.find(normalise_name(subject))
+    before = text[max(0, at - 8):at] if at > 0 else ""
+    if figure in ("income_total", "expenditure_total") and "财政拨款" in before:
+        figure = figure.replace("income_total", "fiscal_appropriation_income").replace(
+            "expenditure_total", "fiscal_appropriation_expenditure")
     s = normalise_name(subject)
     doc_type = record.get("doc_type")
     summary = (K.INCOME_EXPENDITURE_SUMMARY,)
@@ -443,7 +470,10 @@ def candidates(claim: dict, record: dict) -> tuple[str | None, list[Figure]]:
         return figure, _total_cells(record, (K.BASIC_EXPENDITURE_BY_ECONOMIC,), (column,))
     # a classification or project named in words (or by its code in brackets)
     code = claim.get("code")
-    name = core_name(s)
+    dashed = re.search(r"(?<!\d)(\d{3}|\d{5}|\d{7})[-—－]", s)  # 2080501-行政单位离退休
+    if not code and dashed:
+        code = dashed.group(1)
+    name = core_name(re.sub(r"(?<!\d)\d{3,7}[-—－]", "", s))
     if general_first or re.search(r"一般公共预算|财政拨款", text):
         kinds = (K.EXPENDITURE_BY_FUNCTION, K.EXPENDITURE_SUMMARY, K.INCOME_SUMMARY,
                  K.GOVERNMENT_FUND_EXPENDITURE, K.STATE_CAPITAL_EXPENDITURE)

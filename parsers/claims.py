@@ -25,8 +25,14 @@ _FLAT_RE = re.compile(r"持平|无变化|没有变化|相同|无增减")
 # The stated change as a percentage (增长 9.24%, 下降 13.5%), after the change amount or alone.
 _PERCENT_CHANGE_RE = re.compile(r"(?:增加|增长|上升|提高|减少|下降|降低|节约|增|减|降)(?:了|幅度?为?|比例为?)?(?P<percent>\d+(?:\.\d+)?)%")
 # An amount that is a threshold, not a figure (单价在 100 万元以上的设备, 100 万元(含)以上).
-_THRESHOLD_AFTER_RE = re.compile(r"^(?:[(（]含[)）])?(?:以上|以下|及以上|及以下|以内)")
-_THRESHOLD_BEFORE_RE = re.compile(r"(?:单价|单位价值|价值)(?:在|为)?$")
+# Performance-target indicator values (≤ 1144.72 万元, 不超过 35 万元, 100 元/平方米) are
+# limits, not disclosed figures: no claim either.
+_THRESHOLD_AFTER_RE = re.compile(r"^(?:[(（]含[)）])?(?:以上|以下|及以上|及以下|以内|/|每|左右)")
+_THRESHOLD_BEFORE_RE = re.compile(
+    r"(?:(?:单价|单位价值|价值)(?:在|为)?|[≤≥<>＜＞]|不超过|不高于|不低于|不少于|不多于|不超出|小于|低于|大于|高于|超过|"
+    r"控制在|少于|多于|上限为?|下限为?|每[^，,、]{0,4}|人均|平均|约|近|逾)(?:等于)?(?:预算|项目概算)?$")
+# Text of a table page read as prose (1.971.971.970.00…): figures run together, no claim.
+_RUN_TOGETHER_RE = re.compile(r"\d+\.\d{2}\d+\.\d{2}|\d{1,3}(?:,\d{3})+\.\d{2}\d")
 # A classification code printed in brackets right before the amount: 行政运行（2011301）
 _CODE_BEFORE_RE = re.compile(r"[(（](?P<code>\d{3}(?:\d{2}){0,2})[)）][^(（\d]{0,6}$")
 _SHARE_RE = re.compile(r"占[^，,；;。%\d]{0,12}?(?:比重|比例|比)?(?:为)?(?P<share>\d+(?:\.\d+)?)%")
@@ -81,7 +87,7 @@ def _claims_in_sentence(sentence: str, page: int) -> list[dict]:
         tail = sentence[match.end():end]
         start = matches[i - 1].end() if i else 0
         subject = _subject(sentence[start:match.start()])
-        if not subject:
+        if not subject or _RUN_TOGETHER_RE.search(sentence[start:end]):
             continue
         change, direction, change_unit = _change(tail)
         share = _SHARE_RE.search(tail)
@@ -113,7 +119,7 @@ def _is_change_amount(sentence: str, start: int) -> bool:
 
 def _is_threshold(sentence: str, match: re.Match) -> bool:
     return bool(_THRESHOLD_AFTER_RE.match(sentence[match.end():])
-                or _THRESHOLD_BEFORE_RE.search(sentence[max(0, match.start() - 6):match.start()]))
+                or _THRESHOLD_BEFORE_RE.search(sentence[max(0, match.start() - 10):match.start()]))
 
 
 def _change(tail: str) -> tuple[str | None, str | None, str | None]:
