@@ -334,7 +334,9 @@ def _three_public(record: dict, items: tuple[str, ...], doc_type: str | None) ->
     columns = ("actual", "amount", "budget") if doc_type == "final_account" else ("amount", "budget", "actual")
     out: list[Figure] = []
     for ti, table in _tables(record, K.THREE_PUBLIC_EXPENSES):
-        rows = list(enumerate(table.get("rows") or []))
+        # a 机关运行经费 line printed in the same table is not a “三公” item
+        rows = [(ri, row) for ri, row in enumerate(table.get("rows") or [])
+                if "机关运行" not in normalise_name(row.get("name"))]
         for column in columns:
             cells = []
             for item in items:
@@ -409,6 +411,12 @@ def candidates(claim: dict, record: dict) -> tuple[str | None, list[Figure]]:
         return figure, _three_public(record, _THREE_PUBLIC_ITEM[figure], doc_type)
     if figure in _PROCUREMENT_COLUMN:
         return figure, _total_cells(record, (K.GOVERNMENT_PROCUREMENT,), (_PROCUREMENT_COLUMN[figure],))
+    if figure == "operation_cost":  # printed by some 三公 tables (“三公”经费和机关运行经费预算表)
+        found = [c for ti, table in _tables(record, *K) for ri, row in enumerate(table.get("rows") or [])
+                 if "机关运行经费" in normalise_name(row.get("name"))
+                 for c in [next((x for col in ("amount", "total", "budget", "actual")
+                                 for x in [_cell(ti, table, ri, row, col)] if x), None)] if c]
+        return figure, found
     if figure in NARRATIVE_ONLY:
         found = _named_rows(record, core_name(s), None, tuple(K), ("total", "amount", "budget", "actual"))
         return figure, found
@@ -530,6 +538,12 @@ def _blank_in_home_table(figure: str | None, record: dict) -> Figure | None:
 def _why_unresolved(figure: str | None, record: dict) -> str:
     if figure is None:
         return "the subject names no figure"
+    if figure == "operation_cost":  # printed by some 三公 tables (“三公”经费和机关运行经费预算表)
+        found = [c for ti, table in _tables(record, *K) for ri, row in enumerate(table.get("rows") or [])
+                 if "机关运行经费" in normalise_name(row.get("name"))
+                 for c in [next((x for col in ("amount", "total", "budget", "actual")
+                                 for x in [_cell(ti, table, ri, row, col)] if x), None)] if c]
+        return figure, found
     if figure in NARRATIVE_ONLY:
         return NARRATIVE_ONLY[figure]
     homes = _HOME_TABLES.get(figure)
