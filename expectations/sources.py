@@ -37,6 +37,12 @@ RAW_COLUMNS: dict[str, dict[str, str]] = {
         "sha256": "VARCHAR", "claim_index": "INTEGER", "page": "INTEGER", "subject": "VARCHAR",
         "amount": "VARCHAR", "unit": "VARCHAR", "share": "VARCHAR", "change": "VARCHAR",
         "change_direction": "VARCHAR", "text": "VARCHAR",
+        # the parser's resolution of the claim (parsers/claim_figures.py, docs/contracts.md §5)
+        "change_unit": "VARCHAR", "change_percent": "VARCHAR", "code": "VARCHAR", "figure": "VARCHAR",
+        "resolved_table_index": "INTEGER", "resolved_row_index": "INTEGER", "resolved_column_key": "VARCHAR",
+        "resolved_amount": "VARCHAR", "resolved_unit": "VARCHAR", "resolved_page": "INTEGER",
+        "resolved_row_name": "VARCHAR", "resolved_n_terms": "INTEGER", "resolved_prior_amount": "VARCHAR",
+        "n_candidates": "INTEGER", "resolution_note": "VARCHAR",
     },
 }
 
