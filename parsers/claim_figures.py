@@ -538,12 +538,6 @@ def _blank_in_home_table(figure: str | None, record: dict) -> Figure | None:
 def _why_unresolved(figure: str | None, record: dict) -> str:
     if figure is None:
         return "the subject names no figure"
-    if figure == "operation_cost":  # printed by some 三公 tables (“三公”经费和机关运行经费预算表)
-        found = [c for ti, table in _tables(record, *K) for ri, row in enumerate(table.get("rows") or [])
-                 if "机关运行经费" in normalise_name(row.get("name"))
-                 for c in [next((x for col in ("amount", "total", "budget", "actual")
-                                 for x in [_cell(ti, table, ri, row, col)] if x), None)] if c]
-        return figure, found
     if figure in NARRATIVE_ONLY:
         return NARRATIVE_ONLY[figure]
     homes = _HOME_TABLES.get(figure)

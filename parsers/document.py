@@ -167,6 +167,12 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
         resolve_claims(record)  # what each claim names, and where the tables print it
     except Exception as exc:
         warnings.append(f"claims could not be extracted: {type(exc).__name__}: {exc}")
+    try:
+        from parsers.disclosure import assess
+
+        record["disclosure"] = assess(record, result.page_texts)  # the template items it disclosed
+    except Exception as exc:
+        warnings.append(f"disclosure items could not be assessed: {type(exc).__name__}: {exc}")
     if not tables:
         warnings.append("no tables found")
     record["warnings"] = warnings

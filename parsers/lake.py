@@ -34,6 +34,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("unit_name", _str), ("fiscal_year", _int), ("doc_type", _str), ("currency_unit", _str),
             ("n_pages", _int), ("n_tables", _int), ("parser_version", _str),
             ("parsed_at", pa.timestamp("us", tz="UTC")),
+            # the national template's tables and explanations it disclosed (parsers/disclosure.py), JSON
+            ("disclosure", _str),
         ]
     ),
     "amounts": pa.schema(
@@ -141,8 +143,22 @@ def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[d
         "fiscal_year": record.get("fiscal_year"), "doc_type": record.get("doc_type"),
         "currency_unit": record.get("currency_unit"), "n_pages": record.get("n_pages"),
         "n_tables": len(record.get("tables") or []), "parser_version": PARSER_VERSION, "parsed_at": parsed_at,
+        "disclosure": _disclosure_json(record),
     }
     return {"documents": [document], "amounts": amounts, "targets": targets, "claims": claims, "warnings": warnings}
+
+
+def _disclosure_json(record: dict[str, Any]) -> str | None:
+    """The record's disclosure items as JSON; a record made elsewhere (ground truth)
+    is assessed from its tables alone (explanations unknown)."""
+    if record.get("status") != "ok":
+        return None
+    items = record.get("disclosure")
+    if items is None:
+        from parsers.disclosure import assess
+
+        items = assess(record, None)
+    return json.dumps(items, ensure_ascii=False, sort_keys=True)
 
 
 def _amount_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[dict[str, Any]]:
