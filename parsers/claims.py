@@ -31,6 +31,8 @@ _THRESHOLD_AFTER_RE = re.compile(r"^(?:[(（]含[)）])?(?:以上|以下|及以�
 _THRESHOLD_BEFORE_RE = re.compile(
     r"(?:(?:单价|单位价值|价值)(?:在|为)?|[≤≥<>＜＞]|不超过|不高于|不低于|不少于|不多于|不超出|小于|低于|大于|高于|超过|"
     r"控制在|少于|多于|上限为?|下限为?|每[^，,、]{0,4}|人均|平均|约|近|逾)(?:等于)?(?:预算|项目概算)?$")
+# The text of a form (a 绩效目标表 read as prose: 项目名称 … 主管部门 … 资金总额 …) is not narrative.
+_FORM_TEXT_RE = re.compile(r"项目名称|主管部门|实施单位|一级指标|二级指标|三级指标|指标值|资金总额|专项资金情况")
 # Text of a table page read as prose (1.971.971.970.00…): figures run together, no claim.
 _RUN_TOGETHER_RE = re.compile(r"\d+\.\d{2}\d+\.\d{2}|\d{1,3}(?:,\d{3})+\.\d{2}\d")
 # A classification code printed in brackets right before the amount: 行政运行（2011301）
@@ -87,7 +89,7 @@ def _claims_in_sentence(sentence: str, page: int) -> list[dict]:
         tail = sentence[match.end():end]
         start = matches[i - 1].end() if i else 0
         subject = _subject(sentence[start:match.start()])
-        if not subject or _RUN_TOGETHER_RE.search(sentence[start:end]):
+        if not subject or _RUN_TOGETHER_RE.search(sentence[start:end]) or _FORM_TEXT_RE.search(sentence):
             continue
         change, direction, change_unit = _change(tail)
         share = _SHARE_RE.search(tail)
