@@ -56,7 +56,7 @@ _EXPLANATION_RULES: dict[str, re.Pattern] = {
     # “三公” stated with its change (or 持平) and the reason for it
     "e_three_public": re.compile(r"三公.{0,200}((增加|减少|增长|下降).{0,200}(原因|主要是|主要用于|由于|因为|系)|持平|相同|无变化|无增减)"),
     "e_operation_cost": re.compile(rf"机关运行经费.{{0,60}}({_AMOUNT}|为0|为零|无|未安排|没有)"),
-    "e_procurement": re.compile(rf"政府采购.{{0,80}}({_AMOUNT}|为0|为零|无政府采购|未安排|没有)"),
+    "e_procurement": re.compile(rf"(无|没有|未安排)政府采购|政府采购.{{0,80}}({_AMOUNT}|为0|为零|未安排|没有)"),
     "e_assets": re.compile(r"(国有资产|固定资产|资产占[有用]).{0,120}(\d|无)"),
     "e_performance": re.compile(r"绩效目标"),
     "e_glossary": re.compile(r"名词解释|专业名词|名词说明|术语解释"),
