@@ -54,7 +54,7 @@ FIGURES: tuple[str, ...] = (
     "general_budget_income", "general_budget_expenditure", "government_fund_income", "government_fund_expenditure",
     "state_capital_income", "state_capital_expenditure", "income_source", "expenditure_column",
     "basic_expenditure", "project_expenditure", "personnel_expenditure", "public_expenditure",
-    "function_class", "economic_class", "project", "named_row",
+    "function_class", "economic_class", "project", "unit_total", "named_row",
     "three_public_total", "three_public_overseas", "three_public_vehicles", "three_public_vehicle_purchase",
     "three_public_vehicle_operation", "three_public_reception", "three_public_meeting", "three_public_training",
     "operation_cost", "procurement_total", "procurement_goods", "procurement_works", "procurement_services",
@@ -130,7 +130,7 @@ def classify(subject: str | None, text: str | None = None) -> str | None:
     """The figure a claim's subject names (one of ``FIGURES``), or None when the
     words name nothing we know (``named_row``: match a printed row by name)."""
     s = normalise_name(subject)
-    if not s or re.fullmatch(r"(20\d{2}年度?)?(预算数?|金额|合计|总计|共计|其中|年初预算数?)", s):
+    if not s or re.fullmatch(r"(20\d{2}年度?)?(预算数?|预算安排|安排|金额|合计|总计|共计|其中|年初预算数?)", s):
         return None  # the subject is in an earlier sentence (a heading): nothing to name
     # a function 类/款/项 named with its level (社会保障和就业支出(类)支出): a classification row
     if _LEVEL_MARK_RE.search(s):
@@ -390,6 +390,24 @@ def _named_rows(record: dict, name: str, code: str | None, kinds: tuple[TableKin
     return out
 
 
+def _unit_rows(record: dict, subject: str, kind: TableKind) -> list[Figure]:
+    """Rows of budget units (no code, above the coded rows) whose name the subject
+    contains, longest name first, in the ``kind`` table then the other summaries."""
+    out: list[tuple[int, Figure]] = []
+    for order, k in enumerate((kind, K.EXPENDITURE_SUMMARY, K.INCOME_SUMMARY)):
+        for ti, table in _tables(record, k):
+            rows = table.get("rows") or []
+            first_coded = next((i for i, r in enumerate(rows) if r.get("code")), len(rows))
+            for ri, row in enumerate(rows[:first_coded]):
+                name = normalise_name(row.get("name"))
+                if row.get("side") or row.get("code") or _is_total_row(row) or len(name) < 4 or name not in subject:
+                    continue
+                cell = _cell(ti, table, ri, row, "total")
+                if cell:
+                    out.append((order * 1000 - len(name), cell))
+    return [c for _, c in sorted(out, key=lambda x: x[0])]
+
+
 def candidates(claim: dict, record: dict) -> tuple[str | None, list[Figure]]:
     """The figure a claim names and the table figures that print it, best first."""
     subject = claim.get("subject")
@@ -404,6 +422,21 @@ def candidates(claim: dict, record: dict) -> tuple[str | None, list[Figure]]:
         figure = figure.replace("income_total", "fiscal_appropriation_income").replace(
             "expenditure_total", "fiscal_appropriation_expenditure")
     s = normalise_name(subject)
+    doc_type = record.get("doc_type")
+    summary = (K.INCOME_EXPENDITURE_SUMMARY,)
+    if figure in ("income_total", "expenditure_total", "named_row") and re.search(r"预算(收入|支出)?$", s):
+        # a budget unit's own total (深圳市公共就业服务中心预算 15,501.05 万元): its row of a table keyed by
+        # unit, after the document's totals when the words name those
+        units = _unit_rows(record, s, K.INCOME_SUMMARY if "收入" in s[-4:] else K.EXPENDITURE_SUMMARY)
+        if units:
+            name, found = _figure_candidates(figure, claim, record, s, text)
+            if figure == "named_row" or not found:
+                return "unit_total", units + found
+            return name, found + units
+    return _figure_candidates(figure, claim, record, s, text)
+
+
+def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str) -> tuple[str | None, list[Figure]]:
     doc_type = record.get("doc_type")
     summary = (K.INCOME_EXPENDITURE_SUMMARY,)
     fiscal = (K.FISCAL_APPROPRIATION_SUMMARY,)
