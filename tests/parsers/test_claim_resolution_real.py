@@ -1,6 +1,6 @@
 """A hand-checked sample of claim resolutions on real disclosures (../shared/real,
-skipped when absent): 59 narrative figures of three documents (Shanghai, Guangzhou,
-Wuxi), each looked up by hand in the printed table named here (page text read from
+skipped when absent): 79 narrative figures of four documents (Shanghai, Guangzhou,
+Wuxi, Fuzhou), each looked up by hand in the printed table named here (page text read from
 the PDF: the row, the column and the figure as printed). The resolver must name
 exactly that table figure, and the verdict is ``agrees`` for every one of them
 (these narratives repeat their tables correctly; 40,870 万元 against 408,696,000 元
@@ -53,6 +53,28 @@ HAND_CHECKED = {
         (21, '公务用车购置费', '0.00', '万元', 'three_public_expenses', 20, '(blank: not printed)', None, '0', '万元'),
         (21, '公务用车运行费', '20.10', '万元', 'three_public_expenses', 20, '运行费', 'amount', '20.10', '万元'),
         (21, '三)公务接待费', '12.49', '万元', 'three_public_expenses', 20, '公务接待费', 'amount', '12.49', '万元'),
+    ],
+    "017_福州__生态环境局_2026年度福州市鼓楼生态环境局单位预算.pdf.pdf": [
+        (20, '福州市鼓楼生态环境局收入预算', '1269.68', '万元', 'income_expenditure_summary', 7, '收入合计', 'amount', '1269.68', '万元'),
+        (20, '一般公共预算拨款收入', '1269.68', '万元', 'fiscal_appropriation_summary', 10, '一、一般公共预算拨款收入', 'amount', '1269.68', '万元'),
+        (20, '相应安排支出预算', '1269.68', '万元', 'income_expenditure_summary', 7, '支出合计', 'amount', '1269.68', '万元'),
+        (20, '基本支出', '926.68', '万元', 'expenditure_summary', 9, '合计', 'basic', '926.68', '万元'),
+        (20, '项目支出', '343.00', '万元', 'expenditure_summary', 9, '合计', 'project', '343.00', '万元'),
+        (20, '一般公共预算拨款支出', '1269.68', '万元', 'expenditure_by_function', 11, '合计', 'total', '1269.68', '万元'),
+        (20, '一)2080501-行政单位离退休', '56.20', '万元', 'expenditure_summary', 9, '行政单位离退休', 'total', '56.20', '万元'),
+        (20, '二)2080502-事业单位离退休', '31.31', '万元', 'expenditure_summary', 9, '事业单位离退休', 'total', '31.31', '万元'),
+        (21, '四)2080506-机关事业单位职业年金缴费支出', '30.48', '万元', 'expenditure_summary', 9, '机关事业单位职业年金缴费支出', 'total', '30.48', '万元'),
+        (21, '五)2110101-行政运行', '91.49', '万元', 'expenditure_summary', 9, '行政运行', 'total', '91.49', '万元'),
+        (21, '六)2110102-一般行政管理事务', '343.00', '万元', 'expenditure_summary', 9, '一般行政管理事务', 'total', '343.00', '万元'),
+        (21, '七)2110299-其他环境监测与监察支出', '548.67', '万元', 'expenditure_summary', 9, '其他环境监测与监察支出', 'total', '548.67', '万元'),
+        (21, '八)2210201-住房公积金', '66.68', '万元', 'expenditure_summary', 9, '住房公积金', 'total', '66.68', '万元'),
+        (21, '九)2210202-提租补贴', '12.42', '万元', 'expenditure_summary', 9, '提租补贴', 'total', '12.42', '万元'),
+        (21, '十)2210203-购房补贴', '28.48', '万元', 'expenditure_summary', 9, '购房补贴', 'total', '28.48', '万元'),
+        (21, '一般公共预算拨款基本支出', '926.68', '万元', 'expenditure_by_function', 11, '合计', 'basic', '926.68', '万元'),
+        (22, '三公”经费支出情况(一)因公出国(境)经费2026年预算安排', '0.00', '万元', 'three_public_expenses', 18, '1、因公出国（境）费用', 'amount', '0.00', '万元'),
+        (22, '二)公务接待费2026年预算安排', '1.30', '万元', 'three_public_expenses', 18, '2、公务接待费', 'amount', '1.30', '万元'),
+        (23, '公务用车运行费', '8.00', '万元', 'three_public_expenses', 18, '（2）公务用车运行费', 'amount', '8.00', '万元'),
+        (23, '公务用车购置费', '0.00', '万元', 'three_public_expenses', 18, '其中：（1）公务用车购置费', 'amount', '0.00', '万元'),
     ],
     "014_无锡__2026年无锡市统计局部门预算.pdf": [
         (25, '支出预算总', '3210.1', '万元', 'income_expenditure_summary', 8, '支出总计', 'amount', '3210.10', '万元'),
