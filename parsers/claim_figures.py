@@ -112,6 +112,7 @@ def core_name(subject: str) -> str:
     """The subject without numbering, year, 本部门, level marks and trailing
     预算 / 安排 words: what a table row would be named."""
     s = normalise_name(subject)
+    s = re.sub(r"^.*(部门|单位)(预算|决算)公开", "", s) or s  # a page header run into the sentence
     s = _LEVEL_MARK_RE.sub("|", s)
     parts = [p for p in s.split("|") if p]
     # 社会保障和就业支出(类)行政事业单位养老支出(款)基本养老保险缴费支出(项)支出: the finest level named
@@ -170,7 +171,9 @@ def classify(subject: str | None, text: str | None = None) -> str | None:
         return "performance_funds"
     if re.search(r"委托业务费|购买服务|会议费|培训费|差旅费", s):
         return "narrative_only"
-    # the unit's own name and the year before the words (无锡市交通运输局(本级)2026年财政拨款预算支出)
+    # the unit's own name and the year before the words (无锡市交通运输局(本级)2026年财政拨款预算支出),
+    # and a page header run into the sentence (无锡市教育局2026年度部门预算公开)
+    s = re.sub(r"^.*(部门|单位)(预算|决算)公开", "", s) or s
     s = re.sub(r"^.*?20\d{2}年度?", "", s) or s
     core = core_name(s)
     is_income = "收入" in s and "支出" not in s.split("收入")[-1]
@@ -390,6 +393,25 @@ def _named_rows(record: dict, name: str, code: str | None, kinds: tuple[TableKin
     return out
 
 
+def _parent_name(subject: str) -> str | None:
+    """The 款 a subject names before its 项 (…(款)行政运行(项)), as a table row would be named."""
+    parts = [p for p in _LEVEL_MARK_RE.split(normalise_name(subject))
+             if p and p not in ("类", "款", "项", "支出", "科目", "支出科目")]
+    marks = _LEVEL_MARK_RE.findall(normalise_name(subject))
+    if len(parts) >= 2 and marks and marks[-1] == "项" and len(marks) >= 2 and marks[-2] == "款":
+        return core_name(parts[-2]) or None
+    return None
+
+
+def _parent_row_name(record: dict, cell: Figure) -> str | None:
+    code = cell.get("code")
+    if not code or len(code) != 7:
+        return None
+    table = (record.get("tables") or [])[cell["table_index"]]
+    parent = next((r for r in table.get("rows") or [] if r.get("code") == code[:5]), None)
+    return core_name(parent.get("name")) if parent else None
+
+
 def _unit_rows(record: dict, subject: str, kind: TableKind) -> list[Figure]:
     """Rows of budget units (no code, above the coded rows) whose name the subject
     contains, longest name first, in the ``kind`` table then the other summaries."""
@@ -526,6 +548,13 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
     if found:
         return "function_class", found
     found = _named_rows(record, name, None, kinds)
+    parent = _parent_name(s)
+    if found and parent:
+        # 审计事务(款)事业运行(项): the 事业运行 line under 审计事务, not another 款's
+        found = [c for c in found
+                 if (lambda named: named is None or parent in named or named in parent)(_parent_row_name(record, c))]
+        if not found:
+            return "function_class", []
     if found:
         return "function_class", found
     econ = _named_rows(record, name, None, (K.BASIC_EXPENDITURE_BY_ECONOMIC,))
@@ -556,6 +585,8 @@ _HOME_TABLES: dict[str, tuple[TableKind, ...]] = {
     "personnel_expenditure": (K.BASIC_EXPENDITURE_BY_ECONOMIC,),
     "public_expenditure": (K.BASIC_EXPENDITURE_BY_ECONOMIC,),
     "project_expenditure": (K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION),
+    # a function class of 0 this year: the function tables print no line for it
+    "function_class": (K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION),
 }
 
 
@@ -592,7 +623,9 @@ def resolve_claim(claim: dict, record: dict) -> dict:
     """The resolution columns of one claim (figure, where it is printed, as printed)."""
     figure, found = candidates(claim, record)
     if not found and _amount(claim.get("amount")) == 0:
-        blank = _blank_in_home_table(figure, record)
+        classification = figure == "named_row" and (
+            _LEVEL_MARK_RE.search(normalise_name(claim.get("subject"))) or claim.get("code"))
+        blank = _blank_in_home_table("function_class" if classification else figure, record)
         found = [blank] if blank else []
     pick = next((c for c in found if agrees(claim, c)), found[0] if found else None)
     out = {"figure": figure, "resolved_table_index": None, "resolved_row_index": None,
