@@ -26,20 +26,20 @@ document_scale as (
 in_yuan as (
     select
         claims.*,
-        cast(claims.amount_in_unit * {{ claim_unit_factor('claims.claim_unit') }} as decimal(20, 2)) as claim_yuan,
-        cast(claims.resolved_amount_in_unit * {{ claim_unit_factor('claims.resolved_unit') }} as decimal(20, 2)) as table_yuan,
-        cast(claims.resolved_prior_amount_in_unit * {{ claim_unit_factor('claims.resolved_unit') }} as decimal(20, 2))
+        cast(claims.amount_in_unit * {{ claim_unit_factor('claims.claim_unit') }} as decimal(18, 2)) as claim_yuan,
+        cast(claims.resolved_amount_in_unit * {{ claim_unit_factor('claims.resolved_unit') }} as decimal(18, 2)) as table_yuan,
+        cast(claims.resolved_prior_amount_in_unit * {{ claim_unit_factor('claims.resolved_unit') }} as decimal(18, 2))
             as prior_column_yuan,
         cast(({{ printed_step('claims.amount_text') }} * {{ claim_unit_factor('claims.claim_unit') }}
               + coalesce(claims.resolved_n_terms, 1) * {{ printed_step('claims.resolved_amount_text') }}
-                * {{ claim_unit_factor('claims.resolved_unit') }}) / 2 as decimal(20, 3)) as tolerance_yuan,
+                * {{ claim_unit_factor('claims.resolved_unit') }}) / 2 as decimal(18, 3)) as rounding_tolerance,
         -- the stated change, signed, in yuan (its own unit when the sentence writes one)
         case claims.change_direction
-            when 'flat' then 0::decimal(20, 2)
+            when 'flat' then 0::decimal(18, 2)
             when 'increase' then cast(claims.change_in_unit
-                * {{ claim_unit_factor('coalesce(claims.change_unit, claims.claim_unit)') }} as decimal(20, 2))
+                * {{ claim_unit_factor('coalesce(claims.change_unit, claims.claim_unit)') }} as decimal(18, 2))
             when 'decrease' then cast(-claims.change_in_unit
-                * {{ claim_unit_factor('coalesce(claims.change_unit, claims.claim_unit)') }} as decimal(20, 2))
+                * {{ claim_unit_factor('coalesce(claims.change_unit, claims.claim_unit)') }} as decimal(18, 2))
         end as stated_change_yuan,
         case claims.change_direction when 'decrease' then -claims.change_percent else claims.change_percent end
             as stated_change_percent
@@ -65,7 +65,7 @@ prior_year as (
     select
         department_key, fiscal_year + 1 as fiscal_year, doc_type, figure,
         coalesce(printed_code, resolved_row_name, '') as figure_detail,
-        any_value(coalesce(table_yuan, claim_yuan) order by claim_index) as prior_document_yuan,
+        cast(any_value(coalesce(table_yuan, claim_yuan) order by claim_index) as decimal(18, 2)) as prior_document_yuan,
         any_value(document_sha256 order by claim_index) as prior_document_sha256
     from with_documents
     where figure is not null and department_key is not null
@@ -77,14 +77,14 @@ checked as (
         c.*,
         p.prior_document_yuan,
         p.prior_document_sha256,
-        c.claim_yuan - c.table_yuan as difference_yuan,
+        cast(c.claim_yuan - c.table_yuan as decimal(18, 2)) as difference_yuan,
         case
             when c.table_yuan is null or c.claim_yuan is null then 'unresolved'
-            when abs(c.claim_yuan - c.table_yuan) <= c.tolerance_yuan then 'agrees'
+            when abs(c.claim_yuan - c.table_yuan) <= c.rounding_tolerance then 'agrees'
             else 'differs'
         end as verdict,
         -- the base the stated change implies (this year's figure less the change)
-        c.claim_yuan - c.stated_change_yuan as implied_previous_yuan
+        cast(c.claim_yuan - c.stated_change_yuan as decimal(18, 2)) as implied_previous_yuan
     from with_documents c
     left join prior_year p
         on p.department_key = c.department_key and p.fiscal_year = c.fiscal_year and p.doc_type = c.doc_type
@@ -96,8 +96,8 @@ select
     -- a figure that agrees once read in the other unit (元 ↔ 万元), or is 100 × beyond
     -- every figure the document's tables print: the sentence's unit is wrong
     case
-        when verdict = 'differs' and (abs(claim_yuan / 10000 - table_yuan) <= tolerance_yuan
-                                      or abs(claim_yuan * 10000 - table_yuan) <= tolerance_yuan * 10000)
+        when verdict = 'differs' and (abs(claim_yuan / 10000 - table_yuan) <= rounding_tolerance
+                                      or abs(claim_yuan * 10000 - table_yuan) <= rounding_tolerance * 10000)
             then true
         when verdict = 'unresolved' and max_table_yuan > 0 and claim_yuan > 100 * max_table_yuan then true
         else false
@@ -115,13 +115,13 @@ select
     -- the stated change against the table's 上年 column, when it prints one
     case
         when stated_change_yuan is null or prior_column_yuan is null or table_yuan is null then null
-        when abs((table_yuan - prior_column_yuan) - stated_change_yuan) <= 2 * tolerance_yuan then 'agrees'
+        when abs((table_yuan - prior_column_yuan) - stated_change_yuan) <= 2 * rounding_tolerance then 'agrees'
         else 'differs'
     end as change_column_verdict,
     -- ... and against the previous-year document in the warehouse
     case
         when stated_change_yuan is null or prior_document_yuan is null or coalesce(table_yuan, claim_yuan) is null then null
-        when abs((coalesce(table_yuan, claim_yuan) - prior_document_yuan) - stated_change_yuan) <= 2 * tolerance_yuan
+        when abs((coalesce(table_yuan, claim_yuan) - prior_document_yuan) - stated_change_yuan) <= 2 * rounding_tolerance
             then 'agrees'
         else 'differs'
     end as change_prior_document_verdict

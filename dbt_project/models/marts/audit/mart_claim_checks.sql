@@ -40,7 +40,7 @@ select
     checks.resolved_unit as table_unit,
     checks.table_yuan,
     checks.difference_yuan,
-    checks.tolerance_yuan,
+    checks.rounding_tolerance,
     checks.verdict,
     checks.resolution_note,
     checks.n_candidates,
