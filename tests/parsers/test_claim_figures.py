@@ -144,3 +144,32 @@ def test_narrative_only_figures_say_why_they_are_unresolved() -> None:
     assert "机关运行经费" in claim["resolution_note"]
     (claim,) = _resolve("本部门政府采购安排6,066.15万元。")
     assert claim["resolution_note"] == "no government_procurement table in the document"
+
+
+def test_a_line_named_under_its_parent_is_that_parents_line() -> None:
+    record = _record()
+    record["tables"].append({"kind": "expenditure_summary", "unit": "万元", "pages": [4], "rows": [
+        {"code": "20101", "name": "人大事务", "amounts": {"total": "100.00"}},
+        {"code": "2010101", "name": "行政运行", "amounts": {"total": "100.00"}},
+        {"code": "20108", "name": "审计事务", "amounts": {"total": "55.00"}},
+        {"code": "2010801", "name": "行政运行", "amounts": {"total": "55.00"}},
+    ]})
+    record["claims"] = extract_claims(["一般公共服务支出(类)审计事务(款)行政运行(项)支出55万元。"
+                                       "一般公共服务支出(类)审计事务(款)事业运行(项)支出0万元，与上年相比减少77.89万元。"])
+    first, second = resolve_claims(record)
+    assert (first["resolved_amount"], first["resolved_row_name"]) == ("55.00", "行政运行")
+    # a 0 for a line the function tables do not print agrees with the blank, never with another 款's line
+    assert (second["resolved_amount"], second["resolved_row_name"]) == ("0", "(blank: not printed)")
+
+
+def test_a_budget_units_own_total_is_its_row_of_a_table_keyed_by_unit() -> None:
+    record = _record(unit_name="深圳市某局")
+    record["tables"].append({"kind": "expenditure_summary", "unit": "万元", "pages": [4], "rows": [
+        {"code": None, "name": "深圳市某局", "amounts": {"total": "900.00"}},
+        {"code": None, "name": "深圳市某局（本级）", "amounts": {"total": "600.00"}},
+        {"code": None, "name": "深圳市某中心", "amounts": {"total": "300.00"}},
+        {"code": "201", "name": "一般公共服务支出", "amounts": {"total": "900.00"}},
+    ]})
+    record["claims"] = extract_claims(["三、深圳市某中心深圳市某中心预算300.00万元，包括在职人员经费。"])
+    (claim,) = resolve_claims(record)
+    assert (claim["figure"], claim["resolved_amount"], claim["resolved_row_name"]) == ("unit_total", "300.00", "深圳市某中心")

@@ -96,3 +96,20 @@ def test_the_region_roll_up_ranks_the_documents(audit) -> None:
     (region,) = audit("select * from marts.mart_disclosure_completeness_by_region_year")
     assert (region["region_code"], region["n_documents"], region["rank_in_year"]) == ("130532", 7, 1)
     assert region["n_documents_missing_a_table"] == 1 and region["n_documents_without_three_public_explanation"] == 1
+
+
+def test_corpus_ground_truth_claims_and_the_previous_year_document(built_lake, query) -> None:
+    """Over the corpus ground truth in the shared lake: every claim agrees except the
+    document whose economic table is in 元 under a 万元 label (unit_suspect), and the
+    埇桥区 2024 changes are checked against its 2023 document."""
+    if built_lake.corpus is None:
+        pytest.skip("the corpus is not built")
+    corpus_shas = sorted(built_lake.corpus["sha256_by_id"].values())
+    rows = query("select unit_name, subject, verdict, unit_suspect, change_prior_document_verdict "
+                 "from marts.mart_claim_checks where document_sha256 in (select unnest(?))", [corpus_shas])
+    assert rows
+    assert sorted((u, s) for u, s, v, _, _ in rows if v == "differs") == [("淮南市财政局", "人员经费"),
+                                                                          ("淮南市财政局", "公用经费")]
+    assert all(suspect for _, _, v, suspect, _ in rows if v == "differs")
+    prior = sorted((u, s, c) for u, s, _, _, c in rows if c is not None)
+    assert prior == [("埇桥区人民政府办公室", "“三公”经费", "agrees"), ("埇桥区人民政府办公室", "收支总预算", "agrees")]
