@@ -28,6 +28,8 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
             ("unit_name", _str), ("fiscal_year", _int), ("doc_type", _str), ("currency_unit", _str),
             ("n_pages", _int), ("n_tables", _int), ("parser_version", _str),
             ("parsed_at", pa.timestamp("us", tz="UTC")),
+            # the national template's tables and explanations it disclosed (parsers/disclosure.py), JSON
+            ("disclosure", _str),
         ]
     ),
     "amounts": pa.schema(
@@ -52,10 +54,19 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
         [
             ("sha256", _str), ("claim_index", _int), ("page", _int), ("subject", _str), ("amount", _str),
             ("unit", _str), ("share", _str), ("change", _str), ("change_direction", _str), ("text", _str),
+            # the stated change's unit and percentage, a code printed in brackets, and what the
+            # claim names (parsers/claim_figures.py): the figure and where the tables print it
+            ("change_unit", _str), ("change_percent", _str), ("code", _str), ("figure", _str),
+            ("resolved_table_index", _int), ("resolved_row_index", _int), ("resolved_column_key", _str),
+            ("resolved_amount", _str), ("resolved_unit", _str), ("resolved_page", _int), ("resolved_row_name", _str),
+            ("resolved_n_terms", _int), ("resolved_prior_amount", _str), ("n_candidates", _int),
+            ("resolution_note", _str),
         ]
     ),
     "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str), ("table_index", _int)]),
 }
+# the claim columns after the ten the extractor fills: the parser's resolution of each claim
+CLAIM_RESOLUTION_COLUMNS: tuple[str, ...] = tuple(RAW_SCHEMAS["claims"].names[10:])
 assert tuple(RAW_SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
 
 # ---------------------------------------------------------------- §6 the crawl manifest

@@ -584,21 +584,53 @@ def load_claim_figures(con: duckdb.DuckDBPyConnection) -> None:
 def claims_sql() -> str:
     """Each narrative figure next to the table figure its subject names.
 
-    A subject naming a figure (基本支出, 人员经费, “三公”经费 …) is looked up in
-    ``CLAIM_FIGURES``; otherwise it is matched to a printed row name of the
-    same document (a function class such as 一般公共服务支出), the
-    general-budget function table first, total column first.
+    The parser resolves each claim by meaning (``parsers/claim_figures.py``) and
+    writes where the tables print the figure it names (``resolved_*`` columns of
+    raw/claims); this batch compares the two in yuan, exactly as
+    ``marts.mart_claim_checks`` does. A claim of a lake written before claims
+    were resolved (``n_candidates`` NULL) falls back to the older lookup (``CLAIM_FIGURES`` and printed
+    row names, :func:`claims_lookup_sql`).
     """
+    claim_factor = ("CASE c.unit WHEN '元' THEN CAST(1 AS DECIMAL(18,2)) WHEN '万元' THEN CAST(10000 AS DECIMAL(18,2)) "
+                    "WHEN '亿元' THEN CAST(100000000 AS DECIMAL(18,2)) END")
+    table_factor = claim_factor.replace("c.unit", "c.resolved_unit")
+    places = "CASE WHEN strpos({a}, '.') > 0 THEN least(length({a}) - strpos({a}, '.'), 2) ELSE 0 END"
     return f"""
     SELECT *, {EXCESS.format(difference='abs(claim_yuan - table_yuan)', tolerance='tolerance_yuan')} AS excess_thousandths
     FROM (
+    WITH resolved AS (
+        SELECT c.*, {claim_factor} AS claim_factor, {table_factor} AS table_factor,
+               {places.format(a='c.amount')} AS claim_places, {places.format(a='c.resolved_amount')} AS table_places
+        FROM raw_claims c
+        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL AND c.n_candidates IS NOT NULL),
+    kinds AS (SELECT DISTINCT sha256, table_index, table_kind FROM raw_amounts)
+    SELECT r.sha256, r.claim_index, r.page, replace(r.subject, ' ', '') AS subject, r.text,
+           TRY_CAST(r.amount AS DECIMAL(18,2)) AS claim_value, r.unit AS claim_unit,
+           CAST(TRY_CAST(r.amount AS DECIMAL(20,6)) * r.claim_factor AS DECIMAL(18,2)) AS claim_yuan,
+           r.resolved_table_index || ':' || coalesce(k.table_kind, '?') AS "table",
+           r.resolved_table_index AS table_index, k.table_kind, r.code, r.resolved_column_key AS column_key,
+           TRY_CAST(r.resolved_amount AS DECIMAL(18,2)) AS table_value, r.resolved_unit AS table_unit,
+           CAST(TRY_CAST(r.resolved_amount AS DECIMAL(20,6)) * r.table_factor AS DECIMAL(18,2)) AS table_yuan,
+           CAST(({STEP.format(p='r.claim_places')} * r.claim_factor
+                 + coalesce(r.resolved_n_terms, 1) * {STEP.format(p='r.table_places')} * r.table_factor) * 0.5
+                AS DECIMAL(18,3)) AS tolerance_yuan
+    FROM resolved r LEFT JOIN kinds k ON k.sha256 = r.sha256 AND k.table_index = r.resolved_table_index
+    UNION ALL BY NAME
+    SELECT * FROM ({claims_lookup_sql()})
+    )
+    """
+
+
+def claims_lookup_sql() -> str:
+    """The older lookup, for claims the parser did not resolve (``n_candidates`` NULL: an older lake)."""
+    return f"""
     WITH claims AS (
         SELECT c.sha256, c.claim_index, c.page, replace(c.subject, ' ', '') AS subject, c.text,
                TRY_CAST(c.amount AS DECIMAL(18,2)) AS claim_value, c.unit AS claim_unit,
                CASE WHEN strpos(c.amount, '.') > 0 THEN least(length(c.amount) - strpos(c.amount, '.'), 2) ELSE 0 END AS claim_places,
                coalesce(f.factor, 1) AS claim_factor
         FROM raw_claims c LEFT JOIN unit_factor f ON f.unit = c.unit
-        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL),
+        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL AND c.n_candidates IS NULL),
     figure_cells AS (
         SELECT *, 1 AS n_terms FROM cells
         UNION ALL BY NAME
@@ -634,7 +666,6 @@ def claims_sql() -> str:
            CAST({tolerance_sql('1', STEP.format(p='cl.claim_places') + ' * cl.claim_factor')}
                 + {tolerance_sql('c.n_terms', STEP.format(p='c.places') + ' * c.factor')} AS DECIMAL(18,3)) AS tolerance_yuan
     FROM claims cl LEFT JOIN (SELECT * FROM candidates WHERE pick = 1) c USING (sha256, claim_index)
-    )
     """
 
 

@@ -166,6 +166,34 @@ def _reason_list(reasons: Any) -> list[str]:
     return [str(r) for r in parsed] if isinstance(parsed, list) else [str(parsed)]
 
 
+def claim_mismatches(limit: int = 50) -> dict[str, Any]:
+    """Narrative figures that differ from the table figure they name (warn severity,
+    never quarantine), from ``marts.mart_claim_checks`` of the build warehouse: counts
+    per verdict and the first ``limit`` mismatches with both figures."""
+    import duckdb
+
+    build = paths.warehouse_path()
+    if not build.is_file():
+        return {"verdicts": {}, "changes_differ": 0, "differs": []}
+    with duckdb.connect(str(build), read_only=True) as con:
+        relation = _find_relation(con, "mart_claim_checks")
+        if relation is None:
+            return {"verdicts": {}, "changes_differ": 0, "differs": []}
+        verdicts = dict(con.execute(f"select verdict, count(*) from {relation} group by 1 order by 1").fetchall())
+        changes = con.execute(f"select count(*) from {relation} where change_verdict = 'differs'").fetchone()[0]
+        rows = con.execute(
+            f"""select document_sha256, unit_name, page_number, subject, claim_amount_text, claim_unit,
+                       table_amount_text, table_unit, resolved_table_index, resolved_table_kind,
+                       resolved_row_name, resolved_column_key, difference_yuan, unit_suspect
+                from {relation} where verdict = 'differs'
+                order by document_sha256, claim_index limit {int(limit)}""").fetchall()
+    keys = ("sha256", "unit_name", "page", "subject", "claim_amount", "claim_unit", "table_amount", "table_unit",
+            "table_index", "table_kind", "row_name", "column_key", "difference_yuan", "unit_suspect")
+    return {"verdicts": verdicts, "changes_differ": changes,
+            "differs": [dict(zip(keys, (str(v) if k == "difference_yuan" else v for k, v in zip(keys, row))))
+                        for row in rows]}
+
+
 def serving_mart_rows() -> dict[str, int]:
     import duckdb
 
@@ -221,6 +249,7 @@ def build_run_report(run_id: str) -> dict[str, Any]:
         },
         "portals": portals,
         "mart_rows": serving_mart_rows(),
+        "claim_checks": claim_mismatches(),
         "stage_seconds": stage_seconds(journal),
         "serving_database": str(paths.serving_path()),
         "build_database": str(paths.warehouse_path()),
@@ -259,6 +288,14 @@ def format_summary(report: Mapping[str, Any]) -> str:
         lines.append(f"  quarantined: {doc['sha256'][:16]} {label}: {reasons[0] if reasons else '?'}{more}")
     for task in left["failed_tasks"]:
         lines.append(f"  failed task: {task['task']}: {task['error']}")
+    claims = report.get("claim_checks") or {}
+    if claims.get("verdicts"):
+        v = claims["verdicts"]
+        lines.append(f"  narrative claims (warnings): agrees {v.get('agrees', 0)}, differs {v.get('differs', 0)},"
+                     f" unresolved {v.get('unresolved', 0)}; stated changes that differ {claims.get('changes_differ', 0)}")
+        for c in claims.get("differs", [])[:10]:
+            lines.append(f"    claim differs: {c['sha256'][:12]} p.{c['page']} {c['subject']}: {c['claim_amount']} {c['claim_unit']}"
+                         f" vs table {c['table_index']}:{c['table_kind']} {c['row_name']} {c['table_amount']} {c['table_unit']}")
     lines.append("  rows per mart:")
     for mart, n in report["mart_rows"].items():
         lines.append(f"    {mart:<45} {n:>10}")

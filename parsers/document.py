@@ -162,8 +162,17 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
     record.update(extract_metadata(result.page_texts, [t.get("unit") for t in tables]))
     try:
         record["claims"] = extract_claims(result.page_texts)
+        from parsers.claim_figures import resolve_claims
+
+        resolve_claims(record)  # what each claim names, and where the tables print it
     except Exception as exc:
         warnings.append(f"claims could not be extracted: {type(exc).__name__}: {exc}")
+    try:
+        from parsers.disclosure import assess
+
+        record["disclosure"] = assess(record, result.page_texts)  # the template items it disclosed
+    except Exception as exc:
+        warnings.append(f"disclosure items could not be assessed: {type(exc).__name__}: {exc}")
     if not tables:
         warnings.append("no tables found")
     record["warnings"] = warnings

@@ -11,7 +11,15 @@
         {%- if n_files == 0 -%}
             (select {% for column in columns %}cast(null as varchar) as {{ column }}{{ ", " if not loop.last }}{% endfor %} where false)
         {%- else -%}
-            {{ relation }}
+            {#- a lake written before a column existed (older parser) reads it as NULL, so a
+                new column never breaks the build of an existing lake (re-parse to fill it) -#}
+            {%- set present = run_query("select column_name from (describe select * from " ~ relation ~ ")").columns[0].values() | list -%}
+            {%- set missing = columns | reject('in', present) | list -%}
+            {%- if missing -%}
+                (select *{% for column in missing %}, cast(null as varchar) as {{ column }}{% endfor %} from {{ relation }})
+            {%- else -%}
+                {{ relation }}
+            {%- endif -%}
         {%- endif -%}
     {%- else -%}
         {{ relation }}
