@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import socket
 import threading
 import time
 import zipfile
@@ -24,6 +25,8 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from scrapers.registry import USER_AGENT, Politeness
 from scrapers.urls import HostGuard, OffPortalError, canonical_url, resolve_link
@@ -186,6 +189,107 @@ class ClientStats:
     by_host: dict[str, int] = field(default_factory=dict)
 
 
+# ---------------------------------------------------------------- deadline of one request
+
+
+class _Deadline:
+    """The wall-clock limit of one HTTP exchange, and its minimum average rate.
+
+    The socket timeout bounds each read, not the response: a server sending a
+    byte a second never trips it. A watchdog timer shuts the connection's socket
+    down when the deadline passes, which ends any read blocked on it (headers
+    included); the body loop checks the average rate after a grace period.
+    """
+
+    def __init__(self, policy: Politeness):
+        self.seconds = policy.deadline_seconds
+        self.min_rate = policy.min_bytes_per_second
+        self.grace = policy.timeout_seconds
+        self.started = time.monotonic()
+        self.reason: str | None = None
+        self._connection: HTTPConnection | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(self.seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def attach(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self._connection = connection
+            expired = self.reason is not None
+        if expired:
+            self._shut(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self.reason is None:
+                self.reason = f"timeout: the response did not arrive in full within the {self.seconds:g} s deadline"
+            connection = self._connection
+        if connection is not None:
+            self._shut(connection)
+
+    @staticmethod
+    def _shut(connection: HTTPConnection) -> None:
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the reader; the pool discards the connection
+            except OSError:
+                pass
+
+    def check(self, received: int) -> None:
+        """Raise if the deadline passed, or the body comes slower than the minimum rate."""
+        elapsed = time.monotonic() - self.started
+        if self.reason is None and elapsed >= self.seconds:
+            self._expire()
+        if self.reason is None and self.min_rate > 0 and elapsed > self.grace and received < self.min_rate * elapsed:
+            self.reason = (f"too slow: {received} bytes in {elapsed:.1f} s, under the minimum of "
+                           f"{self.min_rate:g} bytes/s")
+        if self.reason is not None:
+            raise FetchFailure(self.reason)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+_in_flight = threading.local()  # the _Deadline of the request this thread is sending
+
+
+class _DeadlineConnectionMixin:
+    """Hands the connection of every request to the deadline of the request in flight."""
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        deadline = getattr(_in_flight, "deadline", None)
+        if deadline is not None:
+            deadline.attach(self)  # type: ignore[arg-type]
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _GuardedHTTPConnection(_DeadlineConnectionMixin, HTTPConnection):
+    pass
+
+
+class _GuardedHTTPSConnection(_DeadlineConnectionMixin, HTTPSConnection):
+    pass
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """requests' adapter with the connections above (deadline watchdog)."""
+
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        # a new dict: the module-level default is shared by every PoolManager
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+
+
 # ---------------------------------------------------------------- the client
 
 
@@ -193,10 +297,14 @@ def make_session(user_agent: str = USER_AGENT) -> requests.Session:
     session = requests.Session()
     session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "identity"})
     session.trust_env = False  # never route through a proxy from the environment
-    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=8, max_retries=0)  # retries are ours
+    _mount_guarded_adapter(session)
+    return session
+
+
+def _mount_guarded_adapter(session: requests.Session) -> None:
+    adapter = _GuardedAdapter(pool_connections=8, pool_maxsize=8, max_retries=0)  # retries are ours
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    return session
 
 
 class HttpClient:
@@ -209,6 +317,8 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.session = session or make_session()
+        if not isinstance(self.session.get_adapter("http://x/"), _GuardedAdapter):
+            _mount_guarded_adapter(self.session)  # a caller's session gets the deadline too
         self.rate = rate_limiter or RateLimiter()
         self._sleep = sleep
         self._robots: dict[str, robotparser.RobotFileParser | str] = {}
@@ -324,9 +434,26 @@ class HttpClient:
         max_bytes: int,
         check_robots: bool,
     ) -> Fetched:
+        deadline = _Deadline(policy)
+        try:
+            return self._follow(url, policy, guard, sink, headers, max_bytes, check_robots, deadline)
+        finally:
+            deadline.cancel()
+
+    def _follow(
+        self,
+        url: str,
+        policy: Politeness,
+        guard: HostGuard,
+        sink: BodySink,
+        headers: dict[str, str],
+        max_bytes: int,
+        check_robots: bool,
+        deadline: _Deadline,
+    ) -> Fetched:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            response = self._send(current, policy, headers)
+            response = self._send(current, policy, headers, deadline)
             with response:
                 if response.is_redirect:
                     target = resolve_link(current, response.headers.get("Location", ""))
@@ -340,29 +467,34 @@ class HttpClient:
                         raise FetchFailure(f"redirect to {target} disallowed by robots.txt", outcome="robots_disallowed")
                     current = canonical_url(target)
                     continue
-                return self._read(current, response, sink, max_bytes)
+                return self._read(current, response, sink, max_bytes, deadline)
         raise FetchFailure(f"more than {MAX_REDIRECTS} redirects")
 
-    def _send(self, url: str, policy: Politeness, headers: dict[str, str]) -> requests.Response:
+    def _send(self, url: str, policy: Politeness, headers: dict[str, str], deadline: _Deadline) -> requests.Response:
         host = urlsplit(url).netloc
         self.rate.wait(host, max(policy.min_interval_seconds, self._crawl_delay.get(host, 0.0)))
         self.stats.requests += 1
         self.stats.by_host[host] = self.stats.by_host.get(host, 0) + 1
+        _in_flight.deadline = deadline
         try:
             return self.session.get(
                 url, headers=headers, stream=True, allow_redirects=False, timeout=policy.timeout_seconds
             )
-        except requests.exceptions.ConnectTimeout as exc:
-            raise _Retryable(f"connect timeout after {policy.timeout_seconds:g}s") from exc
-        except requests.exceptions.ReadTimeout as exc:
-            # the server answers but too slowly: do not hammer it, try on a later run
-            raise FetchFailure(f"timeout: no response within {policy.timeout_seconds:g}s") from exc
-        except requests.exceptions.ConnectionError as exc:
-            raise _Retryable(f"connection error: {_connection_cause(exc)}") from exc
         except requests.exceptions.RequestException as exc:
+            if deadline.reason is not None:  # the watchdog cut a response that was still arriving
+                raise FetchFailure(deadline.reason) from exc
+            if isinstance(exc, requests.exceptions.ConnectTimeout):
+                raise _Retryable(f"connect timeout after {policy.timeout_seconds:g}s") from exc
+            if isinstance(exc, requests.exceptions.ReadTimeout):
+                # the server answers but too slowly: do not hammer it, try on a later run
+                raise FetchFailure(f"timeout: no response within {policy.timeout_seconds:g}s") from exc
+            if isinstance(exc, requests.exceptions.ConnectionError):
+                raise _Retryable(f"connection error: {_connection_cause(exc)}") from exc
             raise FetchFailure(f"request error: {_short(exc)}") from exc
+        finally:
+            _in_flight.deadline = None
 
-    def _read(self, url: str, response: requests.Response, sink: BodySink, max_bytes: int) -> Fetched:
+    def _read(self, url: str, response: requests.Response, sink: BodySink, max_bytes: int, deadline: _Deadline) -> Fetched:
         status = response.status_code
         if status >= 500:
             raise _Retryable(f"HTTP {status}", http_status=status, retry_after=_retry_after(response))
@@ -375,17 +507,24 @@ class HttpClient:
             )
         received = 0
         try:
-            for chunk in response.raw.stream(_CHUNK, decode_content=False):
+            # read1: whatever has arrived, so the deadline and the rate are checked as bytes come
+            while chunk := response.raw.read1(_CHUNK, decode_content=False):
                 received += len(chunk)
                 self.stats.bytes_received += len(chunk)
                 if received > max_bytes:
                     raise FetchFailure(
                         f"too large: more than {max_bytes} bytes", outcome="too_large", http_status=status
                     )
+                deadline.check(received)
                 sink.write(chunk)
-        except FetchFailure:
+            deadline.check(received)  # a body cut short by the watchdog looks like an early end
+        except FetchFailure as exc:
+            if exc.http_status is None:
+                exc.http_status = status
             raise
         except Exception as exc:  # urllib3 ProtocolError (IncompleteRead), ReadTimeoutError, socket errors
+            if deadline.reason is not None:
+                raise FetchFailure(deadline.reason, http_status=status) from exc
             if "timed out" in str(exc).lower():
                 raise FetchFailure(f"timeout while reading the body after {received} bytes", http_status=status) from exc
             cause = "connection closed" if "IncompleteRead" in str(exc) else _short(exc)
