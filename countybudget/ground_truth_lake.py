@@ -55,15 +55,13 @@ def write_raw_document(
 
     rows = raw_rows(doc, sha256, parser_version, parsed_at or datetime.now(timezone.utc))
     counts: dict[str, int] = {}
-    for table, table_rows in rows.items():
+    # as parsers.lake writes a parse: every file (empty ones too), the documents marker last
+    paths.raw_table_file("documents", sha256).unlink(missing_ok=True)
+    for table in sorted(rows, key=lambda t: t == "documents"):
         target = paths.raw_table_file(table, sha256)
-        if not table_rows:
-            target.unlink(missing_ok=True)  # re-parse replaces: no stale rows from an older parse
-            counts[table] = 0
-            continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(table_rows, schema=SCHEMAS[table]), target)
-        counts[table] = len(table_rows)
+        pq.write_table(pa.Table.from_pylist(rows[table], schema=SCHEMAS[table]), target)
+        counts[table] = len(rows[table])
     return counts
 
 

@@ -171,7 +171,12 @@ def parsed_versions() -> dict[str, str | None]:
     rows = duckdb.sql(
         f"select sha256, parser_version from read_parquet('{documents}/*.parquet', union_by_name = true)"
     ).fetchall()
-    return dict(rows)
+    try:
+        from parsers.lake import complete_documents
+    except ImportError:
+        return dict(rows)
+    complete = complete_documents()  # a marker without all its files: a parse that crashed midway
+    return {sha: version for sha, version in rows if sha in complete}
 
 
 def documents_to_parse(reparse: bool = False) -> list[dict[str, str]]:
