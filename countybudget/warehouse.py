@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from countybudget import paths
+from countybudget import build_stamp, paths
 
 THREADS_ENV = "COUNTYBUDGET_DBT_THREADS"
 
@@ -77,6 +77,7 @@ def _node_results(run_results: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+@build_stamp.recorded(build_stamp.dbt_step, lambda result: result["ok"])
 def dbt_build(
     select: str | list[str] | None = None,
     exclude: str | list[str] | None = None,
