@@ -168,9 +168,10 @@ def parsed_versions() -> dict[str, str | None]:
     documents = paths.raw_table_dir("documents")
     if not any(documents.glob("*.parquet")):
         return {}
-    rows = duckdb.sql(
-        f"select sha256, parser_version from read_parquet('{documents}/*.parquet', union_by_name = true)"
-    ).fetchall()
+    with duckdb.connect() as con:  # the path is a bound parameter: a "'" in it must not end the SQL string
+        rows = con.execute(
+            "select sha256, parser_version from read_parquet(?, union_by_name = true)", [f"{documents}/*.parquet"]
+        ).fetchall()
     try:
         from parsers.lake import complete_documents
     except ImportError:
