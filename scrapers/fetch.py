@@ -15,6 +15,7 @@ import io
 import logging
 import socket
 import threading
+from socket import timeout as SocketTimeout
 import time
 import zipfile
 from collections.abc import Callable
@@ -27,8 +28,10 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
-from scrapers.registry import USER_AGENT, Politeness
+from scrapers.registry import USER_AGENT, Politeness, netloc_key
 from scrapers.urls import HostGuard, OffPortalError, canonical_url, resolve_link
 
 log = logging.getLogger(__name__)
@@ -265,29 +268,63 @@ class _DeadlineConnectionMixin:
         return super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _GuardedHTTPConnection(_DeadlineConnectionMixin, HTTPConnection):
+Pins = dict[str, "str | OSError"]  # "host:port" → the address HostGuard checked (or why it did not resolve)
+
+
+class _PinnedConnectionMixin:
+    """Connects to the address the HostGuard checked, never to a second DNS answer.
+
+    ``pins`` is set on a per-client subclass; None means resolve as usual (a bare session).
+    TLS still verifies the certificate against the host name (only the socket's address is pinned)."""
+
+    pins: Pins | None = None
+
+    def _new_conn(self):  # type: ignore[no-untyped-def]
+        if self.pins is None:
+            return super()._new_conn()  # type: ignore[misc]
+        host, port = self.host, self.port or self.default_port  # type: ignore[attr-defined]
+        pinned = self.pins.get(f"{host.lower()}:{port}")
+        if pinned is None or isinstance(pinned, OSError):
+            cause = pinned if isinstance(pinned, OSError) else socket.gaierror(f"no checked address for {host}")
+            raise NameResolutionError(host, self, cause)  # type: ignore[arg-type]
+        try:
+            sock = urllib3_connection.create_connection(
+                (pinned, port), self.timeout,  # type: ignore[attr-defined]
+                source_address=self.source_address, socket_options=self.socket_options,  # type: ignore[attr-defined]
+            )
+        except SocketTimeout as exc:
+            raise ConnectTimeoutError(self, f"Connection to {host} ({pinned}) timed out. "  # type: ignore[arg-type]
+                                      f"(connect timeout={self.timeout})") from exc  # type: ignore[attr-defined]
+        except OSError as exc:
+            raise NewConnectionError(self, f"Failed to establish a new connection: {exc}") from exc  # type: ignore[arg-type]
+        return sock
+
+
+class _GuardedHTTPConnection(_DeadlineConnectionMixin, _PinnedConnectionMixin, HTTPConnection):
     pass
 
 
-class _GuardedHTTPSConnection(_DeadlineConnectionMixin, HTTPSConnection):
+class _GuardedHTTPSConnection(_DeadlineConnectionMixin, _PinnedConnectionMixin, HTTPSConnection):
     pass
-
-
-class _GuardedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTPConnection
-
-
-class _GuardedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
 
 
 class _GuardedAdapter(HTTPAdapter):
-    """requests' adapter with the connections above (deadline watchdog)."""
+    """requests' adapter with the connections above (deadline watchdog, pinned addresses)."""
+
+    def __init__(self, *args, pins: Pins | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        self._pins = pins
+        super().__init__(*args, **kwargs)
 
     def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().init_poolmanager(*args, **kwargs)
+        pins = getattr(self, "_pins", None)
+        http = type("_PinnedHTTPConnection", (_GuardedHTTPConnection,), {"pins": pins})
+        https = type("_PinnedHTTPSConnection", (_GuardedHTTPSConnection,), {"pins": pins})
         # a new dict: the module-level default is shared by every PoolManager
-        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("_GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http}),
+            "https": type("_GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https}),
+        }
 
 
 # ---------------------------------------------------------------- the client
@@ -301,8 +338,8 @@ def make_session(user_agent: str = USER_AGENT) -> requests.Session:
     return session
 
 
-def _mount_guarded_adapter(session: requests.Session) -> None:
-    adapter = _GuardedAdapter(pool_connections=8, pool_maxsize=8, max_retries=0)  # retries are ours
+def _mount_guarded_adapter(session: requests.Session, pins: Pins | None = None) -> None:
+    adapter = _GuardedAdapter(pool_connections=8, pool_maxsize=8, max_retries=0, pins=pins)  # retries are ours
     session.mount("http://", adapter)
     session.mount("https://", adapter)
 
@@ -317,8 +354,9 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.session = session or make_session()
-        if not isinstance(self.session.get_adapter("http://x/"), _GuardedAdapter):
-            _mount_guarded_adapter(self.session)  # a caller's session gets the deadline too
+        # every connection goes to the address its HostGuard checked (no second DNS answer), with the deadline
+        self._pins: Pins = {}
+        _mount_guarded_adapter(self.session, self._pins)
         self.rate = rate_limiter or RateLimiter()
         self._sleep = sleep
         self._robots: dict[str, robotparser.RobotFileParser | str] = {}
@@ -327,6 +365,17 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
+
+    def _pin(self, url: str, guard: HostGuard) -> None:
+        """Check the URL with the guard and pin the address it checked for the connection."""
+        key = netloc_key(url)
+        try:
+            self._pins[key] = guard.checked_address(url)
+        except OffPortalError:
+            self._pins.pop(key, None)
+            raise
+        except OSError as exc:  # does not resolve: the connection fails with this reason (and is retried)
+            self._pins[key] = exc
 
     # -- robots.txt
 
@@ -377,7 +426,7 @@ class HttpClient:
 
         ``on_retry(reason, http_status)`` hears of every attempt that failed and is retried."""
         try:
-            guard.check(url)
+            self._pin(url, guard)
         except OffPortalError as exc:
             raise FetchFailure(str(exc), outcome="failed") from exc
         if not self.robots_allows(url, policy, guard):
@@ -460,7 +509,7 @@ class HttpClient:
                     if target is None:
                         raise FetchFailure(f"redirect without a usable Location from {current}", http_status=response.status_code)
                     try:
-                        guard.check(target)
+                        self._pin(target, guard)
                     except OffPortalError as exc:
                         raise FetchFailure(f"redirect leaves the portal: {exc}", http_status=response.status_code) from exc
                     if check_robots and not self.robots_allows(target, policy, guard):

@@ -12,7 +12,8 @@ import ipaddress
 import posixpath
 import socket
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
@@ -147,23 +148,31 @@ def _truncate_utf8(text: str, max_bytes: int) -> str:
     return out.rstrip(" .") + suffix
 
 
+Resolver = Callable[[str, int], list[str]]  # (host, port) → addresses; raises OSError if it does not resolve
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    return [info[4][0].split("%")[0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)]
+
+
+def _is_private_address(address: str) -> bool:
+    a = ipaddress.ip_address(address)
+    return a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_unspecified
+
+
 @lru_cache(maxsize=256)
 def _is_private_host(host: str) -> bool:
     """True if the host is, or resolves to, a loopback/private/link-local/reserved address."""
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        addresses = [ipaddress.ip_address(host)]
+        addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
         try:
-            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+            addresses = system_resolver(host, 0)
         except OSError:
             return False  # unresolvable: the request itself will fail and be recorded
-        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    return any(
-        a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_unspecified
-        for a in addresses
-    )
+    return any(_is_private_address(a) for a in addresses)
 
 
 @dataclass(frozen=True)
@@ -173,6 +182,9 @@ class HostGuard:
 
     allowed: frozenset[str]
     portal_is_private: bool
+    # how host names are resolved (the system's by default); ``checked_address`` resolves
+    # once, checks what it got and returns the address the connection must use
+    resolver: Resolver | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def for_portal(cls, portal: Portal) -> HostGuard:
@@ -188,6 +200,31 @@ class HostGuard:
             raise OffPortalError(f"host {key} is not one of the portal's allowed hosts")
         if not self.portal_is_private and _is_private_host(parts.hostname or ""):
             raise OffPortalError(f"host {parts.hostname} is a private or loopback address")
+
+    def checked_address(self, url: str) -> str:
+        """The address to connect to for ``url``, from one resolution that is checked here.
+
+        The connection must use it (``scrapers.fetch`` pins it): resolving the
+        name again when connecting would let a portal's DNS answer a public
+        address to the check and a private one to the connection (rebinding).
+        Raises ``OffPortalError`` for a private address of a public portal and
+        ``OSError`` if the name does not resolve."""
+        self.check(url)
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        try:
+            return str(ipaddress.ip_address(host))
+        except ValueError:
+            pass
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower(), 0)
+        addresses = (self.resolver or system_resolver)(host, port)
+        if not addresses:
+            raise OSError(f"{host} resolves to no address")
+        if not self.portal_is_private:
+            private = [a for a in addresses if _is_private_address(a)]
+            if private:
+                raise OffPortalError(f"host {host} resolves to a private or loopback address ({private[0]})")
+        return addresses[0]
 
     def allows(self, url: str) -> bool:
         try:
