@@ -140,7 +140,10 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _die_with_parent(parent_pid: int) -> None:
-    """Have the kernel SIGKILL this process when its parent dies (Linux); exit now if it already has."""
+    """Have the kernel SIGKILL this process when its parent dies (Linux); exit now if it already has.
+
+    The kernel's "parent" is the thread that forked: ``run_isolated`` waits for
+    the child in that thread, so it outlives the child unless the process dies."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
