@@ -119,8 +119,9 @@ def finish(running: dict[str, Any], ok: bool, build: Path | None = None, error: 
     _write(build, stamp)
 
 
-def recorded(step_of: Callable[..., dict[str, Any]], ok_of: Callable[[dict[str, Any]], bool]):
-    """Decorator for a stage function that writes the build: stamp it running, then ok/failed."""
+def recorded(step_of: Callable[..., dict[str, Any]], ok_of: Callable[[Any], bool]):
+    """Decorator for a stage function that writes the build: stamp it running, then ok/failed
+    (``ok_of`` tells from the function's result, a ``StageResult``, whether the step succeeded)."""
 
     def wrap(function):
         @functools.wraps(function)
@@ -181,7 +182,7 @@ def _selectors(value: str | list[str] | None) -> list[str]:
 
 
 def dbt_step(select=None, exclude=None, threads=None, skip_tests=False) -> dict[str, Any]:
-    """The stamp step of ``countybudget.warehouse.dbt_build`` (same signature)."""
+    """The stamp step of ``orchestration.warehouse.dbt_build`` (same signature)."""
     return {"step": "dbt", "select": _selectors(select), "exclude": _selectors(exclude), "skip_tests": bool(skip_tests)}
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from countybudget import paths
 from parsers.document import parse_document
 from parsers.safety import parse_document_safely
+from testkit import CORPUS_DIR
 
-XLSX = sorted((paths.CORPUS_DIR / "documents").glob("*.xlsx"))
-DOCX = sorted((paths.CORPUS_DIR / "documents").glob("*.docx"))
+XLSX = sorted((CORPUS_DIR / "documents").glob("*.xlsx"))
+DOCX = sorted((CORPUS_DIR / "documents").glob("*.docx"))
 
 
 def _amounts(record: dict) -> list:

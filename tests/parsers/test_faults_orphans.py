@@ -15,9 +15,9 @@ import textwrap
 import time
 from pathlib import Path
 
-from countybudget import paths
+from testkit import CORPUS_DIR
 
-DOCUMENT = paths.CORPUS_DIR / "documents" / "pingxiang-govoffice-2024-budget.pdf"
+DOCUMENT = CORPUS_DIR / "documents" / "pingxiang-govoffice-2024-budget.pdf"
 
 # A real `parse_document_safely` of a real budget PDF in a process of its own;
 # the record is made larger than a pipe's buffer (64 KiB), so a child whose

@@ -18,12 +18,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from countybudget import paths, pipeline
+from countybudget import paths
+from orchestration import pipeline
 from parsers.document import parse_document
 from parsers.lake import write_record
 from scrapers import manifest
+from testkit import CORPUS_DIR
 
-DOCUMENT = paths.CORPUS_DIR / "documents" / "pingxiang-govoffice-2024-budget.pdf"
+DOCUMENT = CORPUS_DIR / "documents" / "pingxiang-govoffice-2024-budget.pdf"
 WRITE = "import json, sys; from parsers.lake import write_record; write_record(json.load(open(sys.argv[1])))"
 # steps of one write: remove the marker; per file: write aside, rename. A kill at
 # N_STEPS comes right after the last one (the write is complete).

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from countybudget import paths
 from parsers.document import parse_document
 from parsers.safety import parse_document_safely
+from testkit import CORPUS_DIR
 
-SOURCES = [paths.CORPUS_DIR / "documents" / "pingxiang-govoffice-2024-budget.pdf",
+SOURCES = [CORPUS_DIR / "documents" / "pingxiang-govoffice-2024-budget.pdf",
            Path(__file__).with_name("fixtures") / "budget_small.pdf"]
 
 

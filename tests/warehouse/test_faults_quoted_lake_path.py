@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from countybudget import paths
-from countybudget.scale_corpus import write_scale_corpus
-from countybudget.warehouse import dbt_build
+from testkit.scale_corpus import write_scale_corpus
+from orchestration.warehouse import dbt_build
 
 
 def test_staging_reads_every_raw_row_under_a_quoted_lake_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -29,7 +29,7 @@ def test_staging_reads_every_raw_row_under_a_quoted_lake_path(tmp_path: Path, mo
 
     result = dbt_build(exclude="marts", skip_tests=True)
 
-    assert result["ok"], result["log_tail"]
+    assert result.ok, result.log_tail
     with duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
         built = {table: con.execute(f"select count(*) from staging.stg_raw__{table}").fetchone()[0]
                  for table in ("documents", "amounts")}
