@@ -1,7 +1,8 @@
 """The data contracts between the stages, defined once (docs/contracts.md §5, §6).
 
 - ``RAW_SCHEMAS``: the raw layer the parsers write (one Parquet file per
-  document per table) and the quality checks and dbt staging read;
+  document per table) and the quality checks and dbt staging read, with its
+  commit marker (``RAW_COMMIT_MARKER``, ``complete_documents``);
 - ``MANIFEST_SCHEMA``: the crawl manifest the scrapers append to, with its
   fetch ``OUTCOMES`` and the ``LANDING_TYPES`` a landed file is recorded as.
 
@@ -11,6 +12,8 @@ the dbt staging models and docs/contracts.md list exactly these columns.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -68,6 +71,28 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
 # the claim columns after the ten the extractor fills: the parser's resolution of each claim
 CLAIM_RESOLUTION_COLUMNS: tuple[str, ...] = tuple(RAW_SCHEMAS["claims"].names[10:])
 assert tuple(RAW_SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
+
+# A document's raw files are committed as a set: its ``documents`` file is the
+# commit marker, removed first and written last by every writer (parsers.lake,
+# the test kit's ground-truth writer), so a marker only ever stands beside the
+# complete set of files of one parse. A document without it counts as unparsed.
+RAW_COMMIT_MARKER = "documents"
+
+
+def complete_documents() -> set[str]:
+    """sha256 of every document whose commit marker stands beside all its other raw files."""
+    stems = {
+        table: {p.name[: -len(".parquet")] for p in _parquet_files(paths.raw_table_dir(table))}
+        for table in paths.RAW_TABLES
+    }
+    return set.intersection(*stems.values())
+
+
+def _parquet_files(directory: Path) -> list[Path]:
+    try:
+        return [p for p in directory.iterdir() if p.name.endswith(".parquet") and not p.name.startswith(".")]
+    except FileNotFoundError:
+        return []
 
 # ---------------------------------------------------------------- §6 the crawl manifest
 

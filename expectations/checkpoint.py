@@ -39,7 +39,7 @@ from uuid import uuid4
 import duckdb
 import pandas as pd
 
-from countybudget import paths
+from countybudget import build_stamp, paths
 from expectations.batches import BATCH_NAMES, Batches, build_batches, region_codes, staging_columns_declared
 from expectations.results import QualityResult
 
@@ -362,6 +362,7 @@ def write_results(summary: RunSummary, quarantined: Mapping[str, list[str]], che
 # ------------------------------------------------------------ the stage function
 
 
+@build_stamp.recorded(build_stamp.quality_step, lambda result: result.ok)  # publish needs it
 def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> QualityResult:
     """Check every document of the raw layer (or ``only`` these sha256).
 

@@ -85,14 +85,16 @@ def raw_documents() -> dict[str, dict[str, Any]]:
     documents = paths.raw_table_dir("documents")
     if not any(documents.glob("*.parquet")):
         return {}
-    relation = duckdb.sql(
-        f"""
-        select sha256, status, error, unit_name, fiscal_year, doc_type, source_path, parser_version
-        from read_parquet('{documents}/*.parquet', union_by_name = true)
-        """
-    )
-    columns = relation.columns
-    return {row[0]: dict(zip(columns, row)) for row in relation.fetchall()}
+    with duckdb.connect() as con:
+        cursor = con.execute(  # the path is a bound parameter: a "'" in it must not end the SQL string
+            """
+            select sha256, status, error, unit_name, fiscal_year, doc_type, source_path, parser_version
+            from read_parquet(?, union_by_name = true)
+            """,
+            [f"{documents}/*.parquet"],
+        )
+        columns = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(columns, row)) for row in cursor.fetchall()}
 
 
 def parse_outcomes(journal: list[dict[str, Any]], documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

@@ -84,6 +84,10 @@ def parse_document(path: str | Path, sha256: str | None = None) -> dict[str, Any
             shown = fmt if fmt in ("html", "xls", "doc") else None
             return error_record(source, sha256, shown, _UNREADABLE_TYPES[fmt])
         result = _reader_for(fmt)(path)
+        if fmt == "pdf" and not result.n_pages:
+            # pdfminer walks a page tree that loops (Kids pointing back at an ancestor) to no page at all
+            return error_record(source, sha256, fmt, "corrupt PDF: its page tree yields no page "
+                                "(empty, or it loops back on itself)")
     except MemoryError:
         return error_record(source, sha256, fmt, "ran out of memory while reading the document")
     except Exception as exc:  # a reader failing on hostile input is an outcome, not a crash

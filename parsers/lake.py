@@ -5,7 +5,13 @@
 Every parse writes all five files of the document, empty ones included, and
 each replaces the previous file atomically (write aside, then rename), so
 re-parsing a document replaces its rows and never duplicates them, and a
-reader never sees half a file. Amounts stay decimal strings as printed; dbt
+reader never sees half a file.
+
+The ``documents`` file is the document's commit marker: a parse first removes
+it, then writes the other four, and writes it last. A crash at any point
+(kill -9 between two files) leaves the document without a marker, so planning
+(``countybudget.contracts.complete_documents``) parses it again; a marker only ever stands beside the
+complete set of files it was written with. Amounts stay decimal strings as printed; dbt
 staging casts them to DECIMAL(18,2).
 """
 
@@ -23,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from countybudget import paths
-from countybudget.contracts import CLAIM_RESOLUTION_COLUMNS, RAW_SCHEMAS
+from countybudget.contracts import CLAIM_RESOLUTION_COLUMNS, RAW_COMMIT_MARKER, RAW_SCHEMAS
 from countybudget.results import StageResult
 from countybudget.table_kinds import TableKind
 from parsers.version import PARSER_VERSION
@@ -70,9 +76,32 @@ def write_record(record: dict[str, Any], parsed_at: datetime | None = None) -> d
     if not sha256:
         raise ValueError(f"cannot write {record.get('source')!r} to the lake: it has no sha256 (unreadable file)")
     rows = record_rows(record, parsed_at or datetime.now(timezone.utc))
-    for table, table_rows in rows.items():
-        _write_atomically(pa.Table.from_pylist(table_rows, schema=RAW_SCHEMAS[table]), paths.raw_table_file(table, sha256))
+    marker = paths.raw_table_file(RAW_COMMIT_MARKER, sha256)
+    _crash_point("invalidate")
+    marker.unlink(missing_ok=True)  # from here until the last step, the document counts as unparsed
+    for table in (t for t in paths.RAW_TABLES if t != RAW_COMMIT_MARKER):
+        _write_atomically(pa.Table.from_pylist(rows[table], schema=RAW_SCHEMAS[table]), paths.raw_table_file(table, sha256))
+    _write_atomically(pa.Table.from_pylist(rows[RAW_COMMIT_MARKER], schema=RAW_SCHEMAS[RAW_COMMIT_MARKER]), marker)
+    _crash_point("committed")
     return {table: len(table_rows) for table, table_rows in rows.items()}
+
+
+# Fault injection for the crash tests (tests/parsers/test_faults_raw_commit.py): with
+# COUNTYBUDGET_TEST_KILL_AT_RAW_STEP=k, the process SIGKILLs itself before its k-th
+# file-system step of a write (0 = removing the marker, then per file: temp written,
+# renamed). Unset (always, outside those tests) it costs one dictionary lookup.
+_KILL_AT_ENV = "COUNTYBUDGET_TEST_KILL_AT_RAW_STEP"
+_steps_taken = 0
+
+
+def _crash_point(_step: str) -> None:
+    global _steps_taken
+    kill_at = os.environ.get(_KILL_AT_ENV)
+    if kill_at is not None and int(kill_at) == _steps_taken:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+    _steps_taken += 1
 
 
 def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[dict[str, Any]]]:
@@ -166,5 +195,7 @@ def _target_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[d
 def _write_atomically(table: pa.Table, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    _crash_point(f"write {target}")
     pq.write_table(table, temporary)
+    _crash_point(f"rename {target}")
     os.replace(temporary, target)

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from countybudget import paths
-from countybudget.contracts import RAW_SCHEMAS
+from countybudget.contracts import RAW_COMMIT_MARKER, RAW_SCHEMAS
 from countybudget.money import to_yuan
 from countybudget.table_kinds import TableKind
 from testkit import CORPUS_DIR
@@ -55,15 +55,13 @@ def write_raw_document(
     """Write (or overwrite) one document's raw-layer files; return rows per table."""
     rows = raw_rows(doc, sha256, parser_version, parsed_at or datetime.now(timezone.utc))
     counts: dict[str, int] = {}
-    for table, table_rows in rows.items():
+    # as parsers.lake writes a parse: every file (empty ones too), the documents marker last
+    paths.raw_table_file(RAW_COMMIT_MARKER, sha256).unlink(missing_ok=True)
+    for table in sorted(rows, key=lambda t: t == RAW_COMMIT_MARKER):
         target = paths.raw_table_file(table, sha256)
-        if not table_rows:
-            target.unlink(missing_ok=True)  # re-parse replaces: no stale rows from an older parse
-            counts[table] = 0
-            continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(table_rows, schema=RAW_SCHEMAS[table]), target)
-        counts[table] = len(table_rows)
+        pq.write_table(pa.Table.from_pylist(rows[table], schema=RAW_SCHEMAS[table]), target)
+        counts[table] = len(rows[table])
     return counts
 
 
