@@ -311,8 +311,18 @@ def cell_texts(lines: list[TextLine], bounds: list[float], by_word: bool = False
     """One row's cell texts: each glyph (or, for unruled tables, each word)
     goes to the column holding its centre; a cell's lines are joined without
     separator (wrapped text and numbers)."""
+    return cell_texts_and_lefts(lines, bounds, by_word)[0]
+
+
+def cell_texts_and_lefts(
+    lines: list[TextLine], bounds: list[float], by_word: bool = False
+) -> tuple[list[str], list[float | None]]:
+    """``cell_texts`` and, per cell, the x of the left edge of its first
+    (topmost) line's text, or None for a blank cell: how far a name is
+    indented is the printed hierarchy of name-only and summary tables."""
     n = len(bounds) + 1
     per_cell: list[list[str]] = [[] for _ in range(n)]
+    lefts: list[float | None] = [None] * n
     for line in lines:
         row: list[list[Glyph]] = [[] for _ in range(n)]
         if by_word:
@@ -326,7 +336,16 @@ def cell_texts(lines: list[TextLine], bounds: list[float], by_word: bool = False
         for i, gs in enumerate(row):
             if gs:
                 per_cell[i].append(join_glyph_text(gs))
-    return ["".join(cell) for cell in per_cell]
+                if lefts[i] is None:
+                    lefts[i] = min(g.x0 for g in gs)
+    return ["".join(cell) for cell in per_cell], lefts
+
+
+def em_size(glyphs: list[Glyph], default: float = 10.0) -> float:
+    """The width of one character of body text: the median advance of the
+    CJK glyphs (square, one em each), else the median glyph height."""
+    widths = [g.x1 - g.x0 for g in glyphs if g.text and ord(g.text[0]) >= 0x2E80 and g.x1 > g.x0]
+    return statistics.median(widths) if widths else median_size(glyphs, default)
 
 
 def _split_at_bounds(glyphs: list[Glyph], bounds: list[float]) -> list[list[Glyph]]:
