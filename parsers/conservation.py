@@ -273,13 +273,24 @@ def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -
                 break
     exempt = _exempt_numbers(grid)
     page_blob = {page: "\n".join(v) for page, v in blob.items()}
+    # a column whose integers are codes of the output rows is a code column:
+    # the code of a row that is in no output row is not an amount (its amounts are named)
+    as_text: Counter = Counter()
+    integers: Counter = Counter()
+    for numbers in cells:
+        for n in numbers:
+            if not n.strong:
+                integers[n.col] += 1
+                as_text[n.col] += n.value in texts.get(None if pageless else n.page, ())
+    code_cols = {j for j, k in integers.items() if as_text[j] * 2 >= k}
     out_list: list[Unplaced] = []
     for i, numbers in enumerate(remaining):
         for n in numbers:
             page = None if pageless else n.page
             if free_text and _norm(n.text) in page_blob.get(page, ""):
                 continue  # a target value, as free text ("≥95%", "12345热线")
-            if not n.strong and (n.value in texts.get(page, ()) or n.value in exempt or (i, n.col) in exempt):
+            if not n.strong and (n.value in texts.get(page, ()) or n.value in exempt or (i, n.col) in exempt
+                                 or n.col in code_cols):
                 continue
             out_list.append(Unplaced(n, _cell_where(grid, n)))
     return out_list

@@ -170,8 +170,12 @@ def split_words(glyphs: list[Glyph]) -> list[Word]:
     return words
 
 
-def _is_digit_glyph(g: Glyph) -> bool:
+def is_digit_glyph(g: Glyph) -> bool:
+    """A glyph of a number (digit, decimal point, thousands separator)."""
     return g.text[:1].isdigit() or g.text[:1] in ".,"
+
+
+_is_digit_glyph = is_digit_glyph
 
 
 def _word(glyphs: list[Glyph]) -> Word:

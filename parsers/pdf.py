@@ -55,6 +55,7 @@ from parsers.layout import (
     is_amount_token,
     median_size,
     split_words,
+    is_digit_glyph,
 )
 from parsers.model import Grid, ReadResult, RegionWord
 
@@ -426,7 +427,9 @@ def _overflowed(x: float, lines: list[TextLine], size: float) -> bool:
         for a, b in zip(ln.glyphs, ln.glyphs[1:]):
             if a.x0 < x < a.x1 and min(x - a.x0, a.x1 - x) > 0.25 * (a.x1 - a.x0):
                 return True
-            if a.x1 <= x <= b.x0 and b.x0 - a.x1 < 0.1 * size:
+            # (an amount right-aligned against the border of a text cell
+            # that starts flush left is two cells, not one run of text)
+            if a.x1 <= x <= b.x0 and b.x0 - a.x1 < 0.1 * size and is_digit_glyph(a) == is_digit_glyph(b):
                 return True
     return False
 
