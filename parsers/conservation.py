@@ -126,14 +126,17 @@ def cell_numbers(grid: Grid) -> list[list[Printed]]:
 # ------------------------------------------------------------ the reader
 
 
-def reader_losses(grid: Grid, cells: list[list[Printed]]) -> list[Unplaced]:
+def reader_losses(grid: Grid, cells: list[list[Printed]], free_text: bool = False) -> list[Unplaced]:
     """Numbers printed in the region that reached no cell of the grid (or
     reached one only as a piece: a number cut by a column border, two
-    numbers run together)."""
+    numbers run together). In a table of free text (targets, unknown) a
+    number inside a cell's text ("4,360万元", "95.5%") is where it belongs."""
     pool: dict[int | None, Counter] = defaultdict(Counter)
     texts: dict[int | None, list[str]] = defaultdict(list)
+    every_cell: list[str] = []
     for row, page in zip(grid.cells, grid.row_pages):
         texts[page].extend(_norm(c) for c in row if c)
+        every_cell.extend(_norm(c) for c in row if c)
     for numbers in cells:
         for n in numbers:
             pool[n.page][n.value] += 1
@@ -147,8 +150,12 @@ def reader_losses(grid: Grid, cells: list[list[Printed]]) -> list[Unplaced]:
     leftover = [p for p in leftover if p.strong or not _take(pool, p)]
     out: list[Unplaced] = []
     for p in leftover:
-        if not p.strong and (any(p.text in t for t in texts[p.page]) or p.text in context):
-            continue  # an integer inside a cell's text: a code glued to its name, a year, 表3
+        if free_text and any(_norm(p.text) in t for t in texts[p.page]):
+            continue
+        # an integer inside a cell's text: a code glued to its name, a year of
+        # the header (repeated on every page, kept once), 表3
+        if not p.strong and (any(p.text in t for t in every_cell) or p.text in context):
+            continue
         stray = any(page == p.page and p.text in text for page, text in grid.stray_text)
         out.append(Unplaced(p, "outside its cells" if stray else "not read into a cell of its own"))
     return out
@@ -383,7 +390,8 @@ def check(grid: Grid, table: dict) -> Report:
     cells = cell_numbers(grid)
     unplaced: list[Unplaced] = []
     if grid.region_words is not None:
-        unplaced += reader_losses(grid, cells)
+        free_text = "cells" in table or table.get("kind") in ("unknown", "performance_targets")
+        unplaced += reader_losses(grid, cells, free_text)
         printed = len(region_numbers(grid))
     else:
         printed = sum(len(n) for n in cells)

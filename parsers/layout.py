@@ -320,13 +320,15 @@ def cell_texts(lines: list[TextLine], bounds: list[float], by_word: bool = False
 
 def cell_texts_and_lefts(
     lines: list[TextLine], bounds: list[float], by_word: bool = False
-) -> tuple[list[str], list[float | None]]:
-    """``cell_texts`` and, per cell, the x of the left edge of its first
-    (topmost) line's text, or None for a blank cell: how far a name is
-    indented is the printed hierarchy of name-only and summary tables."""
+) -> tuple[list[str], list[CellSpan | None]]:
+    """``cell_texts`` and, per cell, where its text lies (None for a blank
+    cell): the x where its first (topmost) line starts, which shows how far
+    a name is indented (the printed hierarchy of name-only and summary
+    tables), and the extent of all its text (to place it in the columns of
+    another page)."""
     n = len(bounds) + 1
     per_cell: list[list[str]] = [[] for _ in range(n)]
-    lefts: list[float | None] = [None] * n
+    spans: list[CellSpan | None] = [None] * n
     for line in lines:
         row: list[list[Glyph]] = [[] for _ in range(n)]
         if by_word:
@@ -340,9 +342,28 @@ def cell_texts_and_lefts(
         for i, gs in enumerate(row):
             if gs:
                 per_cell[i].append(join_glyph_text(gs))
-                if lefts[i] is None:
-                    lefts[i] = min(g.x0 for g in gs)
-    return ["".join(cell) for cell in per_cell], lefts
+                x0, x1 = min(g.x0 for g in gs), max(g.x1 for g in gs)
+                old = spans[i]
+                spans[i] = CellSpan(x0, x0, x1) if old is None else CellSpan(old.start, min(old.x0, x0), max(old.x1, x1))
+    return ["".join(cell) for cell in per_cell], spans
+
+
+@dataclass(frozen=True)
+class CellSpan:
+    """Where a cell's text lies: ``start`` is where its first line begins (an
+    offset from the cell's border once a ruled reader knows it), ``x0``..``x1``
+    the page extent of all its text."""
+
+    start: float
+    x0: float
+    x1: float
+
+    def shifted(self, origin: float) -> CellSpan:
+        return CellSpan(self.start - origin, self.x0, self.x1)
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
 
 
 def em_size(glyphs: list[Glyph], default: float = 10.0) -> float:

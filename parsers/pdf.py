@@ -47,6 +47,7 @@ from parsers.layout import (
     Ruling,
     TextLine,
     Word,
+    CellSpan,
     cell_texts_and_lefts,
     column_bounds_from_text,
     em_size,
@@ -93,7 +94,7 @@ class PageTable:
     # Per cell, where its text starts: for a row of a ruled table (``ruled``
     # True) the offset from the cell's own left border, else the page x; the
     # Grid's indents are made from these once the pages are joined.
-    lefts: list[list[float | None]] = field(default_factory=list)
+    lefts: list[list[CellSpan | None]] = field(default_factory=list)
     ruled: list[bool] = field(default_factory=list)
     em: float = 10.0  # one character of the table's body text
     stray: list[str] = field(default_factory=list)  # text in the region that is in no cell
@@ -342,7 +343,7 @@ def _in_any(line: TextLine, frames: list[Frame]) -> bool:
 
 def frame_rows(
     frame: Frame, glyphs: list[Glyph], size: float
-) -> tuple[list[TextLine], list[list[str]], list[float], list[float], list[list[float | None]], list[bool]]:
+) -> tuple[list[TextLine], list[list[str]], list[float], list[float], list[list[CellSpan | None]], list[bool]]:
     """Cell text of a ruled frame: horizontal rulings give the rows; the
     vertical rulings crossing each row give its cells (a cell spanning
     columns puts its text in the first column it covers). Title and unit
@@ -364,7 +365,7 @@ def frame_rows(
     preamble: list[TextLine] = []
     rows: list[list[str]] = []
     tops: list[float] = []
-    lefts: list[list[float | None]] = []
+    lefts: list[list[CellSpan | None]] = []
     ruled: list[bool] = []
     for k, lines in band_lines.items():
         local = columns
@@ -399,17 +400,17 @@ def _is_preamble_band(lines: list[TextLine], local: list[float], drawn_columns: 
 
 
 def _spread(
-    row: list[str], xs: list[float | None], local: list[float], columns: list[float], x0: float, tol: float,
+    row: list[str], xs: list[CellSpan | None], local: list[float], columns: list[float], x0: float, tol: float,
     drawn: bool,
-) -> tuple[list[str], list[float | None]]:
+) -> tuple[list[str], list[CellSpan | None]]:
     """Cells of a row with its own borders, placed in the table's columns,
-    and where each cell's text starts (from its left border where drawn)."""
+    and where each cell's text lies (its start from its left border where drawn)."""
     borders = [x0, *local]
-    offsets = [None if x is None else (x - b if drawn else x) for x, b in zip(xs, borders)]
+    offsets = [None if x is None else (x.shifted(b) if drawn else x) for x, b in zip(xs, borders)]
     if local is columns:
         return row, offsets
     out = [""] * (len(columns) + 1)
-    out_offsets: list[float | None] = [None] * (len(columns) + 1)
+    out_offsets: list[CellSpan | None] = [None] * (len(columns) + 1)
     for left, text, off in zip(borders, row, offsets):
         if text:
             j = column_of(left + tol, columns)
@@ -533,7 +534,7 @@ def _has_columns(run: list[TextLine], size: float) -> bool:
 
 def unruled_rows(
     lines: list[TextLine], bounds: list[float], size: float, continuation: bool = False
-) -> tuple[list[list[str]], list[float], list[list[float | None]]]:
+) -> tuple[list[list[str]], list[float], list[list[CellSpan | None]]]:
     """Rows of a table without row rulings.
 
     Each row has an anchor: the line(s) carrying its amounts (a number
@@ -579,7 +580,7 @@ def unruled_rows(
             continue
         members[_nearest_span(lines[i], spans)].append(i)
     rows: list[list[str]] = []
-    lefts: list[list[float | None]] = []
+    lefts: list[list[CellSpan | None]] = []
     tops = [lines[i].top for i in header]
     for i in header:
         texts, xs = cell_texts_and_lefts([lines[i]], bounds, by_word=True)
@@ -830,7 +831,7 @@ class _Joined:
 
     cells: list[list[str]] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
-    lefts: list[list[float | None]] = field(default_factory=list)
+    lefts: list[list[CellSpan | None]] = field(default_factory=list)
     ruled: list[bool] = field(default_factory=list)
     ems: list[float] = field(default_factory=list)
     stray: list[tuple[int, str]] = field(default_factory=list)
@@ -869,11 +870,13 @@ def _repeats_header(rows: list[list[str]], headers: set[str]) -> bool:
 
 
 def remap_columns(
-    rows: list[list[str]], bounds: list[float], target: list[float], lefts: list[list[float | None]] | None = None
-) -> tuple[list[list[str]], list[list[float | None]]]:
+    rows: list[list[str]], bounds: list[float], target: list[float], lefts: list[list[CellSpan | None]] | None = None
+) -> tuple[list[list[str]], list[list[CellSpan | None]]]:
     """Put a continuation's cells into the columns of the table it continues
-    (by x position: unruled pages may find a different number of columns);
-    each cell's text start goes with it."""
+    (by x position: unruled pages may find a different number of columns).
+    A cell goes where its text lies (a right-aligned amount by its digits,
+    not by the middle of a column whose edges the page guessed from text);
+    a cell without a known position by its column's centre."""
     if lefts is None:
         lefts = [[None] * len(r) for r in rows]
     if len(bounds) == len(target) and all(abs(a - b) < 20 for a, b in zip(bounds, target)):
@@ -881,16 +884,17 @@ def remap_columns(
     n = len(target) + 1
     centres = _column_centres(bounds)
     out: list[list[str]] = []
-    out_lefts: list[list[float | None]] = []
+    out_lefts: list[list[CellSpan | None]] = []
     for row, xs in zip(rows, lefts):
         new = [""] * n
-        new_xs: list[float | None] = [None] * n
+        new_xs: list[CellSpan | None] = [None] * n
         for i, text in enumerate(row):
             if text:
-                j = column_of(centres[i], target)
+                span = xs[i] if i < len(xs) else None
+                j = column_of(span.centre if span is not None else centres[i], target)
                 new[j] = _cat(new[j], text)
-                if new_xs[j] is None and i < len(xs):
-                    new_xs[j] = xs[i]
+                if new_xs[j] is None:
+                    new_xs[j] = span
         out.append(new)
         out_lefts.append(new_xs)
     return out, out_lefts
@@ -950,7 +954,7 @@ MAX_PADDING_EM = 0.5
 
 
 def grid_indents(
-    cells: list[list[str]], lefts: list[list[float | None]], ruled: list[bool], ems: list[float]
+    cells: list[list[str]], lefts: list[list[CellSpan | None]], ruled: list[bool], ems: list[float]
 ) -> list[list[float | None]]:
     """Each cell's indent in ems of the body text (``Grid.indents``).
 
@@ -964,9 +968,10 @@ def grid_indents(
     pad: list[float | None] = [None] * width
     base: list[float | None] = [None] * width
     for i in body:
-        for j, x in enumerate(lefts[i][:width]):
-            if x is None or j >= len(cells[i]) or not cells[i][j]:
+        for j, span in enumerate(lefts[i][:width]):
+            if span is None or j >= len(cells[i]) or not cells[i][j]:
                 continue
+            x = span.start
             if ruled[i]:
                 pad[j] = x if pad[j] is None else min(pad[j], x)
             else:
@@ -976,10 +981,11 @@ def grid_indents(
         em = ems[i] if ems[i] > 0 else 10.0
         indents: list[float | None] = []
         for j in range(width):
-            x = lefts[i][j] if j < len(lefts[i]) else None
-            if x is None or j >= len(row) or not row[j]:
+            span = lefts[i][j] if j < len(lefts[i]) else None
+            if span is None or j >= len(row) or not row[j]:
                 indents.append(None)
                 continue
+            x = span.start
             if ruled[i]:
                 origin = min(max(pad[j] or 0.0, 0.0), MAX_PADDING_EM * em)
             else:
