@@ -230,6 +230,7 @@ def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -
         return []  # an unknown table keeps its raw cells: everything is in the output
     rows = table.get("rows") or []
     remaining = [list(numbers) for numbers in cells]
+    haves = [Counter(n.value for n in numbers) for numbers in cells]
     row_text = [_norm("".join(str(c) for c in r if c)) for r in grid.cells]
     by_page: dict[int | None, list[int]] = defaultdict(list)
     for i, page in enumerate(grid.row_pages):
@@ -254,14 +255,11 @@ def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -
             continue
         candidates = list(range(len(grid.cells))) if page is None else by_page.get(page, [])
         name = _norm(out.get("name"))
-        best, best_key = None, None
-        for i in candidates:
-            have = Counter(n.value for n in remaining[i])
-            need = Counter(values)
-            contained = sum(min(c, have[v]) for v, c in need.items())
-            key = (contained, bool(name) and name in row_text[i], i >= pointer, -abs(i - pointer))
-            if best_key is None or key > best_key:
-                best, best_key = i, key
+        need = Counter(values)
+        near = [i for i in candidates if pointer - 20 <= i <= pointer + 80]  # rows come out in order
+        best, best_key = _best_row(near, need, haves, name, row_text, pointer)
+        if best_key is None or best_key[0] < len(values):
+            best, best_key = _best_row(candidates, need, haves, name, row_text, pointer)
         if best is None or best_key[0] == 0:
             left_over.extend((page, v) for v in values)
             continue
@@ -272,6 +270,7 @@ def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -
                 left_over.append((page, v))
             else:
                 remaining[best].pop(k)
+                haves[best][v] -= 1
     for page, v in left_over:  # an amount the row alignment could not place: any row of its page
         for i in (range(len(grid.cells)) if page is None else by_page.get(page, [])):
             k = next((k for k, n in enumerate(remaining[i]) if n.value == v), None)
@@ -301,6 +300,17 @@ def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -
                 continue
             out_list.append(Unplaced(n, _cell_where(grid, n)))
     return out_list
+
+
+def _best_row(candidates, need: Counter, haves: list[Counter], name: str, row_text: list[str], pointer: int):
+    best, best_key = None, None
+    for i in candidates:
+        have = haves[i]
+        contained = sum(min(c, have[v]) for v, c in need.items())
+        key = (contained, bool(name) and name in row_text[i], i >= pointer, -abs(i - pointer))
+        if best_key is None or key > best_key:
+            best, best_key = i, key
+    return best, best_key
 
 
 def _text_fields(row: dict) -> list[str]:
@@ -452,6 +462,21 @@ def unplaced_count(record: dict) -> int:
     return sum(unplaced_in_message(w) for t in record.get("tables") or [] for w in t.get("warnings") or [])
 
 
+READER_WHERE = ("(not read into a cell of its own)", "(outside its cells)")
+
+
+def unplaced_by_stage(record: dict) -> dict[str, int]:
+    """The count split by where the amount was lost: ``reader`` (printed in the
+    region, in no cell of its own) or ``interpretation`` (in a cell, in no row)."""
+    out = {"reader": 0, "interpretation": 0}
+    for t in record.get("tables") or []:
+        for w in t.get("warnings") or []:
+            n = unplaced_in_message(w)
+            if n:
+                out["reader" if any(m in w for m in READER_WHERE) else "interpretation"] += n
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import json
@@ -464,22 +489,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", "-v", action="store_true", help="print every conservation warning")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    total = 0
+    total = {"reader": 0, "interpretation": 0}
     for f in args.files:
         record = parse_document(f)
-        n = unplaced_count(record)
-        total += n
+        stages = unplaced_by_stage(record)
+        for k, v in stages.items():
+            total[k] += v
         if args.json:
-            print(json.dumps({"source": f, "status": record["status"], "unplaced": n,
-                              "tables": len(record["tables"])}, ensure_ascii=False))
+            print(json.dumps({"source": f, "status": record["status"], "unplaced": sum(stages.values()), **stages,
+                              "tables": len(record["tables"])}, ensure_ascii=False), flush=True)
         else:
-            print(f"{n:6d}  {record['status']:9s} {f}")
+            print(f"{sum(stages.values()):6d} {stages['reader']:5d} {stages['interpretation']:6d}  "
+                  f"{record['status']:9s} {f}", flush=True)
         if args.verbose:
             for k, t in enumerate(record["tables"]):
                 for w in t.get("warnings") or []:
                     if unplaced_in_message(w):
                         print(f"        table {k} {t['kind']} {t.get('title')!r}: {w}")
-    print(f"{total:6d}  total unplaced", file=sys.stderr)
+    print(f"{sum(total.values()):6d} {total['reader']:5d} {total['interpretation']:6d}  "
+          "total unplaced (all, reader, interpretation)", file=sys.stderr)
     return 0
 
 

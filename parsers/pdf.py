@@ -930,6 +930,7 @@ def is_wrap_fragment(row: list[str], previous: list[str]) -> bool:
     text = row[i]
     return (
         bool(previous[i])
+        and not is_amount_token(previous[i])  # a word is no tail of an amount (收入 under 471,452,100)
         and not is_amount_token(text)
         and not _ROW_START_RE.match(text)
         and len(text) <= 6
