@@ -91,7 +91,8 @@ def amount_value(text: str) -> str | None:
 
 
 def _is_strong(text: str) -> bool:
-    return "." in text or "," in text or "，" in text
+    """Decimals or thousands groups: a money figure, not a code, year or list marker ("1.")."""
+    return bool(re.search(r"\.\d|\d[,，]\d{3}", text))
 
 
 def region_numbers(grid: Grid) -> list[Printed]:
@@ -382,7 +383,11 @@ def _serial_columns(grid: Grid) -> list[int]:
     """Columns of serial numbers 1, 2, 3 … (序号, 行次), and 栏次 rows' numbers."""
     width = max((len(r) for r in grid.cells), default=0)
     out: list[int] = []
+    header = _header_like_rows(grid)
     for j in range(width):
+        if any(j < len(grid.cells[i]) and re.search(r"序号|行次|栏次|编号", _norm(grid.cells[i][j])) for i in header):
+            out.append(j)  # headed as a serial number
+            continue
         values = [r[j] for r in grid.cells if j < len(r) and r[j]]
         nums = [int(v) for v in values if re.fullmatch(r"\d{1,4}", v)]
         if len(nums) >= 3 and len(nums) >= 0.8 * len(values):

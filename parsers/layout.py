@@ -95,12 +95,20 @@ class Frame:
     xs: list[float]  # distinct vertical ruling positions, ascending
     ys: list[float]  # distinct horizontal ruling positions, ascending
     verticals: list[Ruling] = field(default_factory=list)
+    horizontals: list[Ruling] = field(default_factory=list)
 
     def xs_across(self, y0: float, y1: float, tol: float) -> list[float]:
         """Vertical rulings that cross the band y0..y1: the cell borders of that row
         (a spanning cell has fewer)."""
         mid = (y0 + y1) / 2
         return cluster_positions([v.pos for v in self.verticals if v.start - tol <= mid <= v.end + tol], tol)
+
+    def drawn_across(self, y: float, x0: float, x1: float, tol: float) -> bool:
+        """Whether a horizontal ruling at ``y`` runs under the whole span x0..x1
+        (a cell merged over two rows has none between them)."""
+        return any(
+            abs(h.pos - y) <= tol and h.start <= x0 + tol and h.end >= x1 - tol for h in self.horizontals
+        )
 
     def contains(self, g: Glyph, pad: float = 1.0) -> bool:
         return self.x0 - pad <= g.xc <= self.x1 + pad and self.top - pad <= g.yc <= self.bottom + pad
@@ -254,6 +262,7 @@ def find_frames(rulings: list[Ruling], tol: float = 2.0) -> list[Frame]:
                 xs=xs,
                 ys=ys,
                 verticals=vs,
+                horizontals=hs,
             )
         )
     frames.sort(key=lambda f: (f.top, f.x0))

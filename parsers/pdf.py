@@ -367,6 +367,7 @@ def frame_rows(
     tops: list[float] = []
     lefts: list[list[CellSpan | None]] = []
     ruled: list[bool] = []
+    bands_of: list[int | None] = []  # the band a row fills alone, None for a band of several rows
     for k, lines in band_lines.items():
         local = columns
         if drawn_columns:
@@ -379,15 +380,50 @@ def frame_rows(
         if len(lines) > 1 and band_holds_several_rows(lines, local):
             band_rows, band_tops, band_lefts = unruled_rows(lines, local, size)
         else:
-            texts, xs = cell_texts_and_lefts(lines, local)
+            # columns seen only in the text's alignment cut no word (a centred
+            # header over two columns stays whole), as in unruled tables
+            texts, xs = cell_texts_and_lefts(lines, local, by_word=not drawn_columns)
             band_rows, band_tops, band_lefts = [texts], [lines[0].top], [xs]
         for r, xs in zip(band_rows, band_lefts):
             cells, offsets = _spread(r, xs, local, columns, frame.x0, tol, drawn_columns)
             rows.append(cells)
             lefts.append(offsets)
             ruled.append(drawn_columns)
+            bands_of.append(k if len(band_rows) == 1 else None)
         tops.extend(band_tops)
+    if drawn_columns:
+        _join_merged_header_cells(frame, band_edges, columns, tol, rows, tops, lefts, ruled, bands_of)
     return preamble, rows, tops, columns, lefts, ruled
+
+
+def _join_merged_header_cells(
+    frame: Frame, band_edges: list[float], columns: list[float], tol: float,
+    rows: list[list[str]], tops: list[float], lefts: list, ruled: list[bool], bands_of: list[int | None],
+) -> None:
+    """A header cell merged over two or more rows has no ruling under its
+    upper part: text wrapped inside it ("财政专" / "户拨款") that the rows'
+    rulings elsewhere cut in two is one cell, read into its topmost row.
+    Only header rows (above the first row of figures) are joined."""
+    edges = [frame.x0, *columns, frame.x1]
+    first_body = next((i for i, r in enumerate(rows) if _is_body_row(r)), len(rows))
+    owner: list[int | None] = [None] * (len(columns) + 1)
+    for i in range(first_body):
+        k = bands_of[i]
+        prev = bands_of[i - 1] if i else None
+        for j in range(len(columns) + 1):
+            if k is None or prev is None or k != prev + 1:
+                owner[j] = i
+                continue
+            spans_down = not frame.drawn_across(band_edges[k], edges[j], edges[j + 1], tol)
+            up = owner[j] if spans_down and owner[j] is not None else i
+            if up != i and rows[i][j] and rows[up][j]:
+                rows[up][j] = rows[up][j] + rows[i][j]
+                rows[i][j] = ""
+            owner[j] = up if spans_down else i
+    keep = [i for i, r in enumerate(rows) if any(r) or i >= first_body]
+    if len(keep) < len(rows):
+        for seq in (rows, tops, lefts, ruled, bands_of):
+            seq[:] = [seq[i] for i in keep]
 
 
 def _is_preamble_band(lines: list[TextLine], local: list[float], drawn_columns: bool) -> bool:

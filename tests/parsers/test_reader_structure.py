@@ -177,3 +177,62 @@ def test_docx_indents_from_paragraph_indent_and_leading_spaces(tmp_path: Path) -
     assert got["一般公共服务支出"] == 0
     assert got["政府办公厅（室）及相关机构事务"] == pytest.approx(1.0)
     assert got["行政运行"] == pytest.approx(2.0)
+
+
+def test_a_header_cell_merged_over_two_rows_is_one_cell(tmp_path: Path) -> None:
+    """财政专户拨款 wrapped inside a cell merged over both header rows: the
+    ruling under the 财政拨款 group cuts the other columns' rows, not this cell."""
+    xs = [40.0, 200.0, 300.0, 400.0, 500.0, 600.0]
+    top, h = 90.0, 18.0
+    texts = [(300.0, 50.0, "项目支出表"), (xs[-1] - 5 * SIZE, 75.0, "单位：万元"),
+             (xs[0] + 3, top + 23, "项目"), (xs[1] + 3, top + 23, "合计"),
+             (xs[2] + 30, top + 13, "财政拨款"), (xs[2] + 3, top + 31, "一般公共预算"), (xs[3] + 3, top + 31, "政府性基金"),
+             (xs[4] + 3, top + 13, "财政专"), (xs[4] + 3, top + 31, "户拨款")]
+    body = [("合计", "30.00", "20.00", "0.00", "10.00"), ("行政运行", "30.00", "20.00", "0.00", "10.00")]
+    for r, row in enumerate(body):
+        y = top + 2 * h + (r + 1) * h - 5
+        texts.append((xs[0] + 3, y, row[0]))
+        for c, a in enumerate(row[1:], start=1):
+            texts.append((xs[c + 1] - 3 - len(a) * SIZE, y, a))
+    bottom = top + 2 * h + len(body) * h
+    lines = [(xs[0], top, xs[-1], top), (xs[2], top + h, xs[4], top + h)]  # the group's ruling only
+    lines += [(xs[0], top + 2 * h + k * h, xs[-1], top + 2 * h + k * h) for k in range(len(body) + 1)]
+    lines += [(x, top, x, bottom) for x in xs if x != xs[3]] + [(xs[3], top + h, xs[3], bottom)]
+    grid = _the_grid(build.page_pdf(tmp_path / "t.pdf", texts, lines, size=SIZE))
+    assert grid.cells[0][4] == "财政专户拨款"
+    assert grid.cells[0][2] == "财政拨款" and grid.cells[1][2] == "一般公共预算" and grid.cells[1][3] == "政府性基金"
+    assert [r[0] for r in grid.cells[2:]] == ["合计", "行政运行"]
+
+
+def test_a_continuation_page_puts_cells_where_their_text_lies(tmp_path: Path) -> None:
+    """Columns seen only in the text (no inner rulings but one): the second
+    page's guessed column edge differs from the first's; its amounts still
+    go to the amount column, not glued to the names ("物资储备920.00")."""
+    def page(rows, title: bool):
+        texts = [(300.0, 50.0, "一般公共预算项目支出表"), (740.0, 75.0, "单位：万元")] if title else []
+        top = 90.0 if title else 40.0
+        lines = []
+        for r, (name, amount) in enumerate(rows):
+            y = top + (r + 1) * ROW_H - 5
+            texts.append((48.0, y, name))
+            texts.append((797.0 - len(amount) * SIZE, y, amount))
+        for k in range(len(rows) + 1):
+            lines.append((42.0, top + k * ROW_H, 798.0, top + k * ROW_H))
+        lines += [(x, top, x, top + len(rows) * ROW_H) for x in (42.0, 420.0, 798.0)]
+        return texts, lines
+
+    first = [("项目", "预算")] + [(f"[3010{k}]基本工资和津贴补贴及其他各项费用之{k}", "1,234.00") for k in range(1, 6)]
+    second = [("[31008]物资储备", "920.00"), ("[312]对企业补助", "1,000.00")]
+    path = build.pages_pdf(tmp_path / "t.pdf", [page(first, True), page(second, False)], size=SIZE)
+    grid = _the_grid(path)
+    assert grid.row_pages[-2:] == [2, 2]
+    assert [c for c in grid.cells[-2] if c] == ["[31008]物资储备", "920.00"]
+    assert [c for c in grid.cells[-1] if c] == ["[312]对企业补助", "1,000.00"]
+    assert grid.cells[-2].index("920.00") == grid.cells[1].index("1,234.00")
+
+
+def test_a_word_is_not_taken_for_the_wrapped_tail_of_an_amount() -> None:
+    from parsers.pdf import is_wrap_fragment
+
+    assert not is_wrap_fragment(["", "其他收入", ""], ["合计", "471,452,100", ""])
+    assert is_wrap_fragment(["", "支出", ""], ["201", "一般公共服务", "950.10"])
