@@ -1,33 +1,41 @@
 """Amount conservation: every amount printed in a table's region ends in
 exactly one cell of the output table, or the table says which did not.
 
-Two sides are compared per page, as multisets of normalised decimal strings:
+Two steps, so a warning says where a figure was lost:
 
-- **printed**: the words with digits that the reader saw inside the table's
-  region (``Grid.region_words``: the frame of a ruled table, the lines of an
-  unruled one, the note under it, text of its lines outside the frame), taken
-  from the page glyphs the reader already has, not a second layout pass.
-  DOCX and XLSX have no page geometry; there the grid's cells and its stray
-  text are the printed side (what the reader saw is what the file holds).
-- **placed**: the amounts of the output rows (``rows[].amounts``), after
-  interpretation, so a column the interpreter dropped, a row it skipped or a
-  header row that swallowed a data row shows up, not only what the reader
-  lost. An ``unknown`` table keeps its raw cells, a target table its fields:
-  what is in them is placed.
+1. **reader**: the words with digits printed in the table's region
+   (``Grid.region_words``: a ruled table's frame and the text of its lines
+   outside the frame, an unruled table's lines, the note under it; taken
+   from the glyphs the reader already has, no second layout pass) against
+   the numbers of the grid's cells, page by page. A number wrapped over
+   lines (``950.`` / ``10``) matches by joining vertically adjacent pieces;
+   one cut by a column border or run into another cell does not: it is
+   ``not read into a cell of its own`` (``outside its cells`` when it is
+   ``Grid.stray_text``). DOCX and XLSX have no page geometry: their cells
+   (and stray text) are what the file prints, so only step 2 applies.
+2. **interpretation**: output rows are aligned with grid rows (same page,
+   the row's amounts among the grid row's numbers, its name in the row's
+   text; rows come out in grid order) and each grid cell's number must be an
+   amount of its row: a dropped column, a skipped row, a header row that
+   swallowed a data row show, named by column header and row label. Row by
+   row, not one bag of values per page, so a dropped 216.50 is found even
+   where another column prints 216.50 too.
 
-A printed word is an amount when it is a number by itself (``1,166.60``,
-``(12.00)``, ``.60``). Numbers with a decimal point or thousands separator
-must be placed as amounts. Bare integers are also codes (``2010301``, a 类
-``201`` and 款 ``03`` printed apart), serial numbers, 栏次 and years: one is
-accounted for when it is an amount of a row, or a code (or code part) of a
-row, a number in a name, in the header, title or note, or in a column of
-serial numbers. A number wrapped over lines (``950.`` / ``10``) is matched
-by joining vertically adjacent pieces.
+A word is a number when it is one by itself (``1,166.60``, ``(12.00)``,
+``.60``); numbers inside words (``2024年``, ``表3``, ``1.人员经费``) are
+text. A number with decimals or thousands groups must be an amount. A bare
+integer may also be a code or code part (``2010301``; ``201`` ``03`` ``01``
+printed as 类 | 款 | 项), a serial number, a 栏次 or a year: it is accounted
+for when it is an amount of its row, a code or a number in an output row's
+text, in the header, title or note, or in a column of serial numbers or of
+codes. In ``performance_targets`` and ``unknown`` tables numbers are free
+text (``≥95%``, ``4,360万元``): found in the output's text they are placed
+(an ``unknown`` table keeps its raw cells, so nothing in it is lost).
 
-Whatever printed amount is left over is named in a table warning
-(``UNPLACED_PREFIX``), grouped by the grid column it was read into (or
-"read into no cell"). ``unplaced_count(record)`` counts them per document
-for the benchmark; ``python -m parsers.conservation FILE…`` prints the counts.
+Warnings (table ``warnings``, prefix ``UNPLACED_PREFIX``) are grouped by
+column; ``unplaced_count(record)`` counts the amounts per document for the
+benchmark, ``unplaced_by_stage`` splits reader from interpretation, and
+``python -m parsers.conservation FILE… [-v]`` prints both per document.
 """
 
 from __future__ import annotations
