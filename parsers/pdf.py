@@ -414,12 +414,15 @@ def _join_merged_header_cells(
             if k is None or prev is None or k != prev + 1:
                 owner[j] = i
                 continue
-            spans_down = not frame.drawn_across(band_edges[k], edges[j], edges[j + 1], tol)
-            up = owner[j] if spans_down and owner[j] is not None else i
-            if up != i and rows[i][j] and rows[up][j]:
+            if frame.drawn_across(band_edges[k], edges[j], edges[j + 1], tol):
+                owner[j] = i  # a ruling under the cell above: a new cell starts here
+                continue
+            up = owner[j]  # the cell goes on: its text joins the first row of it that has text
+            if up is not None and rows[up][j] and rows[i][j]:
                 rows[up][j] = rows[up][j] + rows[i][j]
                 rows[i][j] = ""
-            owner[j] = up if spans_down else i
+            elif rows[i][j] and (up is None or not rows[up][j]):
+                owner[j] = i
     keep = [i for i, r in enumerate(rows) if any(r) or i >= first_body]
     if len(keep) < len(rows):
         for seq in (rows, tops, lefts, ruled, bands_of):

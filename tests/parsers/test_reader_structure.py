@@ -236,3 +236,25 @@ def test_a_word_is_not_taken_for_the_wrapped_tail_of_an_amount() -> None:
 
     assert not is_wrap_fragment(["", "其他收入", ""], ["合计", "471,452,100", ""])
     assert is_wrap_fragment(["", "支出", ""], ["201", "一般公共服务", "950.10"])
+
+
+def test_a_merged_header_cell_whose_text_starts_below_its_top_row(tmp_path: Path) -> None:
+    """上年结余、结转 merged over three header rows, its two lines in the second
+    and third: joined in the second (the first row of the cell with text)."""
+    xs = [40.0, 200.0, 300.0, 400.0, 500.0]
+    top, h = 90.0, 16.0
+    texts = [(300.0, 50.0, "收入总表"), (xs[-1] - 5 * SIZE, 75.0, "单位：万元"),
+             (xs[1] + 30, top + 12, "本年收入"),
+             (xs[0] + 3, top + 28, "预算单位"), (xs[1] + 3, top + 28, "财政拨款"),
+             (xs[1] + 3, top + 44, "一般公共预算"), (xs[2] + 3, top + 44, "政府性基金"),
+             (xs[3] + 3, top + 26, "上年结余"), (xs[3] + 3, top + 40, "、结转")]
+    y = top + 4 * h - 4
+    texts += [(xs[0] + 3, y, "某单位"), (xs[2] - 3 - 5 * SIZE, y, "20.00"), (xs[3] - 3 - 4 * SIZE, y, "0.00"),
+              (xs[4] - 3 - 4 * SIZE, y, "7.34")]
+    bottom = top + 4 * h
+    lines = [(xs[0], top, xs[-1], top), (xs[1], top + h, xs[3], top + h), (xs[1], top + 2 * h, xs[3], top + 2 * h),
+             (xs[0], top + 3 * h, xs[-1], top + 3 * h), (xs[0], bottom, xs[-1], bottom)]
+    lines += [(x, top, x, bottom) for x in (xs[0], xs[1], xs[3], xs[4])] + [(xs[2], top + 2 * h, xs[2], bottom)]
+    grid = _the_grid(build.page_pdf(tmp_path / "t.pdf", texts, lines, size=SIZE))
+    column = [row[3] for row in grid.cells]
+    assert "上年结余、结转" in column and "、结转" not in column
