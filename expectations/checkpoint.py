@@ -41,6 +41,7 @@ import pandas as pd
 
 from countybudget import paths
 from expectations.batches import BATCH_NAMES, Batches, build_batches, region_codes, staging_columns_declared
+from expectations.results import QualityResult
 
 log = logging.getLogger(__name__)
 
@@ -361,7 +362,7 @@ def write_results(summary: RunSummary, quarantined: Mapping[str, list[str]], che
 # ------------------------------------------------------------ the stage function
 
 
-def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> dict[str, Any]:
+def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> QualityResult:
     """Check every document of the raw layer (or ``only`` these sha256).
 
     Returns counts of documents passed and quarantined (with reasons), the
@@ -412,8 +413,6 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> d
         docs_path = str(data_docs_index(context))
     warnings = [r for r in summary.results if not r.passed and r.severity == "warn"]
     outcome = {
-        # A crashed expectation leaves documents unchecked: the run must not pass as a whole.
-        "ok": not summary.errors,
         "run_id": run_id,
         "documents_checked": len(batches.documents),
         "documents_passed": len(batches.documents) - len(held),
@@ -443,4 +442,4 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> d
         run_id, outcome["documents_checked"], outcome["documents_passed"], outcome["documents_quarantined"],
         outcome["warnings"],
     )
-    return outcome
+    return QualityResult.from_outcome(outcome)  # not ok when an expectation crashed: documents went unchecked

@@ -1,0 +1,232 @@
+"""The quality gate end to end: raw layer → GX suites → warehouse rows, quarantine, data docs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+import quality_mutations as mutations
+from quality_documents import clean_document
+from quality_lake import QualityLake, parse_failure
+
+from countybudget import paths
+from countybudget.identities import check_document
+from expectations.checkpoint import load_suite_files, run_quality
+from testkit.ground_truth_lake import write_raw_document
+
+DEFECTS = {
+    # label: (document, suite.expectation meant to catch it, words its message must contain)
+    "parent_not_sum_of_children": (mutations.parent_not_sum_of_children, "totals.parent_sum", ["20103", "960.10", "950.10"]),
+    "invalid_function_code": (mutations.invalid_function_code, "codes.class_in_code_list", ["2990101", "类 299"]),
+    "unit_mislabelled": (mutations.unit_mislabelled, "units.unit_label", ["basic_expenditure_by_economic", "万元", "10^"]),
+    "parse_failure": (parse_failure, "structure_documents.document_parsed", ["truncated PDF"]),
+}
+
+
+@pytest.fixture(scope="module")
+def checked(quality_env: Path) -> tuple[QualityLake, dict[str, Any]]:
+    lake = QualityLake(quality_env)
+    lake.add("clean", clean_document())
+    lake.add("rounded", mutations.rounded_within_tolerance())
+    lake.add("claim_mismatch", mutations.claim_mismatch())
+    for label, (make, _, _) in DEFECTS.items():
+        lake.add(label, make())
+    for label, doc in [*mutations.amount_mutants(), *mutations.code_mutants()]:
+        lake.add(label, doc)
+    lake.add("region_unknown", clean_document())
+    lake.add("region_unrecognised", clean_document())
+    place_in_regions(
+        {lake.shas["clean"]: "130532", lake.shas["region_unknown"]: "139999", lake.shas["region_unrecognised"]: None}
+    )
+    return lake, run_quality()
+
+
+def place_in_regions(region_by_sha: dict[str, str | None]) -> None:
+    """What the warehouse's intermediate.int_documents says about regions (as dbt would build it)."""
+    paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(paths.warehouse_path()))
+    try:
+        con.execute("CREATE SCHEMA IF NOT EXISTS intermediate")
+        con.execute(
+            "CREATE OR REPLACE TABLE intermediate.int_documents "
+            "(document_sha256 VARCHAR, unit_name VARCHAR, region_code VARCHAR, region_match VARCHAR)"
+        )
+        for sha, code in region_by_sha.items():
+            con.execute(
+                "INSERT INTO intermediate.int_documents VALUES (?, '平乡县人民政府办公室', ?, ?)",
+                [sha, code, "matched" if code else "no_match"],
+            )
+    finally:
+        con.close()
+
+
+def results(sha256: str) -> list[dict[str, Any]]:
+    con = duckdb.connect(str(paths.warehouse_path()), read_only=True)
+    try:
+        cur = con.execute("SELECT * FROM quality.expectation_results WHERE sha256 = ? ORDER BY suite, expectation", [sha256])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def quarantined() -> dict[str, str]:
+    con = duckdb.connect(str(paths.warehouse_path()), read_only=True)
+    try:
+        return dict(con.execute("SELECT sha256, reasons FROM quality.quarantined_documents").fetchall())
+    finally:
+        con.close()
+
+
+def failures(sha256: str) -> dict[str, dict[str, Any]]:
+    return {f"{r['suite']}.{r['expectation']}": r for r in results(sha256) if not r["passed"]}
+
+
+def test_the_run_checked_every_document_without_errors(checked) -> None:
+    lake, outcome = checked
+    assert outcome.ok and not outcome.errors
+    assert outcome.documents_checked == len(lake.shas) > 300
+    assert outcome.documents_passed + outcome.documents_quarantined == outcome.documents_checked
+
+
+def test_the_clean_fixtures_satisfy_the_shared_identity_checks(checked) -> None:
+    lake, _ = checked
+    for label in ("clean", "rounded", "claim_mismatch"):
+        assert check_document(lake.docs[label]) == [], label
+
+
+def test_a_clean_document_passes_every_expectation(checked) -> None:
+    lake, _ = checked
+    rows = results(lake.shas["clean"])
+    suites = load_suite_files()
+    expected = sum(len(s["expectations"]) for s in suites.values() if s["meta"].get("scope") != "run")
+    assert len(rows) == expected  # one row per document × expectation
+    assert [r for r in rows if not r["passed"]] == []
+    assert lake.shas["clean"] not in quarantined()
+    # the checks really looked at it: totals were compared row by row
+    totals = [json.loads(r["observed"]) for r in rows if r["suite"] == "totals"]
+    assert sum(o["rows_checked"] for o in totals) > 50
+
+
+def test_a_difference_within_rounding_tolerance_passes(checked) -> None:
+    lake, _ = checked
+    assert failures(lake.shas["rounded"]) == {}
+
+
+@pytest.mark.parametrize("label", list(DEFECTS))
+def test_each_defective_document_is_quarantined_by_its_expectation(checked, label: str) -> None:
+    lake, outcome = checked
+    _, expectation, words = DEFECTS[label]
+    sha = lake.shas[label]
+    failed = failures(sha)
+    assert expectation in failed, f"{label}: failed {sorted(failed)}"
+    row = failed[expectation]
+    assert row["severity"] == "block"
+    for word in words:
+        assert word in row["message"], (word, row["message"])
+    reasons = quarantined()[sha]
+    assert f"[{expectation}]" in reasons
+    held = {q.sha256: q for q in outcome.quarantined}
+    assert any(expectation in reason for reason in held[sha].reasons)
+
+
+def test_a_narrative_mismatch_is_a_warning_not_a_block(checked) -> None:
+    lake, outcome = checked
+    sha = lake.shas["claim_mismatch"]
+    failed = failures(sha)
+    assert set(failed) == {"claims.claim_matches_table"}
+    row = failed["claims.claim_matches_table"]
+    assert row["severity"] == "warn"
+    assert "905.10" in row["message"] and "950.10" in row["message"]
+    assert sha not in quarantined()
+    assert outcome.warnings >= 1
+
+
+def test_every_amount_changed_by_one_yuan_unit_is_caught(checked) -> None:
+    lake, _ = checked
+    held = quarantined()
+    labels = [label for label in lake.shas if label.startswith("amount ")]
+    assert len(labels) > 100
+    missed = [label for label in labels if lake.shas[label] not in held]
+    assert missed == []
+
+
+def test_every_code_changed_by_one_digit_is_caught(checked) -> None:
+    lake, _ = checked
+    held = quarantined()
+    labels = [label for label in lake.shas if label.startswith("code ")]
+    assert len(labels) > 150
+    missed = [label for label in labels if lake.shas[label] not in held]
+    assert missed == []
+
+
+def test_observed_values_name_the_two_figures(checked) -> None:
+    lake, _ = checked
+    row = failures(lake.shas["parent_not_sum_of_children"])["totals.parent_sum"]
+    observed = json.loads(row["observed"])
+    assert observed["rows_failed"] >= 1
+    failing = {f["code"]: f for f in observed["failing_rows"]}
+    assert failing["20103"]["figure_a"] == "960.10"
+    assert failing["20103"]["figure_b"] == "950.10"
+    assert failing["20103"]["table_kind"] == "expenditure_by_function"
+
+
+def test_data_docs_are_rendered_under_the_quality_directory(checked) -> None:
+    _, outcome = checked
+    index = Path(outcome.data_docs)
+    assert index.is_file() and index.is_relative_to(paths.quality_dir())
+    assert "totals" in index.read_text(encoding="utf-8")
+
+
+def test_fixing_a_document_and_rerunning_brings_it_back(checked) -> None:
+    lake, _ = checked
+    sha = lake.shas["parent_not_sum_of_children"]
+    other = lake.shas["invalid_function_code"]
+    assert sha in quarantined()
+    write_raw_document(clean_document(), sha)  # the parser (or the document) was fixed
+    outcome = run_quality(only=[sha], build_docs=False)
+    assert outcome.documents_checked == 1 and outcome.documents_quarantined == 0
+    assert sha not in quarantined()
+    assert all(r["passed"] for r in results(sha))
+    assert other in quarantined()  # documents not re-checked keep their rows
+    run_ids = {r["run_id"] for r in results(sha)}
+    assert run_ids == {outcome.run_id}  # the old rows were replaced, not added to
+
+
+def test_region_codes_are_checked_against_gbt2260(checked) -> None:
+    lake, _ = checked
+    unknown = failures(lake.shas["region_unknown"])
+    assert set(unknown) == {"regions.region_code_in_gbt2260"}
+    assert "139999" in unknown["regions.region_code_in_gbt2260"]["message"]
+    assert lake.shas["region_unknown"] in quarantined()
+    unrecognised = failures(lake.shas["region_unrecognised"])
+    assert set(unrecognised) == {"regions.region_recognised"}
+    assert unrecognised["regions.region_recognised"]["severity"] == "warn"
+    assert lake.shas["region_unrecognised"] not in quarantined()
+    clean = {r["expectation"]: json.loads(r["observed"]) for r in results(lake.shas["clean"]) if r["suite"] == "regions"}
+    assert clean["region_code_in_gbt2260"]["rows_checked"] == 1
+
+
+def test_a_staging_view_without_a_declared_column_stops_the_run(checked) -> None:
+    lake, _ = checked
+    con = duckdb.connect(str(paths.warehouse_path()))
+    try:  # a staging view that lost every column but its key
+        con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+        con.execute("CREATE OR REPLACE TABLE staging.stg_raw__documents (document_sha256 VARCHAR)")
+    finally:
+        con.close()
+    try:
+        outcome = run_quality(only=[lake.shas["clean"]], build_docs=False)
+    finally:
+        con = duckdb.connect(str(paths.warehouse_path()))
+        con.execute("DROP SCHEMA staging CASCADE")
+        con.close()
+    assert not outcome.ok and outcome.error
+    [error] = outcome.errors
+    assert "structure_staging.staging_has_its_columns" in error
+    assert "stg_raw__documents.parse_status" in error
+    assert "stg_raw__documents.document_sha256" not in error.split("missing", 1)[1]
