@@ -144,8 +144,10 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
 def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> dict[str, Any]:
     """Interpret every grid and add metadata, claims and warnings."""
     from parsers.claims import extract_claims
+    from parsers.conservation import add_conservation_warnings
     from parsers.metadata import extract_metadata
     from parsers.tables import interpret_grid
+    from parsers.units import infer_units
 
     record = empty_record(source, sha256, fmt)
     record["n_pages"] = result.n_pages
@@ -157,11 +159,17 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
     tables: list[dict[str, Any]] = []
     for index, grid in enumerate(result.grids):
         try:
-            tables.append(interpret_grid(grid))
+            table = interpret_grid(grid)
         except Exception as exc:  # one odd table must not lose the rest of the document
             warnings.append(f"table {index} (title {grid.title!r}, pages {sorted(set(grid.row_pages))}): "
                             f"could not be interpreted: {type(exc).__name__}: {exc}")
-            tables.append(_raw_table(grid))
+            table = _raw_table(grid)
+        try:
+            add_conservation_warnings(grid, table)  # every printed amount in a row, or named
+        except Exception as exc:
+            table.setdefault("warnings", []).append(f"amount conservation could not be checked: {type(exc).__name__}: {exc}")
+        tables.append(table)
+    infer_units(tables)  # a table without its own 单位： line takes the document's unit, marked inferred
     record["tables"] = tables
     record.update(extract_metadata(result.page_texts, [t.get("unit") for t in tables]))
     try:
