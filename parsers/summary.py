@@ -779,6 +779,18 @@ def interpret_summary(table: dict, grid: Grid, header, body, pages, body_rows: l
         rows, columns, warnings = two_sided_rows(layout, header, body, pages, indents, kind)
     else:
         rows, columns, warnings = keyed_rows(layout, header, body, pages, kind)
+        # the function rows' codes as the code lists settle them (parsers/codes.py): a 类 / 款 row
+        # printed with its name only, or a table printed with names only, gets its code inferred;
+        # a table keyed by unit alone has no function codes to settle
+        unit_keyed = any("unit_code" in r for r in rows)
+        if not unit_keyed or any(r.get("code") for r in rows):
+            from parsers import codes
+
+            table["rows"] = rows
+            labels = layout.segments[0].label_cols if layout.segments else []
+            code_header = layout.header_texts[layout.code_col] if layout.code_col is not None else None
+            codes.resolve_codes(table, kind, codes.grid_name_cells(grid, len(header), labels), code_header)
+            warnings = [*(table.pop("warnings", None) or []), *warnings]
     table["rows"] = rows
     table["columns"] = columns
     if warnings:

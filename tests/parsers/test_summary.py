@@ -324,3 +324,19 @@ def test_the_line_figure_is_this_years_column() -> None:
     assert table["columns"] == ["col:收入/2025年预算数", "amount", "col:支出/2025年预算数"]
     assert table["rows"][0]["amounts"] == {"col:收入/2025年预算数": "90.00", "amount": "100.00"}
     assert violations(table) == []
+
+
+def test_an_expenditure_summary_printed_with_names_only_gets_its_codes_inferred() -> None:
+    cells = [["科目名称", "合计", "基本支出", "项目支出"],
+             ["合计", "30.00", "20.00", "10.00"],
+             ["一般公共服务支出", "30.00", "20.00", "10.00"],
+             ["政府办公厅（室）及相关机构事务", "30.00", "20.00", "10.00"],
+             ["行政运行", "20.00", "20.00", None],
+             ["一般行政管理事务", "10.00", None, "10.00"]]
+    indents = [[None] * 4, [0.0, None, None, None], [0.0, None, None, None], [1.0, None, None, None],
+               [2.0, None, None, None], [2.0, None, None, None]]
+    table = interpret_grid(Grid(cells=cells, row_pages=[1] * len(cells), title="支出总表", unit_text="单位：万元",
+                                indents=indents))
+    assert [(r["code"], r.get("code_source")) for r in table["rows"]] == [
+        (None, None), ("201", "inferred"), ("20103", "inferred"), ("2010301", "inferred"), ("2010302", "inferred")]
+    assert violations(table) == []
