@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -45,6 +45,8 @@ class Batches:
     documents: list[str]  # sha256 of every document checked
     labels: dict[str, str]  # sha256 -> "unit_name fiscal_year doc_type (sha…)", for messages
     code_lists: str  # where the official code lists came from
+    # (sha256, table_index) -> table kind of every parsed table (raw ``tables``, empty ones included)
+    table_kinds: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def sql_list(values: Iterable[str]) -> str:
@@ -306,6 +308,9 @@ def identity_rows_sql() -> str:
         GROUP BY ALL),
     function_within_summary AS (
         SELECT 'function_within_summary' AS identity, f.sha256, f.table_index, f.table_kind, '元' AS unit, f.code,
+               -- the summary it is compared with (the document's first one when the code is not in any)
+               coalesce(s.table_index, (SELECT min(x.table_index) FROM summary_codes x WHERE x.sha256 = f.sha256))
+                   AS other_table_index,
                f.column_key, format('{{}} in table {{}}', f.column_key, f.table_index) AS label_a,
                CAST(f.yuan AS DECIMAL(18,2)) AS figure_a,
                CASE WHEN s.code IS NULL THEN 'not in the expenditure summary'
@@ -333,7 +338,7 @@ def identity_rows_sql() -> str:
     UNION ALL SELECT {CHECK_COLUMNS} FROM income_equals_expenditure
     UNION ALL SELECT {CHECK_COLUMNS} FROM three_public_sum
     UNION ALL SELECT {CHECK_COLUMNS} FROM summary_items_sum
-    UNION ALL SELECT {CHECK_COLUMNS} FROM function_within_summary
+    UNION ALL BY NAME SELECT {CHECK_COLUMNS}, other_table_index FROM function_within_summary
     """
 
 
@@ -577,7 +582,8 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         f"""
         WITH r AS ({sql}),
         t AS (SELECT r.*, n_terms * {STEP.format(p='places')} * 0.5 AS tolerance FROM r)
-        SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index, table_kind,
+        SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index,
+               CAST(other_table_index AS INTEGER) AS other_table_index, table_kind,
                -- figures as their exact decimal text: they are read, not computed with, from here on
                unit, coalesce(code, '') AS code, column_key, label_a, CAST(figure_a AS VARCHAR) AS figure_a,
                label_b, CAST(figure_b AS VARCHAR) AS figure_b, n_terms, CAST(tolerance AS VARCHAR) AS tolerance,
@@ -591,13 +597,21 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None) -> Batches:
     """Load the raw layer (all documents, or ``only`` these hashes) and build every batch."""
     only = list(only) if only is not None else None
-    for table in ("documents", "amounts", "claims"):
+    for table in ("documents", "amounts", "claims", "tables"):
         sources.load_raw_table(con, table, only)
     load_rules(con)
     code_lists = load_code_list(con)
     load_claim_figures(con)
     create_base_views(con)
     labels = dict(con.execute("SELECT sha256, document FROM doc_labels").fetchall())
+    # every table: the raw tables table, and tables of a lake written before it existed (from their amounts)
+    table_kinds = {
+        (sha, int(index)): kind for sha, index, kind in con.execute(
+            "SELECT sha256, table_index, any_value(table_kind) FROM ("
+            " SELECT sha256, table_index, table_kind FROM raw_tables UNION ALL"
+            " SELECT DISTINCT sha256, table_index, table_kind FROM raw_amounts) "
+            "WHERE sha256 IS NOT NULL AND table_index IS NOT NULL GROUP BY ALL").fetchall()
+    }
     documents = sorted(
         {r[0] for r in con.execute(
             "SELECT sha256 FROM raw_documents UNION SELECT sha256 FROM raw_amounts").fetchall() if r[0]}
@@ -620,7 +634,8 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
         con,
         f"""
         WITH r AS ({cross_table_rows_sql()})
-        SELECT identity, sha256, format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
+        SELECT identity, sha256, r.table_a AS table_index, r.table_b AS other_table_index,
+               format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
                format('{{}}:{{}}', table_b, kind_b) AS table_b, unit_b, column_key, n_codes,
                figure_a AS yuan_a, figure_b AS yuan_b,
                -- a ratio, not money: how many powers of ten apart the two tables are
@@ -636,4 +651,4 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     regions = query_frame(con, "SELECT * FROM document_regions ORDER BY sha256")
     frames["regions"] = regions[regions["sha256"].isin(documents)].reset_index(drop=True)
     frames["staging_columns"] = query_frame(con, "SELECT * FROM staging_columns ORDER BY relation_column")
-    return Batches(frames=frames, documents=documents, labels=labels, code_lists=code_lists)
+    return Batches(frames=frames, documents=documents, labels=labels, code_lists=code_lists, table_kinds=table_kinds)

@@ -38,6 +38,11 @@ RAW_COLUMNS: dict[str, dict[str, str]] = {
         "amount": "VARCHAR", "unit": "VARCHAR", "share": "VARCHAR", "change": "VARCHAR",
         "change_direction": "VARCHAR", "text": "VARCHAR",
     },
+    "tables": {
+        "sha256": "VARCHAR", "table_index": "INTEGER", "table_kind": "VARCHAR", "title": "VARCHAR",
+        "unit": "VARCHAR", "unit_source": "VARCHAR", "pages": "VARCHAR", "columns": "VARCHAR",
+        "n_rows": "INTEGER", "note": "VARCHAR",
+    },
 }
 
 # Seed files of the dbt project that hold the official code lists.

@@ -1,7 +1,7 @@
 """Parse records → the raw layer: one Parquet file per document per raw table
 (docs/contracts.md §5, paths from ``countybudget.paths``).
 
-Every parse writes all five files of the document, empty ones included, and
+Every parse writes all six files of the document, empty ones included, and
 each replaces the previous file atomically (write aside, then rename), so
 re-parsing a document replaces its rows and never duplicates them, and a
 reader never sees half a file. Amounts stay decimal strings as printed; dbt
@@ -61,6 +61,13 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str), ("table_index", _int)]),
+    # one row per parsed table, empty ones included (pages and columns as JSON text)
+    "tables": pa.schema(
+        [
+            ("sha256", _str), ("table_index", _int), ("table_kind", _str), ("title", _str), ("unit", _str),
+            ("unit_source", _str), ("pages", _str), ("columns", _str), ("n_rows", _int), ("note", _str),
+        ]
+    ),
 }
 assert tuple(SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
 
@@ -85,7 +92,7 @@ def parse_to_lake(path: str | Path, sha256: str | None = None) -> dict[str, Any]
 
 
 def write_record(record: dict[str, Any], parsed_at: datetime | None = None) -> dict[str, int]:
-    """Write (replace) the five raw files of one parse record; returns row counts."""
+    """Write (replace) the raw files of one parse record (one per raw table); returns row counts."""
     sha256 = record.get("sha256")
     if not sha256:
         raise ValueError(f"cannot write {record.get('source')!r} to the lake: it has no sha256 (unreadable file)")
@@ -127,7 +134,20 @@ def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[d
         "currency_unit": record.get("currency_unit"), "n_pages": record.get("n_pages"),
         "n_tables": len(record.get("tables") or []), "parser_version": PARSER_VERSION, "parsed_at": parsed_at,
     }
-    return {"documents": [document], "amounts": amounts, "targets": targets, "claims": claims, "warnings": warnings}
+    tables = [_table_row(sha256, table_index, table) for table_index, table in enumerate(record.get("tables") or [])]
+    return {"documents": [document], "amounts": amounts, "targets": targets, "claims": claims, "warnings": warnings,
+            "tables": tables}
+
+
+def _table_row(sha256: str, table_index: int, table: dict[str, Any]) -> dict[str, Any]:
+    """The table itself (docs/contracts.md §5 ``tables``): one row even when it prints no figure."""
+    return {
+        "sha256": sha256, "table_index": table_index, "table_kind": table.get("kind"), "title": table.get("title"),
+        "unit": table.get("unit"), "unit_source": table.get("unit_source"),
+        "pages": json.dumps(list(table.get("pages") or [])),
+        "columns": json.dumps(list(table.get("columns") or []), ensure_ascii=False),
+        "n_rows": len(table.get("rows") or table.get("cells") or []), "note": table.get("note"),
+    }
 
 
 def _amount_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[dict[str, Any]]:

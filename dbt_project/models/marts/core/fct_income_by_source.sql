@@ -5,6 +5,7 @@ with amounts as (
     where table_kind = 'income_summary'
         and column_key not in ('total', 'current_year_subtotal')
         and amount_yuan is not null
+        and {{ is_published_table() }}
 ),
 
 documents as (
