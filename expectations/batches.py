@@ -304,7 +304,9 @@ def identity_rows_sql() -> str:
         WHERE table_kind IN ('{TableKind.EXPENDITURE_BY_FUNCTION.value}', '{TableKind.GOVERNMENT_FUND_EXPENDITURE.value}',
                              '{TableKind.STATE_CAPITAL_EXPENDITURE.value}')
           AND code IS NOT NULL AND value > 0
-          AND sha256 IN (SELECT sha256 FROM summary_codes)
+          -- only columns the document's summary prints: a column it lacks (a fund table's
+          -- split, a col:<header> kept as printed) has nothing there to be within
+          AND (sha256, column_key) IN (SELECT (sha256, column_key) FROM summary_codes)
         GROUP BY ALL),
     function_within_summary AS (
         SELECT 'function_within_summary' AS identity, f.sha256, f.table_index, f.table_kind, '元' AS unit, f.code,
@@ -621,7 +623,10 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     frames["documents"] = query_frame(con, "SELECT * FROM raw_documents ORDER BY sha256")
     frames["amounts"] = query_frame(
         con,
-        "SELECT *, table_kind || '.' || column_key AS kind_column FROM raw_amounts "
+        "SELECT *, table_kind || '.' || column_key AS kind_column, "
+        # a key kept as printed (col:<header>, docs/contracts.md §4) is outside the vocabulary by design
+        "CASE WHEN starts_with(column_key, 'col:') THEN 'as_printed' ELSE 'vocabulary' END AS column_mapping "
+        "FROM raw_amounts "
         "ORDER BY sha256, table_index, row_index, column_key",
     )
     frames["codes"] = query_frame(

@@ -43,6 +43,7 @@ def checked(quality_env: Path) -> tuple[QualityLake, dict[str, Any]]:
     lake.add("region_unknown", clean_document())
     lake.add("region_unrecognised", clean_document())
     lake.add("economic_disagrees", mutations.economic_disagrees_with_function())
+    lake.add("column_as_printed", mutations.column_kept_as_printed())
     place_in_regions(
         {lake.shas["clean"]: "130532", lake.shas["region_unknown"]: "139999", lake.shas["region_unrecognised"]: None}
     )
@@ -305,3 +306,13 @@ def test_a_staging_view_without_a_declared_column_stops_the_run(checked) -> None
     assert "structure_staging.staging_has_its_columns" in error
     assert "stg_raw__documents.parse_status" in error
     assert "stg_raw__documents.document_sha256" not in error.split("missing", 1)[1]
+
+
+def test_a_column_kept_as_printed_is_listed_not_withheld(checked) -> None:
+    lake, _ = checked
+    sha = lake.shas["column_as_printed"]
+    failed = failures(sha)
+    assert set(failed) == {"structure_amounts.column_key_as_printed"}
+    row = failed["structure_amounts.column_key_as_printed"]
+    assert row["severity"] == "warn" and "col:人员经费" in row["message"]
+    assert not caught(sha)
