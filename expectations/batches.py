@@ -349,10 +349,15 @@ def cross_table_rows_sql() -> str:
 
     ``basic_function_equals_economic`` pairs the n-th function table with the
     n-th economic-class table (one pair per unit). ``shared_codes`` compares
-    every pair of tables printing the same code and column: their totals need
-    not be equal (fund scopes differ) but must be of the same order of
-    magnitude, which is how a table in 元 labelled 万元 shows itself.
+    every pair of tables printing the same code and column (except tables of
+    two separate budgets: general, government fund, state capital): their
+    figures need not be equal (fund scopes nest) but where they are closest
+    they must be of the same order of magnitude, which is how a table in 元
+    labelled 万元 shows itself (10^4 off on every code).
     """
+    fund_scopes = sql_list(
+        [TableKind.EXPENDITURE_BY_FUNCTION.value, TableKind.GOVERNMENT_FUND_EXPENDITURE.value,
+         TableKind.STATE_CAPITAL_EXPENDITURE.value])
     return f"""
     WITH ranked AS (
         SELECT *, dense_rank() OVER (PARTITION BY sha256, table_kind ORDER BY table_index) AS nth FROM total_rows),
@@ -372,17 +377,28 @@ def cross_table_rows_sql() -> str:
         SELECT sha256, table_index, table_kind, unit, code, column_key, CAST(value * factor AS DECIMAL(18,2)) AS yuan,
                CAST({STEP.format(p='places')} * factor AS DECIMAL(18,2)) AS step_yuan
         FROM cells WHERE code IS NOT NULL AND value <> 0),
-    shared AS (
-        SELECT 'shared_codes' AS identity, a.sha256,
-               a.table_index AS table_a, any_value(a.table_kind) AS kind_a, any_value(a.unit) AS unit_a,
-               b.table_index AS table_b, any_value(b.table_kind) AS kind_b, any_value(b.unit) AS unit_b,
-               NULL AS code, 'all shared' AS column_key,
-               sum(abs(a.yuan)) AS figure_a, sum(abs(b.yuan)) AS figure_b,
-               greatest(max(a.step_yuan), max(b.step_yuan)) AS step_yuan, count(*) AS n_codes
+    -- every code and column two tables both print, with how far apart the two figures are
+    shared_cells AS (
+        SELECT a.sha256, a.table_index AS table_a, a.table_kind AS kind_a, a.unit AS unit_a,
+               b.table_index AS table_b, b.table_kind AS kind_b, b.unit AS unit_b, a.code, a.column_key,
+               abs(a.yuan) AS figure_a, abs(b.yuan) AS figure_b, greatest(a.step_yuan, b.step_yuan) AS step_yuan,
+               abs(log10(CAST(abs(a.yuan) AS DOUBLE) / CAST(abs(b.yuan) AS DOUBLE))) AS gap
         FROM coded a JOIN coded b
           ON a.sha256 = b.sha256 AND a.table_index < b.table_index
          AND a.code = b.code AND a.column_key = b.column_key
-        GROUP BY a.sha256, a.table_index, b.table_index)
+        -- the general budget, the government funds and state capital are separate budgets:
+        -- the same 类 code in two of them is different money, with no relation to compare
+        WHERE NOT (a.table_kind IN ({fund_scopes}) AND b.table_kind IN ({fund_scopes}) AND a.table_kind <> b.table_kind)),
+    -- A pair is as close as its closest shared figure: tables of nested scopes (the
+    -- all-funds summary and a fund table) differ on codes with other money in them, but
+    -- tables in the same unit agree wherever one holds all of a code's money, while a
+    -- table in 元 labelled 万元 is 10^4 off on every code.
+    shared AS (
+        SELECT 'shared_codes' AS identity, sha256, table_a, kind_a, unit_a, table_b, kind_b, unit_b,
+               code, column_key, figure_a, figure_b, step_yuan,
+               count(*) OVER (PARTITION BY sha256, table_a, table_b) AS n_codes
+        FROM shared_cells
+        QUALIFY row_number() OVER (PARTITION BY sha256, table_a, table_b ORDER BY gap, code, column_key) = 1)
     SELECT * FROM basic UNION ALL SELECT * FROM shared
     """
 
@@ -639,7 +655,7 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
         con,
         f"""
         WITH r AS ({cross_table_rows_sql()})
-        SELECT identity, sha256, r.table_a AS table_index, r.table_b AS other_table_index,
+        SELECT identity, sha256, r.table_a AS table_index, r.table_b AS other_table_index, coalesce(code, '') AS code,
                format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
                format('{{}}:{{}}', table_b, kind_b) AS table_b, unit_b, column_key, n_codes,
                figure_a AS yuan_a, figure_b AS yuan_b,

@@ -36,6 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--jobs", type=int, default=1, help="with --real: files parsed at once (default 1)")
     evaluate.add_argument("--keep-lake", type=Path, default=None,
                           help="with --real: build the lake here and keep it (default: a temporary one)")
+    evaluate.add_argument("--reuse-lake", action="store_true",
+                          help="with --keep-lake: do not parse again the files that lake already holds")
     evaluate.add_argument("--no-corpus", action="store_true", help="skip the corpus ground-truth score")
     evaluate.add_argument("--out", type=Path, default=None, help="also write the full report as JSON here")
     evaluate.set_defaults(func=_eval)
@@ -95,7 +97,8 @@ def _eval(args: argparse.Namespace) -> int:
             from parsers.eval_real import format_report as format_real
             from parsers.eval_real import run_real_benchmark
 
-            report["real"] = run_real_benchmark(args.real, files=args.only, jobs=args.jobs, keep_lake=args.keep_lake)
+            report["real"] = run_real_benchmark(args.real, files=args.only, jobs=args.jobs,
+                                                keep_lake=args.keep_lake, reuse=args.reuse_lake)
             print(format_real(report["real"]), flush=True)
         if not args.no_corpus:
             report["corpus"] = evaluate_corpus(args.corpus)
