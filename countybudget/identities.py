@@ -1,10 +1,13 @@
-"""The identities a correct budget disclosure satisfies, as pure checks.
+"""The identities a correct budget disclosure satisfies, and their tolerance, defined once.
 
 Each check takes one document in the parse-output shape of docs/contracts.md
 §4 (the corpus ground truth uses the same shape) and returns the violations it
-finds; ``check_document`` runs them all. Nothing here reads files, so the
-parser evaluation, the corpus check, the quality suites and tests can all reuse
-it. The identities (see the shared domain notes):
+finds; ``check_document`` runs them all. Nothing here reads files. Every
+consumer takes its rules from here: the parser evaluation and the corpus
+check call the checks; the quality gate (``expectations.batches``) builds its
+SQL from ``ROW_TOTAL_RULES``, ``HIERARCHICAL_KINDS``, ``tolerance_sql`` and
+``total_row_sql``; dbt receives ``dbt_vars()`` (``orchestration.warehouse``
+passes them to every dbt command). The identities (see the shared domain notes):
 
 - ``row_total``: a row's 合计 = 基本支出 + 项目支出 (+ the other component columns).
 - ``parent_sum``: a parent code = the sum of its children, at every level.
@@ -18,8 +21,14 @@ it. The identities (see the shared domain notes):
 - ``unit_label``: two figures that must be equal differ by exactly 10000, i.e.
   one table is in 元 under a 万元 label (or the reverse).
 
-Sums are compared within rounding: n terms each rounded to the printed step
-may differ from their rounded total by n × half a step.
+The tolerance rule (``rounding_tolerance``): every printed figure is off its
+exact value by up to ``ROUNDING_SHARE`` (half) of the step it is printed at, so
+a sum of n rounded terms may differ from its rounded total by n × half a step,
+and two figures of different tables that must be equal by one step (two
+rounded figures, in the coarser table's step).
+
+The total row (``is_total_row``): the row of a table with no code and no 三公
+item whose name contains one of ``TOTAL_ROW_MARKERS`` (合计 / 总计).
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from countybudget.money import UNIT_FACTORS, parse_amount, rounding_tolerance
+from countybudget.money import CENT, UNIT_FACTORS, parse_amount
 from countybudget.table_kinds import TableKind
 
 Doc = Mapping[str, Any]
@@ -118,6 +127,53 @@ FUNCTION_CODE_LENGTHS = (3, 5, 7)
 
 THREE_PUBLIC_PARTS = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
 
+# ---------------------------------------------------------------- the rules every consumer shares
+
+# The share of its printed step a rounded figure may be off by: half.
+ROUNDING_SHARE = Decimal("0.5")
+# Two figures of different tables that must be equal: both were rounded.
+CROSS_TABLE_TERMS = 2
+# What the name of a table's total row contains.
+TOTAL_ROW_MARKERS: tuple[str, ...] = ("合计", "总计")
+_SPACES = (" ", "\u3000")  # ASCII and ideographic spaces, which tables print inside names
+
+
+def rounding_tolerance(n_terms: int, step: Decimal = CENT) -> Decimal:
+    """How far a sum of ``n_terms`` figures, each rounded to ``step``, may be
+    from its rounded total: n × half a step (at least one term)."""
+    return step * ROUNDING_SHARE * max(n_terms, 1)
+
+
+def tolerance_sql(n_terms: str, step: str) -> str:
+    """``rounding_tolerance`` as a SQL expression over the columns/expressions given."""
+    return f"({n_terms}) * ({step}) * {ROUNDING_SHARE}"
+
+
+def _compact_name(name: object) -> str:
+    text = str(name or "")
+    for space in _SPACES:
+        text = text.replace(space, "")
+    return text
+
+
+def total_row_sql(code: str = "code", item: str | None = "item", name: str = "name") -> str:
+    """``is_total_row`` as a SQL predicate over the columns given (``item=None``: no item column)."""
+    compact = name
+    for space in _SPACES:
+        compact = f"replace({compact}, '{space}', '')"
+    markers = " OR ".join(f"strpos({compact}, '{marker}') > 0" for marker in TOTAL_ROW_MARKERS)
+    no_item = f" AND {item} IS NULL" if item else ""
+    return f"({code} IS NULL{no_item} AND ({markers}))"
+
+
+def dbt_vars() -> dict[str, Any]:
+    """The rules the dbt project uses, as dbt vars (defaults in dbt_project.yml)."""
+    return {
+        # per printed figure, in the table's unit (dbt knows figures to the cent only)
+        "rounding_tolerance_per_figure": str(rounding_tolerance(1, CENT)),
+        "total_row_markers": list(TOTAL_ROW_MARKERS),
+    }
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -182,9 +238,9 @@ def sum_beyond_rounding(figure: Decimal, parts: list[Decimal | None]) -> Decimal
 
 
 def is_total_row(row: Row) -> bool:
-    """The table's total row: no code and a name like 合计 / 总计."""
-    name = str(row.get("name") or "").replace(" ", "")
-    return not row.get("code") and ("合计" in name or "总计" in name)
+    """The table's total row: no code, no 三公 item and a name like 合计 / 总计."""
+    name = _compact_name(row.get("name"))
+    return not row.get("code") and not row.get("item") and any(marker in name for marker in TOTAL_ROW_MARKERS)
 
 
 def amount_tables(doc: Doc, kind: str) -> list[tuple[int, Table]]:
@@ -366,8 +422,8 @@ def check_basic_function_equals_economic(doc: Doc) -> list[Violation]:
         if basic is None or economic is None:
             continue
         basic_yuan, economic_yuan = in_yuan(basic, ft.get("unit")), in_yuan(economic, et.get("unit"))
-        step_yuan = max(in_yuan(Decimal("0.01"), ft.get("unit")), in_yuan(Decimal("0.01"), et.get("unit")))
-        if abs(basic_yuan - economic_yuan) <= step_yuan / 2:
+        step_yuan = max(in_yuan(CENT, ft.get("unit")), in_yuan(CENT, et.get("unit")))
+        if abs(basic_yuan - economic_yuan) <= rounding_tolerance(CROSS_TABLE_TERMS, step_yuan):
             continue
         identity = "unit_label" if _unit_suspect(basic_yuan, economic_yuan) else "basic_function_equals_economic"
         found.append(

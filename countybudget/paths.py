@@ -120,7 +120,14 @@ def reports_dir() -> Path:
 
 
 # Committed inputs (part of the repository, not of the lake).
-CORPUS_DIR = REPO_ROOT / "corpus"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+# The deployment's portal registry: real portals only. Point
+# ``COUNTYBUDGET_PORTAL_REGISTRY`` at another file to crawl other portals
+# (the testkit's demo points it at the offline mirror's registry).
 PORTAL_REGISTRY = REPO_ROOT / "scrapers" / "portals.yml"
+
+
+def portal_registry() -> Path:
+    """The registry file the crawler reads: ``COUNTYBUDGET_PORTAL_REGISTRY``, else ``PORTAL_REGISTRY``."""
+    return Path(os.environ.get("COUNTYBUDGET_PORTAL_REGISTRY") or PORTAL_REGISTRY).resolve()

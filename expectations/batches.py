@@ -22,11 +22,14 @@ import pandas as pd
 
 from countybudget import paths
 from countybudget.identities import (
+    CROSS_TABLE_TERMS,
     FUNCTION_CLASSES,
     FUNCTION_CODED_KINDS,
     HIERARCHICAL_KINDS,
     ROW_TOTAL_RULES,
     THREE_PUBLIC_PARTS,
+    tolerance_sql,
+    total_row_sql,
 )
 from countybudget.money import UNIT_FACTORS
 from countybudget.table_kinds import TableKind
@@ -139,10 +142,10 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
         """
     )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE total_rows AS
         SELECT * FROM cells
-        WHERE code IS NULL AND item IS NULL AND (name LIKE '%合计%' OR name LIKE '%总计%')
+        WHERE {total_row_sql()}
         """
     )
 
@@ -510,8 +513,7 @@ def claims_sql() -> str:
         JOIN figure_cells t ON t.sha256 = cl.sha256 AND t.table_kind = f.table_kind AND t.column_key = f.column_key
          AND CASE f.row_key
                  WHEN 'total' THEN (t.table_kind = '{TableKind.THREE_PUBLIC_EXPENSES.value}' AND t.item = 'total')
-                                   OR (t.code IS NULL AND t.item IS NULL AND t.side IS NULL
-                                       AND (t.name LIKE '%合计%' OR t.name LIKE '%总计%'))
+                                   OR (t.side IS NULL AND {total_row_sql('t.code', 't.item', 't.name')})
                  WHEN 'income_total' THEN t.side = 'income' AND strpos(t.name, '收入总计') > 0
                  ELSE t.item = f.row_key END),
     named_rows AS (
@@ -528,8 +530,8 @@ def claims_sql() -> str:
            c.table_index || ':' || c.table_kind AS "table",
            c.table_index, c.table_kind, c.code, c.column_key, c.value AS table_value, c.unit AS table_unit,
            CAST(c.value * c.factor AS DECIMAL(18,2)) AS table_yuan,
-           CAST(({STEP.format(p='cl.claim_places')} * cl.claim_factor + c.n_terms * {STEP.format(p='c.places')} * c.factor) * 0.5
-                AS DECIMAL(18,3)) AS tolerance_yuan
+           CAST({tolerance_sql('1', STEP.format(p='cl.claim_places') + ' * cl.claim_factor')}
+                + {tolerance_sql('c.n_terms', STEP.format(p='c.places') + ' * c.factor')} AS DECIMAL(18,3)) AS tolerance_yuan
     FROM claims cl LEFT JOIN (SELECT * FROM candidates WHERE pick = 1) c USING (sha256, claim_index)
     )
     """
@@ -599,7 +601,7 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         con,
         f"""
         WITH r AS ({sql}),
-        t AS (SELECT r.*, n_terms * {STEP.format(p='places')} * 0.5 AS tolerance FROM r)
+        t AS (SELECT r.*, {tolerance_sql('n_terms', STEP.format(p='places'))} AS tolerance FROM r)
         SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index,
                CAST(other_table_index AS INTEGER) AS other_table_index, table_kind,
                -- figures as their exact decimal text: they are read, not computed with, from here on
@@ -651,6 +653,7 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
         f"FROM ({codes_sql()}) ORDER BY sha256, table_index, row_index",
     )
     frames["totals"] = finish_check_rows(con, identity_rows_sql())
+    cross_table_tolerance = tolerance_sql(str(CROSS_TABLE_TERMS), "step_yuan")  # two rounded figures
     frames["units"] = query_frame(
         con,
         f"""
@@ -662,8 +665,8 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
                -- a ratio, not money: how many powers of ten apart the two tables are
                CASE WHEN figure_a > 0 AND figure_b > 0
                     THEN round(log10(CAST(figure_a AS DOUBLE) / CAST(figure_b AS DOUBLE)), 2) END AS magnitude_gap,
-               step_yuan AS tolerance_yuan,
-               {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance='step_yuan')} AS excess_thousandths
+               CAST({cross_table_tolerance} AS DECIMAL(18,2)) AS tolerance_yuan,
+               {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance=cross_table_tolerance)} AS excess_thousandths
         FROM r ORDER BY sha256, table_a, table_b
         """,
     )

@@ -77,7 +77,7 @@ def parse_document(path: str | Path, sha256: str | None = None) -> dict[str, Any
         return error_record(source, sha256, None, f"cannot read file: {exc.strerror or exc}")
     fmt: str | None = None
     try:
-        from parsers.sniff import sniff_file
+        from countybudget.sniff import sniff_file
 
         fmt = sniff_file(path)
         if fmt in _UNREADABLE_TYPES:

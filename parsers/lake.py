@@ -1,5 +1,6 @@
 """Parse records → the raw layer: one Parquet file per document per raw table
-(docs/contracts.md §5, paths from ``countybudget.paths``).
+(docs/contracts.md §5: schemas from ``countybudget.contracts``, paths from
+``countybudget.paths``).
 
 Every parse writes all six files of the document, empty ones included, and
 each replaces the previous file atomically (write aside, then rename), so
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -21,74 +23,46 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from countybudget import paths
+from countybudget.contracts import RAW_SCHEMAS
+from countybudget.results import StageResult
 from countybudget.table_kinds import TableKind
 from parsers.version import PARSER_VERSION
 
-_str = pa.string()
-_int = pa.int32()
+@dataclass(frozen=True, kw_only=True)
+class ParseResult(StageResult):
+    """One document parsed into the lake: its parse ``status`` (ok | needs_ocr | error),
+    ``error`` the reason it did not parse, and the raw rows written."""
 
-SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema(
-        [
-            ("sha256", _str), ("source_path", _str), ("format", _str), ("status", _str), ("error", _str),
-            ("unit_name", _str), ("fiscal_year", _int), ("doc_type", _str), ("currency_unit", _str),
-            ("n_pages", _int), ("n_tables", _int), ("parser_version", _str),
-            ("parsed_at", pa.timestamp("us", tz="UTC")),
-        ]
-    ),
-    "amounts": pa.schema(
-        [
-            ("sha256", _str), ("table_index", _int), ("table_kind", _str), ("table_title", _str), ("unit", _str),
-            ("page", _int), ("row_index", _int), ("code", _str), ("name", _str), ("item", _str), ("side", _str),
-            ("column_key", _str), ("amount", _str),
-            # row structure (docs/contracts.md §4): role and depth in the printed hierarchy,
-            # whether the code was printed or inferred from the name, a 单位编码 of unit-keyed
-            # rows, and other classification codes printed on the same row (JSON object)
-            ("row_role", _str), ("row_level", _int), ("code_source", _str), ("unit_code", _str),
-            ("other_codes", _str),
-        ]
-    ),
-    "targets": pa.schema(
-        [
-            ("sha256", _str), ("table_index", _int), ("page", _int), ("row_index", _int), ("project_code", _str),
-            ("project_name", _str), ("level1", _str), ("level2", _str), ("level3", _str), ("target", _str),
-        ]
-    ),
-    "claims": pa.schema(
-        [
-            ("sha256", _str), ("claim_index", _int), ("page", _int), ("subject", _str), ("amount", _str),
-            ("unit", _str), ("share", _str), ("change", _str), ("change_direction", _str), ("text", _str),
-        ]
-    ),
-    "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str), ("table_index", _int)]),
-    # one row per parsed table, empty ones included (pages and columns as JSON text)
-    "tables": pa.schema(
-        [
-            ("sha256", _str), ("table_index", _int), ("table_kind", _str), ("title", _str), ("unit", _str),
-            ("unit_source", _str), ("pages", _str), ("columns", _str), ("n_rows", _int), ("note", _str),
-        ]
-    ),
-}
-assert tuple(SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
+    sha256: str
+    source: str
+    status: str
+    n_tables: int
+    n_amounts: int
+    n_targets: int
+    n_claims: int
+    n_warnings: int
+    seconds: float
 
 
-def parse_to_lake(path: str | Path, sha256: str | None = None) -> dict[str, Any]:
+def parse_to_lake(path: str | Path, sha256: str | None = None) -> ParseResult:
     """Parse one file (isolated, within the per-document limits) and write its
-    raw rows. Returns status, error and row counts (docs/contracts.md §7)."""
+    raw rows (docs/contracts.md §7)."""
     from parsers.safety import parse_document_safely
 
     started = time.perf_counter()
     record = parse_document_safely(path, sha256=sha256)
     counts = write_record(record)
-    return {
-        "sha256": record["sha256"],
-        "source": record["source"],
-        "status": record["status"],
-        "error": record["error"],
-        "n_tables": len(record["tables"]),
-        **{f"n_{table}": n for table, n in counts.items() if table != "documents"},
-        "seconds": round(time.perf_counter() - started, 3),
-    }
+    return ParseResult(
+        sha256=record["sha256"],
+        source=record["source"],
+        status=record["status"],
+        # ok exactly when the document parsed; otherwise always a reason
+        error=None if record["status"] == "ok" else (record["error"] or f"status {record['status']}"),
+        n_tables=len(record["tables"]),
+        # n_tables is the record's own count (the raw tables table has one row per table too)
+        **{f"n_{table}": n for table, n in counts.items() if table not in ("documents", "tables")},
+        seconds=round(time.perf_counter() - started, 3),
+    )
 
 
 def write_record(record: dict[str, Any], parsed_at: datetime | None = None) -> dict[str, int]:
@@ -98,7 +72,7 @@ def write_record(record: dict[str, Any], parsed_at: datetime | None = None) -> d
         raise ValueError(f"cannot write {record.get('source')!r} to the lake: it has no sha256 (unreadable file)")
     rows = record_rows(record, parsed_at or datetime.now(timezone.utc))
     for table, table_rows in rows.items():
-        _write_atomically(pa.Table.from_pylist(table_rows, schema=SCHEMAS[table]), paths.raw_table_file(table, sha256))
+        _write_atomically(pa.Table.from_pylist(table_rows, schema=RAW_SCHEMAS[table]), paths.raw_table_file(table, sha256))
     return {table: len(table_rows) for table, table_rows in rows.items()}
 
 

@@ -10,11 +10,10 @@ both end up in ``Grid.title`` / ``Grid.unit_text`` / ``Grid.context`` so
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from countybudget.money import printed_unit
 from parsers.model import Grid
 
-_UNIT_RE = re.compile(r"(单位|金额单位|计量单位)\s*[:：]\s*(万元|元|千元|亿元)")
 _TABLE_TITLE_RE = re.compile(r"(表|预算|决算|情况|明细|汇总|清单|目录)")
 _TABLE_NUMBER_RE = re.compile(r"^(附表|表)\s*[0-9０-９一二三四五六七八九十\-－—.]+\s*$")
 
@@ -29,7 +28,7 @@ def clean_cell(text: str | None) -> str | None:
 
 
 def is_unit_line(text: str) -> bool:
-    return bool(_UNIT_RE.search(unicodedata.normalize("NFKC", text)))
+    return printed_unit(text) is not None
 
 
 def non_empty(row: list[str | None]) -> list[str]:

@@ -40,6 +40,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from countybudget.money import UNIT_LABEL_RE as UNIT_RE
 from parsers.layout import (
     Frame,
     column_of,
@@ -56,7 +57,6 @@ from parsers.layout import (
 )
 from parsers.model import Grid, ReadResult
 
-UNIT_RE = re.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|亿元|元)")
 PAGE_NUMBER_RE = re.compile(r"^[-—–_\s]*(第\s*)?[0-9]+\s*(页)?(\s*[/／]\s*(共\s*)?[0-9]+\s*页?)?[-—–_\s]*$")
 NOTE_RE = re.compile(r"^(注|备注|说明)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
 HEADER_WORD_RE = re.compile(r"项目|科目|名称|编码|代码|合计|支出|收入|预算|金额|栏次|序号|单位|经费|指标")

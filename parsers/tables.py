@@ -15,13 +15,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from countybudget.money import normalise_amount_text
+from countybudget.money import UNIT_LABEL_RE as UNIT_RE, normalise_amount_text
 from countybudget.table_kinds import COLUMN_KEYS, TableKind
 from parsers.model import Grid
 
 K = TableKind
 
-UNIT_RE = re.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|亿元|元)")
 NOTE_RE = re.compile(r"(本表无数据|无数据|空表|本表为空|无此项|不涉及|没有[^，。]*?(收入|支出|经费|项目|数据)|^注[:：]|^备注[:：])")
 TOTAL_RE = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计|[^一二三四五六七八九十（(]*总计)$")
 CODE_IN_NAME_RE = re.compile(r"^[\[【(（]?\s*(\d{3}(?:\d{2}){0,3})\s*[\]】)）]?\s*[-—.、]?\s*(\D.*)?$")

@@ -1,5 +1,6 @@
 """Polite HTTP: one shared session, per-host rate limit, robots.txt, retries,
-conditional GET, a size limit, and the real file type recognised from the bytes.
+conditional GET and a size limit. (The real file type of what lands is
+recognised from its bytes by the one sniffer, ``countybudget.sniff``.)
 
 ``HttpClient.get`` is the one door to the network. It never follows a redirect
 off the portal (redirects are followed by hand, each hop checked by the
@@ -11,14 +12,12 @@ reason that the manifest records.
 
 from __future__ import annotations
 
-import io
 import logging
 import threading
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO, Protocol
+from typing import Protocol
 from urllib import robotparser
 from urllib.parse import urlsplit
 
@@ -35,44 +34,6 @@ MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 30.0  # a 5xx asking for a longer wait is left for a later run
 MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay above this is capped, not obeyed literally
 _CHUNK = 64 * 1024
-
-# ---------------------------------------------------------------- file types
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def sniff_type(head: bytes, whole: BinaryIO | None = None) -> str:
-    """pdf / docx / xlsx / xls / html / unknown, from the first bytes of a file.
-
-    DOCX and XLSX are both ZIPs, told apart by their members: pass the whole
-    file as ``whole`` (a seekable binary file) or as ``head``.
-    """
-    if head.lstrip(b"\xef\xbb\xbf\r\n\t ")[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head[:4] == b"PK\x03\x04":
-        return _zip_office_type(whole if whole is not None else io.BytesIO(head), head)
-    if head[:8] == _OLE_MAGIC:
-        # OLE2 holds both .xls and .doc; a workbook stream names itself
-        return "xls" if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in head or b"B\x00o\x00o\x00k" in head else "unknown"
-    text = head[:2048].lstrip(b"\xef\xbb\xbf\r\n\t ").lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in text or b"<body" in text:
-        return "html"
-    return "unknown"
-
-
-def _zip_office_type(container: BinaryIO, head: bytes) -> str:
-    try:
-        container.seek(0)
-        names = zipfile.ZipFile(container).namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        # a truncated container still names its first members in local headers
-        names = [n.decode("utf-8", "replace") for n in (b"word/", b"xl/") if n in head[:65536]]
-    if any(n.startswith("word/") for n in names):
-        return "docx"
-    if any(n.startswith("xl/") for n in names):
-        return "xlsx"
-    return "unknown"
-
 
 # ---------------------------------------------------------------- failures
 

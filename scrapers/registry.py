@@ -5,7 +5,12 @@ then a few semantic checks) and turned into frozen ``Portal`` objects; a bad
 entry raises ``RegistryError`` naming the entry and the field.
 
 ``${VAR}`` / ``${VAR:-default}`` in string values are expanded from the
-environment, so the mirror's portals follow ``COUNTYBUDGET_MIRROR_URL``.
+environment (the testkit's mirror registry follows ``COUNTYBUDGET_MIRROR_URL``).
+A registry may take its ``defaults`` from another file (``defaults_from``,
+relative to itself) and override some of them.
+
+Which file is read: ``paths.portal_registry()`` (``COUNTYBUDGET_PORTAL_REGISTRY``,
+else the deployment's ``scrapers/portals.yml``, which lists real portals only).
 """
 
 from __future__ import annotations
@@ -23,11 +28,9 @@ import yaml
 
 from countybudget import paths
 
-DEFAULT_MIRROR_URL = "http://127.0.0.1:8765"
 USER_AGENT = "countybudget-crawler/0.1 (+https://github.com/countybudget/countybudget; open budget data research)"
 
 _ENV_REF = re.compile(r"\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?::-(?P<default>[^}]*))?\}")
-_ENV_DEFAULTS = {"COUNTYBUDGET_MIRROR_URL": DEFAULT_MIRROR_URL}
 
 
 class RegistryError(ValueError):
@@ -130,6 +133,7 @@ REGISTRY_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["portals"],
     "properties": {
+        "defaults_from": {"type": "string", "minLength": 1},
         "defaults": {
             "type": "object",
             "additionalProperties": False,
@@ -190,8 +194,6 @@ def expand_env(value: str, env: Mapping[str, str]) -> str:
             return env[name]
         if default is not None:
             return default
-        if name in _ENV_DEFAULTS:
-            return _ENV_DEFAULTS[name]
         raise RegistryError(f"environment variable {name} is not set (used in {value!r})")
 
     return _ENV_REF.sub(sub, value)
@@ -283,16 +285,30 @@ def parse_registry(document: Any, env: Mapping[str, str] | None = None) -> dict[
     return portals
 
 
-def load_registry(path: Path | None = None, env: Mapping[str, str] | None = None) -> dict[str, Portal]:
-    """Read, validate and build the registry (default: ``paths.PORTAL_REGISTRY``)."""
-    path = path or paths.PORTAL_REGISTRY
+def _read_document(path: Path) -> Any:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RegistryError(f"cannot read portal registry {path}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise RegistryError(f"portal registry {path} is not valid YAML: {exc}") from exc
-    return parse_registry(document, env)
+
+
+def _with_inherited_defaults(document: Any, path: Path) -> Any:
+    """The document with the ``defaults`` of its ``defaults_from`` file under its own."""
+    if not isinstance(document, dict) or not document.get("defaults_from"):
+        return document
+    parent = _read_document((path.parent / document["defaults_from"]).resolve())
+    inherited = (parent.get("defaults") if isinstance(parent, dict) else None) or {}
+    own = document.get("defaults") or {}
+    merged = {key: {**inherited.get(key, {}), **own.get(key, {})} for key in {*inherited, *own}}
+    return {**{k: v for k, v in document.items() if k != "defaults_from"}, "defaults": merged}
+
+
+def load_registry(path: Path | None = None, env: Mapping[str, str] | None = None) -> dict[str, Portal]:
+    """Read, validate and build the registry (default: ``paths.portal_registry()``)."""
+    path = Path(path or paths.portal_registry())
+    return parse_registry(_with_inherited_defaults(_read_document(path), path), env)
 
 
 def with_politeness(portal: Portal, **changes: Any) -> Portal:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from countybudget.handmade_pdf import assemble_pdf
+from testkit.handmade_pdf import assemble_pdf
 from parsers.document import parse_document
 from parsers.safety import ParseLimits, run_isolated
 
@@ -120,7 +120,7 @@ def test_a_document_that_runs_too_long_is_stopped(tmp_path: Path, budget_pdf: Pa
 
 def test_real_html_pages_named_pdf_are_reported(real_dir: Path):
     """The real collection holds portal pages served under .pdf names."""
-    from parsers.sniff import sniff_file
+    from countybudget.sniff import sniff_file
 
     disguised = [p for p in sorted(real_dir.glob("*.pdf")) if sniff_file(p) == "html"]
     assert disguised, "expected the real collection's HTML pages saved as .pdf"

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from warehouse_lake import FACT_TABLES, BuiltLake, lake_env
 
-from countybudget.ground_truth_lake import expected_function_spending
-from countybudget.scale_corpus import ScaleDocument
+from testkit.ground_truth_lake import expected_function_spending
+from testkit.scale_corpus import ScaleDocument
 
 
 def reportable(lake: BuiltLake) -> list[ScaleDocument]:
@@ -179,7 +179,7 @@ def test_first_run_on_an_empty_lake_builds_empty_marts(built_lake: BuiltLake) ->
 
 
 def test_dbt_docs_generate_works(built_lake: BuiltLake) -> None:
-    from countybudget.warehouse import dbt_state_dir, run_dbt
+    from orchestration.warehouse import dbt_state_dir, run_dbt
 
     with lake_env(built_lake.data):
         process = run_dbt(["docs", "generate", "--no-compile"])  # the builds compiled it

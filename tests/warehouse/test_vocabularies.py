@@ -7,7 +7,7 @@ import csv
 import yaml
 
 from countybudget import paths
-from countybudget.ground_truth_lake import FUNCTION_TABLE_KINDS
+from testkit.ground_truth_lake import FUNCTION_TABLE_KINDS
 from countybudget.identities import FUNCTION_CODED_KINDS
 from countybudget.table_kinds import DOC_TYPES, TABLE_KINDS, THREE_PUBLIC_ITEMS
 

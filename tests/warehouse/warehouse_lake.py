@@ -22,15 +22,16 @@ import duckdb
 import pytest
 
 from countybudget import paths
-from countybudget.ground_truth_lake import write_raw_document
-from countybudget.scale_corpus import ScaleDocument, generate_documents, write_scale_corpus
-from countybudget.warehouse import dbt_build
+from testkit import CORPUS_DIR
+from testkit.ground_truth_lake import write_raw_document
+from testkit.scale_corpus import ScaleDocument, generate_documents, write_scale_corpus
+from orchestration.warehouse import dbt_build
 
 N_DOCUMENTS = 120  # includes a parse failure (every 100th), republications and double postings
 SEED = 5
 FACT_TABLES = ("fct_expenditure_by_function", "fct_basic_expenditure_by_economic", "fct_income_by_source",
                "fct_three_public_expenses", "fct_project_performance_targets")
-CORPUS_CATALOGUE = paths.CORPUS_DIR / "catalogue.yml"
+CORPUS_CATALOGUE = CORPUS_DIR / "catalogue.yml"
 
 
 @dataclass
@@ -73,15 +74,15 @@ def build_lake(data: Path) -> BuiltLake:
     partial = (partial_doc.sha256, economic)
     with lake_env(data):
         # an empty lake (no Parquet yet, no quality tables): every model must still build
-        first_run = dbt_build(skip_tests=True)
+        first_run = dbt_build(skip_tests=True).to_dict()
         first_run["rows"] = _fact_row_counts() if first_run["ok"] else None
         write_scale_corpus(N_DOCUMENTS, SEED)
         corpus = None
         if CORPUS_CATALOGUE.exists():
-            from countybudget.ground_truth_lake import load_ground_truth
+            from testkit.ground_truth_lake import load_ground_truth
 
             corpus = load_ground_truth()
-        before_marts = dbt_build(exclude="marts")
+        before_marts = dbt_build(exclude="marts").to_dict()
         renamed = reprint_unit_name(scale)
         with duckdb.connect(str(paths.warehouse_path())) as con:  # what expectations.checkpoint writes
             con.execute("insert into quality.quarantined_documents values (?, ?)", [quarantined, "test: parent_sum"])
@@ -93,7 +94,7 @@ def build_lake(data: Path) -> BuiltLake:
                 "values ('test', ?, 'totals', 'class_sum', 'block', false, '{}', 'test', now(), ?, null, 'table')",
                 list(partial))
         # the marts, and the department snapshot again so it records the new spelling
-        marts = dbt_build(select=["+snap_departments", "marts"])
+        marts = dbt_build(select=["+snap_departments", "marts"]).to_dict()
     builds = {"first_run": first_run, "before_marts": before_marts, "marts": marts}
     return BuiltLake(data, scale, quarantined, partial, corpus, builds, renamed)
 

@@ -17,8 +17,7 @@ total_rows as (
     -- the table's total row: no code and a name like 合计 / 总计 (as countybudget.identities reads it)
     select document_sha256, table_index, row_index
     from amounts
-    where code is null
-        and (replace(row_name, ' ', '') like '%合计%' or replace(row_name, ' ', '') like '%总计%')
+    where {{ is_total_row('code', 'row_name') }}
     qualify row_number() over (partition by document_sha256, table_index order by row_index) = 1
 ),
 
