@@ -67,6 +67,13 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str), ("table_index", _int)]),
+    # one row per parsed table, empty ones included (pages and columns as JSON text)
+    "tables": pa.schema(
+        [
+            ("sha256", _str), ("table_index", _int), ("table_kind", _str), ("title", _str), ("unit", _str),
+            ("unit_source", _str), ("pages", _str), ("columns", _str), ("n_rows", _int), ("note", _str),
+        ]
+    ),
 }
 # the claim columns after the ten the extractor fills: the parser's resolution of each claim
 CLAIM_RESOLUTION_COLUMNS: tuple[str, ...] = tuple(RAW_SCHEMAS["claims"].names[10:])

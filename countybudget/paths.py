@@ -15,6 +15,7 @@ pointing a test at a temporary one) is one environment variable:
         targets/<sha256>.parquet            one row per performance-target indicator
         claims/<sha256>.parquet             one row per figure stated in the narrative
         warnings/<sha256>.parquet           one row per parser warning
+        tables/<sha256>.parquet             one row per parsed table, empty ones included
       warehouse.duckdb                      the dbt build (one writer: the nightly run)
       serving/countybudget.duckdb           the published copy BI tools read
       quality/                              GX results and data docs (HTML)
@@ -32,7 +33,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-RAW_TABLES = ("documents", "amounts", "targets", "claims", "warnings")
+RAW_TABLES = ("documents", "amounts", "targets", "claims", "warnings", "tables")
 
 
 def data_dir() -> Path:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -49,6 +49,8 @@ class Batches:
     documents: list[str]  # sha256 of every document checked
     labels: dict[str, str]  # sha256 -> "unit_name fiscal_year doc_type (sha…)", for messages
     code_lists: str  # where the official code lists came from
+    # (sha256, table_index) -> table kind of every parsed table (raw ``tables``, empty ones included)
+    table_kinds: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def sql_list(values: Iterable[str]) -> str:
@@ -388,10 +390,15 @@ def identity_rows_sql() -> str:
         WHERE table_kind IN ('{TableKind.EXPENDITURE_BY_FUNCTION.value}', '{TableKind.GOVERNMENT_FUND_EXPENDITURE.value}',
                              '{TableKind.STATE_CAPITAL_EXPENDITURE.value}')
           AND code IS NOT NULL AND value > 0
-          AND sha256 IN (SELECT sha256 FROM summary_codes)
+          -- only columns the document's summary prints: a column it lacks (a fund table's
+          -- split, a col:<header> kept as printed) has nothing there to be within
+          AND (sha256, column_key) IN (SELECT (sha256, column_key) FROM summary_codes)
         GROUP BY ALL),
     function_within_summary AS (
         SELECT 'function_within_summary' AS identity, f.sha256, f.table_index, f.table_kind, '元' AS unit, f.code,
+               -- the summary it is compared with (the document's first one when the code is not in any)
+               coalesce(s.table_index, (SELECT min(x.table_index) FROM summary_codes x WHERE x.sha256 = f.sha256))
+                   AS other_table_index,
                f.column_key, format('{{}} in table {{}}', f.column_key, f.table_index) AS label_a,
                CAST(f.yuan AS DECIMAL(18,2)) AS figure_a,
                CASE WHEN s.code IS NULL THEN 'not in the expenditure summary'
@@ -419,7 +426,7 @@ def identity_rows_sql() -> str:
     UNION ALL SELECT {CHECK_COLUMNS} FROM income_equals_expenditure
     UNION ALL SELECT {CHECK_COLUMNS} FROM three_public_sum
     UNION ALL SELECT {CHECK_COLUMNS} FROM summary_items_sum
-    UNION ALL SELECT {CHECK_COLUMNS} FROM function_within_summary
+    UNION ALL BY NAME SELECT {CHECK_COLUMNS}, other_table_index FROM function_within_summary
     """
 
 
@@ -428,10 +435,15 @@ def cross_table_rows_sql() -> str:
 
     ``basic_function_equals_economic`` pairs the n-th function table with the
     n-th economic-class table (one pair per unit). ``shared_codes`` compares
-    every pair of tables printing the same code and column: their totals need
-    not be equal (fund scopes differ) but must be of the same order of
-    magnitude, which is how a table in 元 labelled 万元 shows itself.
+    every pair of tables printing the same code and column (except tables of
+    two separate budgets: general, government fund, state capital): their
+    figures need not be equal (fund scopes nest) but where they are closest
+    they must be of the same order of magnitude, which is how a table in 元
+    labelled 万元 shows itself (10^4 off on every code).
     """
+    fund_scopes = sql_list(
+        [TableKind.EXPENDITURE_BY_FUNCTION.value, TableKind.GOVERNMENT_FUND_EXPENDITURE.value,
+         TableKind.STATE_CAPITAL_EXPENDITURE.value])
     return f"""
     WITH ranked AS (
         SELECT *, dense_rank() OVER (PARTITION BY sha256, table_kind ORDER BY table_index) AS nth FROM total_rows),
@@ -451,17 +463,28 @@ def cross_table_rows_sql() -> str:
         SELECT sha256, table_index, table_kind, unit, code, column_key, CAST(value * factor AS DECIMAL(18,2)) AS yuan,
                CAST({STEP.format(p='places')} * factor AS DECIMAL(18,2)) AS step_yuan
         FROM cells WHERE code IS NOT NULL AND value <> 0),
-    shared AS (
-        SELECT 'shared_codes' AS identity, a.sha256,
-               a.table_index AS table_a, any_value(a.table_kind) AS kind_a, any_value(a.unit) AS unit_a,
-               b.table_index AS table_b, any_value(b.table_kind) AS kind_b, any_value(b.unit) AS unit_b,
-               NULL AS code, 'all shared' AS column_key,
-               sum(abs(a.yuan)) AS figure_a, sum(abs(b.yuan)) AS figure_b,
-               greatest(max(a.step_yuan), max(b.step_yuan)) AS step_yuan, count(*) AS n_codes
+    -- every code and column two tables both print, with how far apart the two figures are
+    shared_cells AS (
+        SELECT a.sha256, a.table_index AS table_a, a.table_kind AS kind_a, a.unit AS unit_a,
+               b.table_index AS table_b, b.table_kind AS kind_b, b.unit AS unit_b, a.code, a.column_key,
+               abs(a.yuan) AS figure_a, abs(b.yuan) AS figure_b, greatest(a.step_yuan, b.step_yuan) AS step_yuan,
+               abs(log10(CAST(abs(a.yuan) AS DOUBLE) / CAST(abs(b.yuan) AS DOUBLE))) AS gap
         FROM coded a JOIN coded b
           ON a.sha256 = b.sha256 AND a.table_index < b.table_index
          AND a.code = b.code AND a.column_key = b.column_key
-        GROUP BY a.sha256, a.table_index, b.table_index)
+        -- the general budget, the government funds and state capital are separate budgets:
+        -- the same 类 code in two of them is different money, with no relation to compare
+        WHERE NOT (a.table_kind IN ({fund_scopes}) AND b.table_kind IN ({fund_scopes}) AND a.table_kind <> b.table_kind)),
+    -- A pair is as close as its closest shared figure: tables of nested scopes (the
+    -- all-funds summary and a fund table) differ on codes with other money in them, but
+    -- tables in the same unit agree wherever one holds all of a code's money, while a
+    -- table in 元 labelled 万元 is 10^4 off on every code.
+    shared AS (
+        SELECT 'shared_codes' AS identity, sha256, table_a, kind_a, unit_a, table_b, kind_b, unit_b,
+               code, column_key, figure_a, figure_b, step_yuan,
+               count(*) OVER (PARTITION BY sha256, table_a, table_b) AS n_codes
+        FROM shared_cells
+        QUALIFY row_number() OVER (PARTITION BY sha256, table_a, table_b ORDER BY gap, code, column_key) = 1)
     SELECT * FROM basic UNION ALL SELECT * FROM shared
     """
 
@@ -734,7 +757,8 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         f"""
         WITH r AS ({sql}),
         t AS (SELECT r.*, {tolerance_sql('n_terms', STEP.format(p='places'))} AS tolerance FROM r)
-        SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index, table_kind,
+        SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index,
+               CAST(other_table_index AS INTEGER) AS other_table_index, table_kind,
                -- figures as their exact decimal text: they are read, not computed with, from here on
                unit, coalesce(code, '') AS code, column_key, label_a, CAST(figure_a AS VARCHAR) AS figure_a,
                label_b, CAST(figure_b AS VARCHAR) AS figure_b, n_terms, CAST(tolerance AS VARCHAR) AS tolerance,
@@ -748,13 +772,21 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None) -> Batches:
     """Load the raw layer (all documents, or ``only`` these hashes) and build every batch."""
     only = list(only) if only is not None else None
-    for table in ("documents", "amounts", "claims"):
+    for table in ("documents", "amounts", "claims", "tables"):
         sources.load_raw_table(con, table, only)
     load_rules(con)
     code_lists = load_code_list(con)
     load_claim_figures(con)
     create_base_views(con)
     labels = dict(con.execute("SELECT sha256, document FROM doc_labels").fetchall())
+    # every table: the raw tables table, and tables of a lake written before it existed (from their amounts)
+    table_kinds = {
+        (sha, int(index)): kind for sha, index, kind in con.execute(
+            "SELECT sha256, table_index, any_value(table_kind) FROM ("
+            " SELECT sha256, table_index, table_kind FROM raw_tables UNION ALL"
+            " SELECT DISTINCT sha256, table_index, table_kind FROM raw_amounts) "
+            "WHERE sha256 IS NOT NULL AND table_index IS NOT NULL GROUP BY ALL").fetchall()
+    }
     documents = sorted(
         {r[0] for r in con.execute(
             "SELECT sha256 FROM raw_documents UNION SELECT sha256 FROM raw_amounts").fetchall() if r[0]}
@@ -764,9 +796,10 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     frames["documents"] = query_frame(con, "SELECT * FROM raw_documents ORDER BY sha256")
     frames["amounts"] = query_frame(
         con,
-        # an unmapped header kept as printed (col:<header>, docs/contracts.md §4) is a known kind of key
-        "SELECT *, table_kind || '.' || CASE WHEN starts_with(column_key, 'col:') THEN 'col:' ELSE column_key END "
-        "AS kind_column FROM raw_amounts "
+        "SELECT *, table_kind || '.' || column_key AS kind_column, "
+        # a key kept as printed (col:<header>, docs/contracts.md §4) is outside the vocabulary by design
+        "CASE WHEN starts_with(column_key, 'col:') THEN 'as_printed' ELSE 'vocabulary' END AS column_mapping "
+        "FROM raw_amounts "
         "ORDER BY sha256, table_index, row_index, column_key",
     )
     frames["codes"] = query_frame(
@@ -780,7 +813,8 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
         con,
         f"""
         WITH r AS ({cross_table_rows_sql()})
-        SELECT identity, sha256, format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
+        SELECT identity, sha256, r.table_a AS table_index, r.table_b AS other_table_index, coalesce(code, '') AS code,
+               format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
                format('{{}}:{{}}', table_b, kind_b) AS table_b, unit_b, column_key, n_codes,
                figure_a AS yuan_a, figure_b AS yuan_b,
                -- a ratio, not money: how many powers of ten apart the two tables are
@@ -796,4 +830,4 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     regions = query_frame(con, "SELECT * FROM document_regions ORDER BY sha256")
     frames["regions"] = regions[regions["sha256"].isin(documents)].reset_index(drop=True)
     frames["staging_columns"] = query_frame(con, "SELECT * FROM staging_columns ORDER BY relation_column")
-    return Batches(frames=frames, documents=documents, labels=labels, code_lists=code_lists)
+    return Batches(frames=frames, documents=documents, labels=labels, code_lists=code_lists, table_kinds=table_kinds)

@@ -88,7 +88,7 @@ def raw_documents() -> dict[str, dict[str, Any]]:
     with duckdb.connect() as con:
         cursor = con.execute(  # the path is a bound parameter: a "'" in it must not end the SQL string
             """
-            select sha256, status, error, unit_name, fiscal_year, doc_type, source_path, parser_version
+            select sha256, status, error, unit_name, fiscal_year, doc_type, source_path, parser_version, n_tables
             from read_parquet(?, union_by_name = true)
             """,
             [f"{documents}/*.parquet"],
@@ -157,6 +157,39 @@ def quarantined_documents(documents: Mapping[str, Mapping[str, Any]]) -> list[di
     ]
 
 
+def withheld_tables(documents: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Documents the quality checkpoint published in part: per document, the tables it
+    withheld (each with its reasons), from ``quality.quarantined_tables``. Documents
+    withheld whole are left out here (``quarantined_documents`` lists them)."""
+    import duckdb
+
+    build = paths.warehouse_path()
+    if not build.is_file():
+        return []
+    with duckdb.connect(str(build), read_only=True) as con:
+        relation = _find_relation(con, "quarantined_tables")
+        whole = _find_relation(con, "quarantined_documents")
+        if relation is None:
+            return []
+        excluded = f"where sha256 not in (select sha256 from {whole})" if whole else ""
+        rows = con.execute(
+            f"select sha256, table_index, table_kind, reasons from {relation} {excluded} order by sha256, table_index"
+        ).fetchall()
+    by_document: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for sha, index, kind, reasons in rows:
+        by_document[sha].append({"table_index": index, "table_kind": kind, "reasons": _reason_list(reasons)})
+    return [
+        {
+            "sha256": sha,
+            "unit_name": documents.get(sha, {}).get("unit_name"),
+            "source_path": documents.get(sha, {}).get("source_path"),
+            "n_tables": documents.get(sha, {}).get("n_tables"),
+            "tables_withheld": tables,
+        }
+        for sha, tables in sorted(by_document.items())
+    ]
+
+
 def _reason_list(reasons: Any) -> list[str]:
     """The checkpoint stores reasons as text: a JSON list, or messages one per line."""
     if isinstance(reasons, list):
@@ -220,8 +253,10 @@ def build_run_report(run_id: str) -> dict[str, Any]:
     portals = portal_outcomes(journal)
     parse = parse_outcomes(journal, documents)
     quarantined = quarantined_documents(documents)
+    partial = withheld_tables(documents)
     published_entry = next((e for e in _entries(journal, "publish") if e["status"] == "ok"), None)
     quarantined_shas = {q["sha256"] for q in quarantined}
+    partial_shas = {p["sha256"] for p in partial}
     fetched = manifest_outcomes(run_id)
     failed_tasks = [
         {"task": e["key"], "error": e.get("error")} for e in _entries(journal, "task_failure")
@@ -237,16 +272,21 @@ def build_run_report(run_id: str) -> dict[str, Any]:
             "parse_tasks": parse["tasks"],
             "not_parsed": len(parse["not_parsed"]),
             "quarantined": len(quarantined),
+            # published: every table reaches the marts; partial: some tables withheld, the others reach them
             "published": sum(
-                1 for sha, d in documents.items() if d.get("status") == PARSE_OK and sha not in quarantined_shas
+                1 for sha, d in documents.items()
+                if d.get("status") == PARSE_OK and sha not in quarantined_shas and sha not in partial_shas
             )
             if published_entry
             else 0,
+            "partial": len(partial) if published_entry else 0,
+            "tables_withheld": sum(len(p["tables_withheld"]) for p in partial),
         },
         "left_out": {
             "portals": {pid: p["error"] for pid, p in sorted(portals.items()) if p["status"] != "ok"},
             "not_parsed": parse["not_parsed"],
             "quarantined": quarantined,
+            "partial": partial,
             "failed_tasks": failed_tasks,
         },
         "portals": portals,
@@ -276,7 +316,8 @@ def format_summary(report: Mapping[str, Any]) -> str:
         f"countybudget run {report['run_id']}: {'published' if report['published'] else 'NOT published'}",
         f"  documents: discovered {d['discovered']}, downloaded {d['downloaded']}, parsed {d['parsed']}"
         f" (of {d['parse_tasks']} parse tasks), not parsed {d['not_parsed']}, quarantined {d['quarantined']},"
-        f" published {d['published']}",
+        f" published {d['published']} in full and {d.get('partial', 0)} in part"
+        f" ({d.get('tables_withheld', 0)} tables withheld)",
     ]
     left = report["left_out"]
     for portal, error in left["portals"].items():
@@ -288,6 +329,15 @@ def format_summary(report: Mapping[str, Any]) -> str:
         reasons = doc["reasons"]
         more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
         lines.append(f"  quarantined: {doc['sha256'][:16]} {label}: {reasons[0] if reasons else '?'}{more}")
+    for doc in left.get("partial", []):
+        label = doc.get("unit_name") or doc.get("source_path") or ""
+        tables = doc["tables_withheld"]
+        of = f" of {doc['n_tables']}" if doc.get("n_tables") else ""
+        lines.append(f"  partial: {doc['sha256'][:16]} {label}: {len(tables)}{of} tables withheld")
+        for table in tables:
+            reasons = table["reasons"]
+            more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
+            lines.append(f"    table {table['table_index']}:{table['table_kind']}: {reasons[0] if reasons else '?'}{more}")
     for task in left["failed_tasks"]:
         lines.append(f"  failed task: {task['task']}: {task['error']}")
     claims = report.get("claim_checks") or {}

@@ -2,7 +2,7 @@
 (docs/contracts.md §5: schemas from ``countybudget.contracts``, paths from
 ``countybudget.paths``).
 
-Every parse writes all five files of the document, empty ones included, and
+Every parse writes all six files of the document, empty ones included, and
 each replaces the previous file atomically (write aside, then rename), so
 re-parsing a document replaces its rows and never duplicates them, and a
 reader never sees half a file.
@@ -65,13 +65,14 @@ def parse_to_lake(path: str | Path, sha256: str | None = None) -> ParseResult:
         # ok exactly when the document parsed; otherwise always a reason
         error=None if record["status"] == "ok" else (record["error"] or f"status {record['status']}"),
         n_tables=len(record["tables"]),
-        **{f"n_{table}": n for table, n in counts.items() if table != "documents"},
+        # n_tables is the record's own count (the raw tables table has one row per table too)
+        **{f"n_{table}": n for table, n in counts.items() if table not in ("documents", "tables")},
         seconds=round(time.perf_counter() - started, 3),
     )
 
 
 def write_record(record: dict[str, Any], parsed_at: datetime | None = None) -> dict[str, int]:
-    """Write (replace) the five raw files of one parse record; returns row counts."""
+    """Write (replace) the raw files of one parse record (one per raw table); returns row counts."""
     sha256 = record.get("sha256")
     if not sha256:
         raise ValueError(f"cannot write {record.get('source')!r} to the lake: it has no sha256 (unreadable file)")
@@ -144,7 +145,20 @@ def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[d
         "n_tables": len(record.get("tables") or []), "parser_version": PARSER_VERSION, "parsed_at": parsed_at,
         "disclosure": _disclosure_json(record),
     }
-    return {"documents": [document], "amounts": amounts, "targets": targets, "claims": claims, "warnings": warnings}
+    tables = [_table_row(sha256, table_index, table) for table_index, table in enumerate(record.get("tables") or [])]
+    return {"documents": [document], "amounts": amounts, "targets": targets, "claims": claims, "warnings": warnings,
+            "tables": tables}
+
+
+def _table_row(sha256: str, table_index: int, table: dict[str, Any]) -> dict[str, Any]:
+    """The table itself (docs/contracts.md §5 ``tables``): one row even when it prints no figure."""
+    return {
+        "sha256": sha256, "table_index": table_index, "table_kind": table.get("kind"), "title": table.get("title"),
+        "unit": table.get("unit"), "unit_source": table.get("unit_source"),
+        "pages": json.dumps(list(table.get("pages") or [])),
+        "columns": json.dumps(list(table.get("columns") or []), ensure_ascii=False),
+        "n_rows": len(table.get("rows") or table.get("cells") or []), "note": table.get("note"),
+    }
 
 
 def _disclosure_json(record: dict[str, Any]) -> str | None:

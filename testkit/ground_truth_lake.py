@@ -65,6 +65,22 @@ def write_raw_document(
     return counts
 
 
+def plant_failing_table(doc: Mapping[str, Any], kind: str) -> tuple[dict[str, Any], int]:
+    """A copy of ``doc`` whose first table of ``kind`` breaks its own identities, and that
+    table's index: the first coded (else first) row's total figure, and only it, is 1.00
+    more, so 合计 ≠ its parts and its parent ≠ Σ children. For testing the gate's
+    per-table quarantine on a document whose other tables are right."""
+    import copy
+
+    planted = copy.deepcopy(dict(doc))
+    index = next(i for i, t in enumerate(planted["tables"]) if t["kind"] == kind)
+    rows = planted["tables"][index]["rows"]
+    row = next((r for r in rows if r.get("code")), rows[0])
+    key = next(k for k in ("total", "amount", *row["amounts"]) if row["amounts"].get(k) is not None)
+    row["amounts"][key] = str(Decimal(row["amounts"][key]) + Decimal("1.00"))
+    return planted, index
+
+
 def write_manifest(rows: list[dict], name: str) -> Path:
     """Append one manifest file through the scrapers' writer (append-only, atomic)."""
     from scrapers.manifest import write_rows

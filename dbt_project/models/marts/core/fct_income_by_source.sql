@@ -9,6 +9,7 @@ with amounts as (
         and column_key not in ('total', 'current_year_subtotal')
         and column_key not like 'col:%'
         and amount_yuan is not null
+        and {{ is_published_table() }}
 ),
 
 documents as (
