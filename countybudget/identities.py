@@ -68,27 +68,76 @@ _INCOME_SOURCES = (
     "subordinate_remittance",
     "other",
 )
+# 财政拨款 = its three budgets; 单位资金 = the unit's own sources; 合计 = 财政拨款 +
+# 财政专户 + 单位资金 + 上年结转. Tables that print the parts without their group
+# (no 财政拨款 小计 column) are checked against the parts: see ``row_total_rules``.
+_FUNDING_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("total", ("fiscal_appropriation", "fiscal_special_account", "unit_funds", "carryover")),
+    ("fiscal_appropriation", ("general_budget", "government_fund", "state_capital")),
+    ("unit_funds", ("business", "operating", "superior_subsidy", "subordinate_remittance", "other")),
+)
+# 合计 = 基本支出 + 项目支出, 基本支出 = 人员经费 + 公用经费.
+_EXPENDITURE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("total", ("basic", "project")),
+    ("basic", ("personnel", "public")),
+)
 ROW_TOTAL_RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    TableKind.EXPENDITURE_BY_FUNCTION.value: (("total", ("basic", "project")),),
-    TableKind.GOVERNMENT_FUND_EXPENDITURE.value: (("total", ("basic", "project")),),
-    TableKind.STATE_CAPITAL_EXPENDITURE.value: (("total", ("basic", "project")),),
+    TableKind.EXPENDITURE_BY_FUNCTION.value: _EXPENDITURE_RULES,
+    TableKind.GOVERNMENT_FUND_EXPENDITURE.value: _EXPENDITURE_RULES,
+    TableKind.STATE_CAPITAL_EXPENDITURE.value: _EXPENDITURE_RULES,
+    TableKind.EXPENDITURE_BY_ECONOMIC.value: _EXPENDITURE_RULES,
     TableKind.EXPENDITURE_SUMMARY.value: (
         (
             "total",
             ("basic", "project", "operating", "remittance_to_superior", "subsidy_to_subordinate"),
         ),
     ),
-    TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value: (("total", ("personnel", "public")),),
+    TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value: (("total", ("personnel", "public")), *_FUNDING_RULES),
     TableKind.INCOME_SUMMARY.value: (
         ("current_year_subtotal", _INCOME_SOURCES),
         ("total", (*_INCOME_SOURCES, "carryover")),
     ),
-    TableKind.PROJECT_EXPENDITURE.value: (("total", ("general_budget", "government_fund", "other")),),
-    TableKind.GOVERNMENT_PROCUREMENT.value: (("total", ("goods", "works", "services")),),
+    TableKind.PROJECT_EXPENDITURE.value: _FUNDING_RULES,
+    TableKind.GOVERNMENT_PROCUREMENT.value: (("total", ("goods", "works", "services")), *_FUNDING_RULES),
     TableKind.FISCAL_APPROPRIATION_SUMMARY.value: (
         ("total", ("general_budget", "government_fund", "state_capital")),
     ),
+    # an item's figure = its figure by source, where printed by source
+    TableKind.THREE_PUBLIC_EXPENSES.value: (("amount", ("general_budget", "government_fund", "state_capital")),),
 }
+
+
+def row_total_rules(kind: str, columns: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The rules of ``ROW_TOTAL_RULES[kind]`` as they apply to a table printing
+    ``columns``: (total key, the part keys it prints).
+
+    A part the table does not print but whose own parts it does (人员经费 |
+    公用经费 without a 基本支出 column; 一般公共预算 | 政府性基金 without a 财政拨款
+    小计) is replaced by those parts, so the table is checked against what it
+    prints. A rule whose total or every part is missing does not apply.
+    """
+    rules = ROW_TOTAL_RULES.get(kind, ())
+    printed = set(columns)
+    groups: dict[str, tuple[str, ...]] = {}
+    for total, parts in rules:
+        groups.setdefault(total, parts)
+
+    def expand(part: str, seen: frozenset[str]) -> list[str]:
+        if part in printed:
+            return [part]
+        if part not in groups or part in seen:
+            return []
+        return [q for p in groups[part] for q in expand(p, seen | {part})]
+
+    resolved: list[tuple[str, tuple[str, ...]]] = []
+    for total, parts in rules:
+        if total not in printed:
+            continue
+        present = tuple(dict.fromkeys(q for p in parts for q in expand(p, frozenset({total}))))
+        if present and (total, present) not in resolved:
+            resolved.append((total, present))
+    return resolved
+
 
 # Tables whose rows carry classification codes that form a hierarchy.
 FUNCTION_CODED_KINDS: frozenset[str] = frozenset(
@@ -100,9 +149,10 @@ FUNCTION_CODED_KINDS: frozenset[str] = frozenset(
         TableKind.INCOME_SUMMARY.value,
     }
 )
-HIERARCHICAL_KINDS: frozenset[str] = FUNCTION_CODED_KINDS | {
-    TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value
-}
+ECONOMIC_CODED_KINDS: frozenset[str] = frozenset(
+    {TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value, TableKind.EXPENDITURE_BY_ECONOMIC.value}
+)
+HIERARCHICAL_KINDS: frozenset[str] = FUNCTION_CODED_KINDS | ECONOMIC_CODED_KINDS
 
 # 类 of the expenditure function classification (政府收支分类科目, 2020s editions).
 FUNCTION_CLASSES: frozenset[str] = frozenset(
@@ -207,13 +257,9 @@ def check_row_totals(doc: Doc) -> list[Violation]:
     """合计 = 基本支出 + 项目支出 (+ …) on every row that prints both sides."""
     found: list[Violation] = []
     for index, table in enumerate(doc.get("tables") or []):
-        rules = ROW_TOTAL_RULES.get(str(table.get("kind")), ())
-        columns = set(table.get("columns") or ())
+        rules = row_total_rules(str(table.get("kind")), table.get("columns") or ())
         for row in table.get("rows") or ():
-            for total_key, parts in rules:
-                present = [p for p in parts if p in columns]
-                if total_key not in columns or not present:
-                    continue
+            for total_key, present in rules:
                 total = amount(row, total_key)
                 values = [amount(row, p) for p in present]
                 if total is None or all(v is None for v in values):

@@ -25,8 +25,8 @@ from countybudget.identities import (
     FUNCTION_CLASSES,
     FUNCTION_CODED_KINDS,
     HIERARCHICAL_KINDS,
-    ROW_TOTAL_RULES,
     THREE_PUBLIC_PARTS,
+    row_total_rules,
 )
 from countybudget.money import UNIT_FACTORS
 from countybudget.table_kinds import TableKind
@@ -66,13 +66,33 @@ def query_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 
 def load_rules(con: duckdb.DuckDBPyConnection) -> None:
     """The identity rules and vocabularies as small tables the SQL joins to."""
-    values_table(
-        con, "row_total_rules", ("table_kind", "total_key", "part_key"),
-        [(kind, total, part) for kind, rules in ROW_TOTAL_RULES.items() for total, parts in rules for part in parts],
-    )
+    load_row_total_rules(con)
     values_table(con, "unit_factors", ("unit", "factor"), [(u, str(f)) for u, f in UNIT_FACTORS.items()])
     con.execute("CREATE OR REPLACE TEMP TABLE unit_factor AS SELECT unit, CAST(factor AS DECIMAL(18,2)) AS factor FROM unit_factors")
     values_table(con, "three_public_parts", ("item",), [(i,) for i in THREE_PUBLIC_PARTS])
+
+
+def load_row_total_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """``row_total_rules(sha256, table_index, rule_index, total_key, part_key)``:
+    the row-total rules as they apply to each table, given the columns it prints
+    (``identities.row_total_rules``: a part printed only as its own parts is
+    checked against those)."""
+    printed = con.execute(
+        "SELECT sha256, table_index, any_value(table_kind), list(DISTINCT column_key) FROM raw_amounts GROUP BY ALL"
+    ).fetchall()
+    rows = [
+        (sha, index, rule_index, total, part)
+        for sha, index, kind, columns in printed
+        for rule_index, (total, parts) in enumerate(row_total_rules(str(kind), columns or ()))
+        for part in parts
+    ]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE row_total_rules (sha256 VARCHAR, table_index INTEGER, rule_index INTEGER, "
+        "total_key VARCHAR, part_key VARCHAR)"
+    )
+    if rows:
+        frame = pd.DataFrame(rows, columns=["sha256", "table_index", "rule_index", "total_key", "part_key"])  # noqa: F841
+        con.execute("INSERT INTO row_total_rules SELECT * FROM frame")
 
 
 def load_code_list(con: duckdb.DuckDBPyConnection) -> str:
@@ -168,27 +188,27 @@ def identity_rows_sql() -> str:
     return f"""
     WITH
     -- row_total: 合计 = 基本支出 + 项目支出 (+ …), per row, rules from identities.ROW_TOTAL_RULES
+    -- (rules resolved per table: load_row_total_rules)
     totals AS (
-        SELECT c.*, r.total_key FROM cells c
-        JOIN (SELECT DISTINCT table_kind, total_key FROM row_total_rules) r
-          ON c.table_kind = r.table_kind AND c.column_key = r.total_key),
+        SELECT c.*, r.rule_index, r.total_key FROM cells c
+        JOIN (SELECT DISTINCT sha256, table_index, rule_index, total_key FROM row_total_rules) r
+          ON c.sha256 = r.sha256 AND c.table_index = r.table_index AND c.column_key = r.total_key),
     -- n counts the part columns the table prints, blank cells included (as identities.py does)
     table_parts AS (
-        SELECT c.sha256, c.table_index, r.total_key, count(DISTINCT c.column_key) AS n
-        FROM cells c JOIN row_total_rules r ON c.table_kind = r.table_kind AND c.column_key = r.part_key
-        GROUP BY ALL),
+        SELECT sha256, table_index, rule_index, count(DISTINCT part_key) AS n FROM row_total_rules GROUP BY ALL),
     parts AS (
-        SELECT c.sha256, c.table_index, c.row_index, r.total_key, sum(c.value) AS value, any_value(tp.n) AS n,
+        SELECT c.sha256, c.table_index, c.row_index, r.rule_index, sum(c.value) AS value, any_value(tp.n) AS n,
                max(c.places) AS places, string_agg(c.column_key, ' + ' ORDER BY c.column_key) AS keys
-        FROM cells c JOIN row_total_rules r ON c.table_kind = r.table_kind AND c.column_key = r.part_key
-        JOIN table_parts tp ON tp.sha256 = c.sha256 AND tp.table_index = c.table_index AND tp.total_key = r.total_key
-        GROUP BY c.sha256, c.table_index, c.row_index, r.total_key),
+        FROM cells c JOIN row_total_rules r
+          ON c.sha256 = r.sha256 AND c.table_index = r.table_index AND c.column_key = r.part_key
+        JOIN table_parts tp ON tp.sha256 = c.sha256 AND tp.table_index = c.table_index AND tp.rule_index = r.rule_index
+        GROUP BY c.sha256, c.table_index, c.row_index, r.rule_index),
     row_total AS (
         SELECT 'row_total' AS identity, t.sha256, t.table_index, t.table_kind, t.unit,
                coalesce(t.code, t.item, t.name) AS code, t.total_key AS column_key,
                t.total_key AS label_a, t.value AS figure_a, p.keys AS label_b, p.value AS figure_b,
                p.n AS n_terms, greatest(t.places, p.places) AS places
-        FROM totals t JOIN parts p USING (sha256, table_index, row_index, total_key)),
+        FROM totals t JOIN parts p USING (sha256, table_index, row_index, rule_index)),
     -- parent_sum: a code = the sum of the next level of codes printed below it
     by_code AS (
         SELECT sha256, table_index, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places
@@ -607,7 +627,9 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     frames["documents"] = query_frame(con, "SELECT * FROM raw_documents ORDER BY sha256")
     frames["amounts"] = query_frame(
         con,
-        "SELECT *, table_kind || '.' || column_key AS kind_column FROM raw_amounts "
+        # a col:<header words> key (an amount column no role was found for) is kept, not a vocabulary error
+        "SELECT *, CASE WHEN starts_with(column_key, 'col:') THEN NULL ELSE table_kind || '.' || column_key END "
+        "AS kind_column FROM raw_amounts "
         "ORDER BY sha256, table_index, row_index, column_key",
     )
     frames["codes"] = query_frame(
