@@ -395,6 +395,14 @@ def _total_row_amount(table: Table, column: str) -> Decimal | None:
     return amount(totals[0], column) if totals else None
 
 
+def _basic_of_function_table(table: Table) -> Decimal | None:
+    """基本支出 of the total row, or 人员经费 + 公用经费 where no 基本支出 column is printed."""
+    if "basic" in (table.get("columns") or ()):
+        return _total_row_amount(table, "basic")
+    parts = [_total_row_amount(table, key) for key in ("personnel", "public")]
+    return None if all(p is None for p in parts) else sum_present(parts)
+
+
 def check_basic_function_equals_economic(doc: Doc) -> list[Violation]:
     """基本支出 of the function table = total of the economic-class table.
 
@@ -407,7 +415,7 @@ def check_basic_function_equals_economic(doc: Doc) -> list[Violation]:
     by_function = amount_tables(doc, TableKind.EXPENDITURE_BY_FUNCTION.value)
     by_economic = amount_tables(doc, TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value)
     for (fi, ft), (ei, et) in zip(by_function, by_economic):
-        basic = _total_row_amount(ft, "basic")
+        basic = _basic_of_function_table(ft)
         economic = _total_row_amount(et, "total")
         if basic is None or economic is None:
             continue

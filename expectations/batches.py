@@ -148,11 +148,12 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE cells AS
         SELECT a.sha256, a.table_index, a.table_kind, a.unit, a.row_index, a.code,
                replace(replace(a.name, ' ', ''), '　', '') AS name, a.item, a.side, a.column_key,
-               TRY_CAST(a.amount AS DECIMAL(18,2)) AS value,
-               CASE WHEN strpos(a.amount, '.') > 0 THEN least(length(a.amount) - strpos(a.amount, '.'), 2) ELSE 0 END AS places,
+               -- exact as printed: 万元 figures to 4-6 decimals (exact to the cent in 元) are not rounded here
+               TRY_CAST(a.amount AS DECIMAL(24,6)) AS value,
+               CASE WHEN strpos(a.amount, '.') > 0 THEN least(length(a.amount) - strpos(a.amount, '.'), 6) ELSE 0 END AS places,
                coalesce(f.factor, 1) AS factor
         FROM raw_amounts a LEFT JOIN unit_factor f ON f.unit = a.unit
-        WHERE TRY_CAST(a.amount AS DECIMAL(18,2)) IS NOT NULL
+        WHERE TRY_CAST(a.amount AS DECIMAL(24,6)) IS NOT NULL
           AND a.table_kind NOT IN ('{TableKind.PERFORMANCE_TARGETS.value}', '{TableKind.UNKNOWN.value}')
         """
     )
@@ -167,14 +168,17 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
 
 # The rounding step of a figure printed with ``places`` decimals, as DECIMAL.
 STEP = (
-    "CASE {p} WHEN -2 THEN CAST(100 AS DECIMAL(18,2)) WHEN 0 THEN CAST(1 AS DECIMAL(18,2)) "
-    "WHEN 1 THEN CAST(0.1 AS DECIMAL(18,2)) ELSE CAST(0.01 AS DECIMAL(18,2)) END"
+    "CASE {p} WHEN -2 THEN CAST(100 AS DECIMAL(24,6)) WHEN 0 THEN CAST(1 AS DECIMAL(24,6)) "
+    "WHEN 1 THEN CAST(0.1 AS DECIMAL(24,6)) WHEN 2 THEN CAST(0.01 AS DECIMAL(24,6)) "
+    "WHEN 3 THEN CAST(0.001 AS DECIMAL(24,6)) WHEN 4 THEN CAST(0.0001 AS DECIMAL(24,6)) "
+    "WHEN 5 THEN CAST(0.00001 AS DECIMAL(24,6)) ELSE CAST(0.000001 AS DECIMAL(24,6)) END"
 )  # places = -2: a cent of a 万元 figure, expressed in yuan
 
 # Excess over the tolerance is compared as an exact integer number of thousandths
 # (figures have 2 decimals, tolerances 3): vectorised in pandas, where a Decimal
 # column would be compared in a Python loop, and still never a float.
-EXCESS = "CAST(({difference} - {tolerance}) * 1000 AS BIGINT)"
+# Rounded up, so an excess finer than a thousandth (figures printed to 4-6 decimals) still counts.
+EXCESS = "CAST(ceil(({difference} - {tolerance}) * 1000) AS BIGINT)"
 
 
 CHECK_COLUMNS = (
@@ -322,7 +326,8 @@ def identity_rows_sql() -> str:
         WHERE table_kind IN ('{TableKind.EXPENDITURE_BY_FUNCTION.value}', '{TableKind.GOVERNMENT_FUND_EXPENDITURE.value}',
                              '{TableKind.STATE_CAPITAL_EXPENDITURE.value}')
           AND code IS NOT NULL AND value > 0
-          AND sha256 IN (SELECT sha256 FROM summary_codes)
+          -- only the columns the summary prints (人员经费 | 公用经费 of a function table have no counterpart there)
+          AND (sha256, column_key) IN (SELECT sha256, column_key FROM summary_codes)
         GROUP BY ALL),
     function_within_summary AS (
         SELECT 'function_within_summary' AS identity, f.sha256, f.table_index, f.table_kind, '元' AS unit, f.code,
@@ -369,7 +374,20 @@ def cross_table_rows_sql() -> str:
     return f"""
     WITH ranked AS (
         SELECT *, dense_rank() OVER (PARTITION BY sha256, table_kind ORDER BY table_index) AS nth FROM total_rows),
-    fn AS (SELECT * FROM ranked WHERE table_kind = '{TableKind.EXPENDITURE_BY_FUNCTION.value}' AND column_key = 'basic'),
+    fn_basic AS (SELECT * FROM ranked WHERE table_kind = '{TableKind.EXPENDITURE_BY_FUNCTION.value}' AND column_key = 'basic'),
+    -- a function table printing 人员经费 | 公用经费 without a 基本支出 column: 基本支出 is their sum
+    fn_parts AS (
+        SELECT r.sha256, r.table_index, any_value(r.table_kind) AS table_kind, any_value(r.unit) AS unit, r.row_index,
+               sum(r.value) AS value, max(r.places) AS places, any_value(r.factor) AS factor, any_value(r.nth) AS nth
+        FROM ranked r
+        WHERE r.table_kind = '{TableKind.EXPENDITURE_BY_FUNCTION.value}' AND r.column_key IN ('personnel', 'public')
+          AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.sha256 = r.sha256 AND c.table_index = r.table_index
+                                                AND c.column_key = 'basic')
+        GROUP BY r.sha256, r.table_index, r.row_index),
+    fn AS (
+        SELECT sha256, table_index, table_kind, unit, row_index, value, places, factor, nth FROM fn_basic
+        UNION ALL
+        SELECT sha256, table_index, table_kind, unit, row_index, value, places, factor, nth FROM fn_parts),
     ec AS (SELECT * FROM ranked WHERE table_kind = '{TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value}' AND column_key = 'total'),
     basic AS (
         SELECT 'basic_function_equals_economic' AS identity, f.sha256,
@@ -590,6 +608,13 @@ def staging_columns_declared() -> list[str]:
 # ------------------------------------------------------------ the batches
 
 
+def printed(expr: str, places: str) -> str:
+    """``expr`` as text with ``places`` decimals (0-7): a figure shown as printed, not
+    padded to the six decimals the checks compute with."""
+    cases = " ".join(f"WHEN {p} THEN CAST(CAST({expr} AS DECIMAL(24,{p})) AS VARCHAR)" for p in range(0, 8))
+    return f"CASE greatest(least({places}, 7), 0) {cases} END"
+
+
 def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     """Add the tolerance and the excess over it to identity check rows."""
     return query_frame(
@@ -599,8 +624,10 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         t AS (SELECT r.*, n_terms * {STEP.format(p='places')} * 0.5 AS tolerance FROM r)
         SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index, table_kind,
                -- figures as their exact decimal text: they are read, not computed with, from here on
-               unit, coalesce(code, '') AS code, column_key, label_a, CAST(figure_a AS VARCHAR) AS figure_a,
-               label_b, CAST(figure_b AS VARCHAR) AS figure_b, n_terms, CAST(tolerance AS VARCHAR) AS tolerance,
+               unit, coalesce(code, '') AS code, column_key, label_a,
+               {printed('figure_a', 'CASE WHEN places < 0 THEN 2 ELSE places END')} AS figure_a,
+               label_b, {printed('figure_b', 'CASE WHEN places < 0 THEN 2 ELSE places END')} AS figure_b, n_terms,
+               {printed('tolerance', 'CASE WHEN places < 0 THEN 0 ELSE places + 1 END')} AS tolerance,
                {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance='tolerance')} AS excess_thousandths
         FROM t
         ORDER BY sha256, table_index, identity, code, column_key

@@ -382,6 +382,11 @@ def choose_keys(kind: TableKind, options: list[list[str]], values: list[list[Dec
 # ------------------------------------------------ by-economic table kinds
 
 
+def names_project_column(words: str) -> bool:
+    """Header words naming a 项目支出 column (in any of its wordings)."""
+    return _ROLE_RE["project"].search(words) is not None
+
+
 def refine_economic_kind(title: str | None, header: Sequence[Sequence[str | None]]) -> TableKind:
     """A table by economic class is the *basic* expenditure table only when it
     says so: its title names 基本支出, or its columns are 人员经费 | 公用经费
@@ -389,7 +394,7 @@ def refine_economic_kind(title: str | None, header: Sequence[Sequence[str | None
     按经济分类 are another kind: their figures are not 基本支出."""
     words = norm("".join(c for row in header for c in row if c))
     text = norm(title)
-    if "项目支出" in words and ("基本支出" in words or "人员经费" in words):
+    if names_project_column(words) and ("基本支出" in words or "人员经费" in words):
         return K.EXPENDITURE_BY_ECONOMIC
     if "人员经费" in words or "公用经费" in words or "基本支出" in text:
         return K.BASIC_EXPENDITURE_BY_ECONOMIC
@@ -598,6 +603,7 @@ class CodeColumn:
     scheme: str | None
     embedded: bool  # the column prints "code-name" in one cell
     name_col: int | None = None  # where its name is printed (embedded: itself)
+    split: bool = False  # the code printed as 类 | 款 | 项 columns starting here (assembled by the caller)
 
 
 def classification_columns(
@@ -606,6 +612,7 @@ def classification_columns(
     code_col: int | None,
     label_cols: Sequence[int],
     width: int,
+    split_cols: Sequence[int] = (),
 ) -> list[CodeColumn]:
     """The classification-code columns of a table that prints more than one
     classification per row (部门经济分类 | 政府经济分类 side by side, or
@@ -613,6 +620,12 @@ def classification_columns(
     with one (the ordinary code column handles it)."""
     words = column_words(header, width)
     found: list[CodeColumn] = []
+    if split_cols:
+        first = [norm(r[split_cols[0]]) for r in body if split_cols[0] < len(r) and r[split_cols[0]]]
+        w = "".join(words[i].words for i in split_cols)
+        scheme = next((s for s, p in SCHEME_WORDS if p.search(w)), None) or _scheme_of_values(
+            [v for v in first if BARE_CODE_RE.match(v)])
+        found.append(CodeColumn(split_cols[-1], scheme, False, split=True))
     candidates = ([code_col] if code_col is not None else []) + list(label_cols)
     for i in sorted(set(candidates)):
         values = [norm(r[i]) for r in body if i < len(r) and r[i]]
@@ -657,12 +670,18 @@ def primary_scheme(kind: TableKind, columns: Sequence[CodeColumn]) -> str | None
 
 
 def classified_row(
-    row: Sequence[str | None], columns: Sequence[CodeColumn], kind: TableKind
+    row: Sequence[str | None], columns: Sequence[CodeColumn], kind: TableKind, split_code: str | None = None
 ) -> tuple[str | None, str | None, dict[str, str]]:
-    """(code, name, other_codes) of one row of a table with several classifications."""
+    """(code, name, other_codes) of one row of a table with several classifications
+    (``split_code``: the row's code assembled from its 类 | 款 | 项 columns)."""
     primary = primary_scheme(kind, columns)
     codes: dict[str, tuple[str, str | None]] = {}
     for c in columns:
+        if c.split:
+            if split_code and c.scheme:
+                name = row[c.name_col] if c.name_col is not None and c.name_col < len(row) else None
+                codes[c.scheme] = (split_code, (name or "").strip() or None)
+            continue
         cell = norm(row[c.index]) if c.index < len(row) and row[c.index] else ""
         if not cell or not c.scheme:
             continue
@@ -688,7 +707,7 @@ def text_of_code_columns(row: Sequence[str | None], columns: Sequence[CodeColumn
     """Words printed in code columns that are not codes (合计 across them)."""
     out = []
     for c in columns:
-        cell = norm(row[c.index]) if c.index < len(row) and row[c.index] else ""
+        cell = norm(row[c.index]) if c.index < len(row) and row[c.index] and not c.split else ""
         if cell and not CODE_NAME_RE.match(cell) and not BARE_CODE_RE.match(cell):
             out.append(cell)
     return "".join(out)
@@ -829,7 +848,7 @@ def three_public_table(
     blocks: list[tuple[str, list[tuple[Sequence[str | None], int, str]]]] = []
     current = ""
     for row, page in data:
-        unit = norm(row[unit_col]) if unit_col is not None and unit_col < len(row) and row[unit_col] else ""
+        unit = (row[unit_col] or "").strip() if unit_col is not None and unit_col < len(row) else ""
         variant = "".join(norm(row[c]) for c in variant_cols if c < len(row) and row[c])
         if unit_col is None and not blocks:
             blocks.append(("", []))

@@ -279,7 +279,7 @@ def _refine_by_header(kind: TableKind, header: list[list[str | None]], title: st
         return K.EXPENDITURE_BY_FUNCTION
     if "经济" in words:
         return K.BASIC_EXPENDITURE_BY_ECONOMIC
-    if ("人员经费" in words or "公用经费" in words) and "项目支出" not in words:
+    if ("人员经费" in words or "公用经费" in words) and not colroles.names_project_column(words):
         return K.BASIC_EXPENDITURE_BY_ECONOMIC
     return kind
 
@@ -387,7 +387,8 @@ def column_layout(
     if kind in colroles.KEYED_KINDS and segments:
         layout.description_cols = colroles.description_columns(header, body, segments[0].label_cols, width)
         layout.classification_cols = colroles.classification_columns(
-            header, body, code_col, [i for i in segments[0].label_cols if i not in layout.description_cols], width
+            header, body, code_col, [i for i in segments[0].label_cols if i not in layout.description_cols], width,
+            split,
         )
     return layout
 
@@ -534,7 +535,8 @@ def amount_rows(layout: Layout, body: list[list[str | None]], pages: list[int], 
                 label = _label_in_code_columns(row, layout)  # "合计" printed across the code columns
             if layout.classification_cols and seg is layout.segments[0]:
                 # several classifications per row: the table's own is the code, the others other_codes
-                code, name, other_codes = colroles.classified_row(row, layout.classification_cols, kind)
+                code, name, other_codes = colroles.classified_row(
+                    row, layout.classification_cols, kind, code if layout.split_code_cols else None)
                 name = name or colroles.text_of_code_columns(row, layout.classification_cols) or None
                 if name and TOTAL_RE.match(_norm(name)):
                     code = None

@@ -81,3 +81,24 @@ def rounded_within_tolerance() -> dict[str, Any]:
                 if row["code"] == "2010301":
                     row["amounts"]["total"] = row["amounts"]["basic"] = "800.09"
     return doc
+
+
+def in_ten_thousandths() -> dict[str, Any]:
+    """Every figure divided by 10000 (万元 printed to six decimals, exact to the
+    cent in 元): every identity still holds exactly."""
+    doc = clean_document()
+    for table in doc["tables"]:
+        for row in table["rows"]:
+            row["amounts"] = {
+                k: (None if v is None else f"{Decimal(v) / 10000:.6f}") for k, v in row["amounts"].items()
+            }
+    doc["claims"] = []
+    return doc
+
+
+def in_ten_thousandths_a_cent_off() -> dict[str, Any]:
+    """The six-decimal document with one 项 row a cent (0.000001 万元) short of its total."""
+    doc = in_ten_thousandths()
+    row = find_row(doc, "expenditure_by_function", code="2010301")
+    row["amounts"]["total"] = f"{Decimal(row['amounts']['total']) - Decimal('0.000003'):.6f}"
+    return doc

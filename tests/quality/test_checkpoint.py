@@ -31,6 +31,8 @@ def checked(quality_env: Path) -> tuple[QualityLake, dict[str, Any]]:
     lake.add("clean", clean_document())
     lake.add("rounded", mutations.rounded_within_tolerance())
     lake.add("claim_mismatch", mutations.claim_mismatch())
+    lake.add("six_decimals", mutations.in_ten_thousandths())
+    lake.add("six_decimals_off", mutations.in_ten_thousandths_a_cent_off())
     for label, (make, _, _) in DEFECTS.items():
         lake.add(label, make())
     for label, doc in [*mutations.amount_mutants(), *mutations.code_mutants()]:
@@ -130,6 +132,16 @@ def test_each_defective_document_is_quarantined_by_its_expectation(checked, labe
     assert f"[{expectation}]" in reasons
     held = {q["sha256"]: q for q in outcome["quarantined"]}
     assert any(expectation in reason for reason in held[sha]["reasons"])
+
+
+def test_figures_printed_to_six_decimals_are_checked_exactly(checked) -> None:
+    """万元 to six decimals: no rounding to two on the way (a false failure), and
+    three cents off is caught (not rounded away)."""
+    lake, _ = checked
+    assert {k: v for k, v in failures(lake.shas["six_decimals"]).items() if v["severity"] == "block"} == {}
+    failed = failures(lake.shas["six_decimals_off"])
+    assert "totals.row_total" in failed
+    assert "0.080007" in failed["totals.row_total"]["message"] or "0.0800" in failed["totals.row_total"]["message"]
 
 
 def test_a_narrative_mismatch_is_a_warning_not_a_block(checked) -> None:
