@@ -308,6 +308,7 @@ def key_amount_columns(
     if kind is K.THREE_PUBLIC_EXPENSES and not any(_ROLE_RE["actual"].search(words[i].words) for i in cols):
         allowed -= {"actual", "budget"}  # a budget's single figure per item
     scope = scope_key(kind, title)
+    periods = column_periods([words[i] for i in cols])
     options: list[list[str]] = []
     firsts = [word_candidates(words[i], kind)[0][:1] for i in cols]
     for n, i in enumerate(cols):
@@ -325,7 +326,8 @@ def key_amount_columns(
             following = set(firsts[n + 1]) if n + 1 < len(firsts) else set()
             extra = [base] + [g for g in sorted(group_keys(kind) & allowed) if following & parts_of(kind, g)]
             cands = list(dict.fromkeys([*cands, *extra]))
-        if not cands:
+        if not cands or periods[n] is not None:
+            # no role, or the figures of another year / the change against it: kept under their words
             cands = [unmapped_key(words[i], i)]
         options.append(cands)
     if scope and len(cols) == 1 and options[0][0] == base:
@@ -341,6 +343,33 @@ def key_amount_columns(
         if len(cands) > 1:
             options[n] = [c for c in cands if c not in fixed] or [unmapped_key(words[cols[n]], cols[n])]
     return dict(zip(cols, choose_keys(kind, options, _row_values(body, cols))))
+
+
+PRIOR_RE = re.compile(r"上年|上一年|去年|前一年")
+CHANGE_RE = re.compile(r"增减|变动|变化|比上年|同比|差额|增长|增幅")
+YEAR_IN_WORDS_RE = re.compile(r"(\d{4})\s*年")
+
+
+def column_periods(columns: Sequence[ColumnWords]) -> list[str | None]:
+    """"prior" / "change" for the columns of a table that compares years (2025年预算数 |
+    2026年预算数 | 增减), None for the budget year's (the latest printed) and for every
+    column of a table that does not compare. 上年结转 is a source, not a year."""
+    texts = []
+    for w in columns:
+        tokens = [t for t in w.tokens_inside_out() if not _ROLE_RE["carryover"].search(t)]
+        texts.append("".join(tokens))
+    years = [int(y) for t in texts for y in YEAR_IN_WORDS_RE.findall(t)]
+    latest = max(years) if years else None
+    out: list[str | None] = []
+    for t in texts:
+        found = [int(y) for y in YEAR_IN_WORDS_RE.findall(t)]
+        if CHANGE_RE.search(t):
+            out.append("change")
+        elif PRIOR_RE.search(t) or (found and latest is not None and max(found) < latest):
+            out.append("prior")
+        else:
+            out.append(None)
+    return out if any(p is None for p in out) else [None] * len(out)
 
 
 def scope_key(kind: TableKind, title: str | None) -> str | None:
@@ -543,6 +572,7 @@ def unglue_trailing_amounts(
 
 # ------------------------------------------------------ text columns
 
+PERCENT_RE = re.compile(r"^[-+]?\d+(\.\d+)?%$|^[-—/]$")
 DESCRIPTION_WORDS_RE = re.compile(r"绩效目标|项目概述|项目说明|项目内容|主要内容|备注|说明|用途|实施内容|目标")
 NAME_WORDS_RE = re.compile(r"名称|项目$|类别|科目|单位")
 
@@ -557,9 +587,12 @@ def description_columns(
     found: list[int] = []
     for i in label_cols:
         w = words[i].words
+        values = [r[i] for r in body if i < len(r) and r[i]]
+        if values and sum(1 for v in values if PERCENT_RE.match(norm(v))) >= 0.6 * len(values):
+            found.append(i)  # 增减率 %: a ratio, neither a name nor a money figure
+            continue
         if NAME_WORDS_RE.search(words[i].leaf or ""):
             continue
-        values = [r[i] for r in body if i < len(r) and r[i]]
         prose = sum(1 for v in values if _is_prose(v) and re.search("[，。；;]", v))
         if (w and DESCRIPTION_WORDS_RE.search(w)) or (values and prose >= max(2, 0.5 * len(values))):
             found.append(i)
@@ -836,10 +869,15 @@ def three_public_table(
     that are not 三公 items (机关运行经费) and the sub-units' blocks are rows
     with ``item: null``.
     """
-    cols = item_columns(header, amount_cols, width)
+    # item columns printed blank are still the table's columns: the items are read from the header
+    text_cols = [c for c in label_cols if any(c < len(r) and r[c] and amount_text(r[c]) is None for r in body)]
+    blank_cols = [c for c in label_cols if c not in text_cols]
+    cols = [c for c in item_columns(header, sorted([*amount_cols, *blank_cols]), width)
+            if c.index in amount_cols or c.item is not None]
     real = {c.item for c in cols if c.item not in (None, "total", SUBTOTAL)}
     if len(real) < 2:
         return None
+    label_cols = text_cols
     warnings: list[str] = []
     data = [(row, page) for row, page in zip(body, pages)
             if any(i < len(row) and amount_text(row[i]) is not None for i in amount_cols)]

@@ -139,6 +139,9 @@ def interpret_grid(grid: Grid) -> dict:
         return table
     warnings: list[str] = []
     repairs: list = []
+    if kind in colroles.KEYED_KINDS:  # a 注：… line is the table's note, not a row whose text makes a column text
+        keep = [i for i, row in enumerate(body) if not _is_note_row(row)]
+        body, body_pages = [body[i] for i in keep], [body_pages[i] for i in keep]
     if kind in colroles.KEYED_KINDS:  # figures swallowed by wrapped text beside them (parsers/columns.py)
         body, repairs, found = colroles.split_prose_amounts(header, body, kind, width)
         warnings += found
@@ -163,6 +166,11 @@ def interpret_grid(grid: Grid) -> dict:
     if warnings:
         table.setdefault("warnings", []).extend(warnings)
     return table
+
+
+def _is_note_row(row: list[str | None]) -> bool:
+    cells = [c for c in row if c]
+    return len(cells) == 1 and not is_amount(cells[0]) and bool(re.match(r"^(注|备注|说明)\s*[:：]", _norm(cells[0])))
 
 
 def _label_cols(layout: "Layout") -> list[int]:
@@ -622,7 +630,7 @@ def three_public_rows(layout: Layout, body: list[list[str | None]], pages: list[
     seg = layout.segments[0] if layout.segments else Segment([], {})
     rows: list[dict] = []
     for row, page in zip(body, pages):
-        label = "".join(row[i] for i in seg.label_cols if i < len(row) and row[i])
+        label = "".join(row[i] for i in seg.label_cols if i < len(row) and row[i] and i not in layout.description_cols)
         item = three_public_item(label)
         amounts = {key: amount_of(row[i]) for i, key in sorted(seg.amount_cols.items())}
         if item is None and not any(v is not None for v in amounts.values()):

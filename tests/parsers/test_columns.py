@@ -427,9 +427,9 @@ def test_three_public_items_as_columns_beside_a_running_cost_column() -> None:
     items = {r["item"]: r["amounts"] for r in table["rows"]}
     assert items["total"] == {"amount": "27.00"}
     assert items["overseas"] == {"amount": "20.00"} and items["reception"] == {"amount": "7.00"}
-    assert "vehicle_operation" not in items
+    assert items["vehicle_operation"] == {"amount": None}  # printed blank; 902.68 is not its figure
     assert [(r["name"], r["amounts"]) for r in table["rows"] if r["item"] is None] == [
-        ("机关运行经费预算数", {"amount": "902.68"})]
+        ("公务用车购置及运行费/小计", {"amount": None}), ("机关运行经费预算数", {"amount": "902.68"})]
     assert violations(table) == []
 
 
@@ -556,3 +556,35 @@ def test_split_department_codes_beside_a_government_economic_code_column() -> No
         ("301", "工资福利支出", {"economic_government": "501"}),
         ("30101", "基本工资", {"economic_government": "50101"}),
     ]
+
+
+def test_a_table_comparing_years_keys_the_budget_year() -> None:
+    """2025年预算数 | 2026年预算数 | 增减额 | 增减率: the latest year is the table's
+    figure; the other year and the change keep their words; the rate is no name."""
+    table = interpret_grid(
+        grid(
+            [
+                ["项目", "2025年预算数", "2026年预算数", "增减额", "增减率"],
+                ["合计", "30.00", "27.00", "-3.00", "-10.00%"],
+                ["因公出国（境）费", "20.00", "20.00", "0.00", "0.00%"],
+                ["公务接待费", "10.00", "7.00", "-3.00", "-30.00%"],
+            ],
+            title="“三公”经费预算表",
+        )
+    )
+    assert table["columns"] == ["col:2025年预算数", "amount", "col:增减额"]
+    assert {r["item"]: r["amounts"]["amount"] for r in table["rows"]} == {
+        "total": "27.00", "overseas": "20.00", "reception": "7.00"}
+    assert [r["name"] for r in table["rows"]] == ["合计", "因公出国（境）费", "公务接待费"]
+    function = interpret_grid(
+        grid(
+            [
+                ["科目编码", "科目名称", "上年预算数", None, None, "本年预算数", None, None],
+                [None, None, "合计", "基本支出", "项目支出", "合计", "基本支出", "项目支出"],
+                ["2010301", "行政运行", "90.00", "90.00", None, "100.00", "100.00", None],
+            ],
+            title="一般公共预算支出表",
+        )
+    )
+    assert amounts(function, "2010301") == {
+        "col:上年预算数/合计": "90.00", "col:上年预算数/基本支出": "90.00", "total": "100.00", "basic": "100.00"}
