@@ -330,6 +330,13 @@ def key_amount_columns(
             # no role, or the figures of another year / the change against it: kept under their words
             cands = [unmapped_key(words[i], i)]
         options.append(cands)
+    if not any(base in o for o in options):
+        # no column says 合计: the leftmost one without a role of its own (国有资本经营预算支出,
+        # 金额 …) may be the table's figure; the identities say whether it is
+        for n, o in enumerate(options):
+            if len(o) == 1 and o[0].startswith(COLUMN_KEY_PREFIX_UNMAPPED) and periods[n] is None:
+                options[n] = [base, o[0]]
+                break
     if scope and len(cols) == 1 and options[0][0] == base:
         options[0] = [scope]  # 项目支出按经济分类: its one figure is the project figure
     fixed: set[str] = set()
@@ -839,9 +846,12 @@ def _row_keys(variants: list[str]) -> list[str]:
             key = "actual"
         elif has_actual and "预算" in v:
             key = "budget"
-        elif m and years and int(m.group(1)) == max(years) and not re.search("增减|变化|比较|差", v):
+        elif m and years and int(m.group(1)) == max(years) and not CHANGE_RE.search(v):
             key = "amount"
-        elif not v and n == 0:
+        elif re.search("本年|今年", v) and not CHANGE_RE.search(v) and not years:
+            key = "amount"
+        elif n == 0 and (not v or not (years or PRIOR_RE.search(v) or CHANGE_RE.search(v)
+                                       or any(re.search("本年|今年", x) for x in variants))):
             key = "amount"
         else:
             key = COLUMN_KEY_PREFIX_UNMAPPED + (v or f"row{n + 1}")

@@ -588,3 +588,29 @@ def test_a_table_comparing_years_keys_the_budget_year() -> None:
     )
     assert amounts(function, "2010301") == {
         "col:上年预算数/合计": "90.00", "col:上年预算数/基本支出": "90.00", "total": "100.00", "basic": "100.00"}
+
+
+def test_three_public_items_as_columns_with_last_and_this_years_rows() -> None:
+    table = interpret_grid(
+        grid(
+            [
+                ["项目", "合计", "因公出国（境）费", "公务接待费", "公务用车购置费", "公务用车运行维护费"],
+                ["上年预算数", "12.00", "2.00", "3.00", "0.00", "7.00"],
+                ["本年预算数", "12.30", "2.00", "3.10", "0.00", "7.20"],
+            ],
+            title="“三公”经费支出预算表",
+        )
+    )
+    items = {r["item"]: r["amounts"] for r in table["rows"]}
+    assert items["total"] == {"col:上年预算数": "12.00", "amount": "12.30"}
+    assert violations(table) == []
+
+
+def test_a_figure_column_named_only_by_its_fund_is_the_total() -> None:
+    table = interpret_grid(
+        grid(
+            [["科目编码", "科目名称", "国有资本经营预算支出"], ["2230199", "其他国有资本经营预算支出", "5.00"]],
+            title="国有资本经营预算支出表",
+        )
+    )
+    assert table["columns"] == ["total"]
