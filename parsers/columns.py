@@ -620,6 +620,19 @@ BARE_CODE_RE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 CODE_NAME_RE = re.compile(r"^[\[【(（]?\s*(\d{3}(?:\d{2}){0,2})\s*[\]】)）]?\s*[-—－–.、:：]?\s*(\D.*)$")
 
 
+CLASSIFICATION_WORDS_RE = re.compile(r"分类|科目|编码|代码")
+
+
+def is_code_column(header: Sequence[Sequence[str | None]], body: Sequence[Sequence[str | None]], i: int,
+                   width: int) -> bool:
+    """A column of bare classification codes under classification words (政府经济分类 |
+    50101): its digits read as amounts, but they are codes."""
+    if not CLASSIFICATION_WORDS_RE.search(column_words(header, width)[i].words):
+        return False
+    values = [norm(r[i]) for r in body if i < len(r) and r[i]]
+    return bool(values) and all(scheme_of_code(v) for v in values) and _scheme_of_values(values) is not None
+
+
 def scheme_of_code(code: str) -> str | None:
     if not BARE_CODE_RE.match(code):
         return None
@@ -674,7 +687,7 @@ def classification_columns(
         w = words[i].words
         header_scheme = next((s for s, p in SCHEME_WORDS if p.search(w)), None)
         bare = [v for v in values if BARE_CODE_RE.match(v)]
-        if i == code_col or (CODE_WORDS_RE.search(w) and len(bare) >= 0.8 * len(values)):
+        if i == code_col or ((CODE_WORDS_RE.search(w) or header_scheme) and len(bare) >= 0.8 * len(values)):
             found.append(CodeColumn(i, header_scheme or _scheme_of_values(bare), False))
             continue
         joined = [m.group(1) for m in (CODE_NAME_RE.match(v) for v in values) if m]

@@ -374,6 +374,8 @@ def column_layout(
         code_col = _code_column_by_values(body, amount_cols, width)
         if code_col is not None and code_col in amount_cols:
             amount_cols.remove(code_col)
+    if kind in colroles.KEYED_KINDS:  # 政府经济分类 | 50101 …: codes, not figures
+        amount_cols = [i for i in amount_cols if not colroles.is_code_column(header, body, i, width)]
     label_cols = [
         i for i in range(width)
         if i not in amount_cols and i not in split and i != code_col and not any(w in htexts[i] for w in SERIAL_WORDS)

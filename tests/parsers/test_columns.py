@@ -614,3 +614,19 @@ def test_a_figure_column_named_only_by_its_fund_is_the_total() -> None:
         )
     )
     assert table["columns"] == ["total"]
+
+
+def test_a_code_column_without_code_words_is_not_read_as_figures() -> None:
+    table = interpret_grid(
+        grid(
+            [
+                ["科目编码", "部门经济分类科目名称", "政府经济分类", "合计", "人员经费", "公用经费"],
+                ["30101", "基本工资", "50101", "60.00", "60.00", None],
+                ["30201", "办公费", "50201", "5.00", None, "5.00"],
+            ],
+            title="一般公共预算基本支出表",
+        )
+    )
+    assert table["columns"] == ["total", "personnel", "public"]
+    assert [(r["code"], r.get("other_codes")) for r in table["rows"]] == [
+        ("30101", {"economic_government": "50101"}), ("30201", {"economic_government": "50201"})]
