@@ -693,8 +693,8 @@ def classification_columns(
         joined = [m.group(1) for m in (CODE_NAME_RE.match(v) for v in values) if m]
         if len(joined) >= max(1, 0.6 * len(values)):
             found.append(CodeColumn(i, header_scheme or _scheme_of_values(joined), True, i))
-    if len(found) < 2:
-        return []
+    if len(found) < 2 or len({c.scheme for c in found if c.scheme}) < 2 and all(c.scheme for c in found):
+        return []  # one classification (a name column split in two by the reader is not two)
     # each bare code column's name is the next label column before the next code column
     code_idx = {c.index for c in found}
     for c in found:
