@@ -317,7 +317,12 @@ def check_parent_sums(doc: Doc) -> list[Violation]:
                 kids = children_of(parent, by_code)
                 if not kids or parent_value is None:
                     continue
-                kid_values = [by_code[k] for k in kids]
+                # each printed child row is a rounded term (a code printed once per sub-unit
+                # is several), so the tolerance counts rows, not codes
+                kid_values = []
+                for kid in kids:
+                    printed = [v for r in rows if str(r["code"]) == kid if (v := amount(r, column)) is not None]
+                    kid_values.extend(printed or [None])  # a child blank in this column still counts
                 computed = sum_beyond_rounding(parent_value, kid_values)
                 if computed is not None:
                     found.append(

@@ -215,7 +215,8 @@ def identity_rows_sql() -> str:
         FROM totals t JOIN parts p USING (sha256, table_index, row_index, rule_index)),
     -- parent_sum: a code = the sum of the next level of codes printed below it
     by_code AS (
-        SELECT sha256, table_index, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places
+        SELECT sha256, table_index, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places,
+               count(*) AS n_rows
         FROM cells WHERE code IS NOT NULL AND table_kind IN ({hierarchical}) GROUP BY ALL),
     -- the codes a table prints (in any column): a child blank in this column still counts
     table_codes AS (
@@ -234,7 +235,8 @@ def identity_rows_sql() -> str:
                'parent ' || d.code AS label_a, any_value(d.value) AS figure_a,
                'children ' || string_agg(d.child, '+' ORDER BY d.child) AS label_b,
                coalesce(sum(k.value), 0) AS figure_b,
-               count(*) AS n_terms, greatest(max(d.places), coalesce(max(k.places), 0)) AS places
+               -- every printed child row is a rounded term (a code printed once per sub-unit is several)
+               sum(coalesce(k.n_rows, 1)) AS n_terms, greatest(max(d.places), coalesce(max(k.places), 0)) AS places
         FROM descendants d LEFT JOIN by_code k
           ON k.sha256 = d.sha256 AND k.table_index = d.table_index AND k.column_key = d.column_key AND k.code = d.child
         WHERE d.is_child
@@ -244,7 +246,7 @@ def identity_rows_sql() -> str:
         SELECT sha256, table_index FROM total_rows WHERE table_kind IN ({hierarchical})
         GROUP BY ALL HAVING count(DISTINCT row_index) = 1),
     class_codes AS (
-        SELECT sha256, table_index, count(DISTINCT code) AS n, string_agg(DISTINCT code, '+' ORDER BY code) AS codes
+        SELECT sha256, table_index, count(DISTINCT row_index) AS n, string_agg(DISTINCT code, '+' ORDER BY code) AS codes
         FROM cells WHERE length(code) = 3 AND table_kind IN ({hierarchical}) GROUP BY ALL),
     classes AS (
         SELECT c.sha256, c.table_index, c.column_key, sum(c.value) AS value, any_value(cc.n) AS n,

@@ -60,3 +60,20 @@ def test_unmapped_columns_take_no_part() -> None:
     table = _table("expenditure_by_function", ["total", "basic", "project", "col:扣除基建项目后预算数"],
                    {"total": "10.00", "basic": "9.00", "project": "1.00", "col:扣除基建项目后预算数": "4.00"})
     assert check_row_totals({"tables": [table]}) == []
+
+
+def test_a_code_printed_once_per_sub_unit_counts_each_row_as_a_rounded_term() -> None:
+    """Two units each print 22102 = 2210201 + 2210203 within their rounding; summed
+    over the units the difference is 0.02, which four rounded rows allow."""
+    from countybudget.identities import check_parent_sums
+
+    def row(code: str, total: str) -> dict:
+        return {"code": code, "name": code, "item": None, "amounts": {"total": total}}
+
+    table = {"kind": "expenditure_by_function", "columns": ["total"], "rows": [
+        row("22102", "382.16"), row("2210201", "108.60"), row("2210203", "273.55"),
+        row("22102", "306.46"), row("2210201", "93.49"), row("2210203", "212.96"),
+    ]}
+    assert check_parent_sums({"tables": [table]}) == []
+    table["rows"][1]["amounts"]["total"] = "108.58"
+    assert [v.code for v in check_parent_sums({"tables": [table]})] == ["22102"]
