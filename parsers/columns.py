@@ -22,6 +22,7 @@ Everything here works on a ``Grid``'s text (format-independent); the hooks in
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -79,7 +80,7 @@ def _is_column_number_row(row: Sequence[str | None]) -> bool:
     return len(nums) >= 3 and len(nums) >= len(cells) - 2 and nums == sorted(nums) and len(set(nums)) == len(nums)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ColumnWords:
     """A column's header words: its own label and the group headers over it."""
 
@@ -97,6 +98,12 @@ class ColumnWords:
 
 
 def column_words(header: Sequence[Sequence[str | None]], width: int) -> list[ColumnWords]:
+    """Each column's leaf label and group headers (see ``_column_words``)."""
+    return list(_column_words(tuple(tuple(r) for r in header), width))
+
+
+@functools.lru_cache(maxsize=256)
+def _column_words(header: tuple[tuple[str | None, ...], ...], width: int) -> tuple[ColumnWords, ...]:
     """Each column's leaf label and group headers.
 
     A header cell with blank cells to its right, over columns that have their
@@ -144,7 +151,7 @@ def column_words(header: Sequence[Sequence[str | None]], width: int) -> list[Col
             else:
                 leaf_parts.append(text)
         out.append(ColumnWords(c, "".join(leaf_parts), groups))
-    return out
+    return tuple(out)
 
 
 # -------------------------------------------------------------- vocabulary
