@@ -617,6 +617,8 @@ def description_columns(
 # ------------------------------------------------ classification codes
 
 SCHEMES = ("function", "economic_department", "economic_government")
+PROJECT_CODE_RE = re.compile(r"^(?=.*\d)[0-9A-Z]{8,}[0-9A-Z\-]*$")
+PROJECT_CODE_WORDS_RE = re.compile(r"项目(编码|代码|编号)")
 SCHEME_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("economic_department", re.compile(r"部门(预算)?(支出)?经济")),
     ("economic_government", re.compile(r"政府(预算)?(支出)?经济")),
@@ -692,6 +694,10 @@ def classification_columns(
         if not values:
             continue
         w = words[i].words
+        if sum(1 for v in values if PROJECT_CODE_RE.match(v)) >= 0.6 * len(values) and (
+                PROJECT_CODE_WORDS_RE.search(w) or any(re.search("[A-Z]", v) for v in values)):
+            found.append(CodeColumn(i, "project", False))  # 13053224P00273512885N: a project's code
+            continue
         header_scheme = next((s for s, p in SCHEME_WORDS if p.search(w)), None)
         bare = [v for v in values if BARE_CODE_RE.match(v)]
         if i == code_col or ((CODE_WORDS_RE.search(w) or header_scheme) and len(bare) >= 0.8 * len(values)):
@@ -700,8 +706,12 @@ def classification_columns(
         joined = [m.group(1) for m in (CODE_NAME_RE.match(v) for v in values) if m]
         if len(joined) >= max(1, 0.6 * len(values)):
             found.append(CodeColumn(i, header_scheme or _scheme_of_values(joined), True, i))
-    if len(found) < 2 or len({c.scheme for c in found if c.scheme}) < 2 and all(c.scheme for c in found):
+    projects = any(c.scheme == "project" for c in found)
+    if not projects and (len(found) < 2 or len({c.scheme for c in found if c.scheme}) < 2
+                         and all(c.scheme for c in found)):
         return []  # one classification (a name column split in two by the reader is not two)
+    if projects and len(found) == 1 and found[0].index == code_col:
+        return []  # the ordinary code column is the project code: nothing to add
     # each bare code column's name is the next label column before the next code column
     code_idx = {c.index for c in found}
     for c in found:
@@ -722,6 +732,8 @@ def classification_columns(
 def primary_scheme(kind: TableKind, columns: Sequence[CodeColumn]) -> str | None:
     """The table's own classification (docs/contracts.md §4 ``code``)."""
     schemes = [c.scheme for c in columns]
+    if kind is K.PROJECT_EXPENDITURE and "project" in schemes:
+        return "project"
     if kind in (K.BASIC_EXPENDITURE_BY_ECONOMIC, K.EXPENDITURE_BY_ECONOMIC):
         order = ("economic_department", "economic_government", "function")
     else:
@@ -749,7 +761,7 @@ def classified_row(
             m = CODE_NAME_RE.match(cell)
             if m:
                 codes[c.scheme] = (m.group(1), m.group(2).strip() or None)
-        elif BARE_CODE_RE.match(cell):
+        elif BARE_CODE_RE.match(cell) or (c.scheme == "project" and PROJECT_CODE_RE.match(cell)):
             name = row[c.name_col] if c.name_col is not None and c.name_col < len(row) else None
             codes[c.scheme] = (cell, (name or "").strip() or None)
     if primary in codes:

@@ -630,3 +630,21 @@ def test_a_code_column_without_code_words_is_not_read_as_figures() -> None:
     assert table["columns"] == ["total", "personnel", "public"]
     assert [(r["code"], r.get("other_codes")) for r in table["rows"]] == [
         ("30101", {"economic_government": "50101"}), ("30201", {"economic_government": "50201"})]
+
+
+def test_project_rows_keyed_by_project_code_beside_a_function_code() -> None:
+    table = interpret_grid(
+        grid(
+            [
+                ["功能科目编码", "功能科目名称", "项目编码", "项目名称", "合计", "一般公共预算", "政府性基金预算"],
+                ["2010302", "一般行政管理事务", "13053224P00273512885N", "政务公开工作专项经费", "72.80", "72.80", None],
+                ["2010302", "一般行政管理事务", "13053224P00273512886N", "督查调研经费", "15.00", "15.00", None],
+            ],
+            title="项目支出表",
+        )
+    )
+    assert [(r["code"], r["name"], r.get("other_codes")) for r in table["rows"]] == [
+        ("13053224P00273512885N", "政务公开工作专项经费", {"function": "2010302"}),
+        ("13053224P00273512886N", "督查调研经费", {"function": "2010302"}),
+    ]
+    assert table["columns"] == ["total", "general_budget"]  # a column printed blank carries no key
