@@ -534,8 +534,10 @@ def amount_rows(layout: Layout, body: list[list[str | None]], pages: list[int], 
     split_parts: list[str] = ["", "", ""]
     for row, page in zip(body, pages):
         for seg in layout.segments:
-            label = "".join(row[i] for i in seg.label_cols if i < len(row) and row[i] and not is_blank_mark(row[i])
-                            and i not in layout.description_cols)
+            # the texts of several label columns (procurement: 品目 | 专项 | 经济科目 …) stay apart
+            joiner = " " if kind in (K.PROJECT_EXPENDITURE, K.GOVERNMENT_PROCUREMENT) else ""
+            label = joiner.join(row[i] for i in seg.label_cols if i < len(row) and row[i] and not is_blank_mark(row[i])
+                                and i not in layout.description_cols)
             code = None
             other_codes: dict[str, str] = {}
             if seg is layout.segments[0]:
