@@ -29,16 +29,19 @@ WORKDIR /opt/countybudget
 COPY requirements.lock ./
 RUN uv pip install --system --no-cache -r requirements.lock
 
-# The project itself (dags/, dbt_project/, expectations/ are also mounted in
-# docker-compose.yml so operators can change them without rebuilding).
+# The product itself: the core, the stages, orchestration, the dbt project and
+# the DAGs (dags/, dbt_project/, expectations/ are also mounted in
+# docker-compose.yml so operators can change them without rebuilding). The test
+# harness (testkit/, corpus/) and benchmarks/ are not shipped: the entry points
+# pyproject.toml declares for them are skipped where they are missing.
 COPY pyproject.toml README.md ./
 COPY countybudget ./countybudget
 COPY scrapers ./scrapers
 COPY parsers ./parsers
 COPY expectations ./expectations
+COPY orchestration ./orchestration
 COPY dbt_project ./dbt_project
 COPY dags ./dags
-COPY corpus ./corpus
 RUN uv pip install --system --no-cache --no-deps -e . \
  && mkdir -p "${AIRFLOW_HOME}" "${COUNTYBUDGET_DATA}" \
  && chown -R "${AIRFLOW_UID}:0" "${AIRFLOW_HOME}" "${COUNTYBUDGET_DATA}" /opt/countybudget/dbt_project \

@@ -14,6 +14,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 UNIT_FACTORS: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000)}
 CENT = Decimal("0.01")
 
+# The unit rule: the label a table prints its unit with (单位：万元, 金额单位：元,
+# 计量单位: 人民币万元 …), searched in text whose full-width forms are normalised
+# (NFKC). Group 1 is the unit; 千元 and 亿元 are recognised so they are never
+# mistaken for 元, but only ``UNIT_FACTORS`` units are converted.
+UNIT_LABEL_RE = re.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|亿元|元)")
+
 _AMOUNT_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -35,6 +41,17 @@ def normalise_amount_text(text: str) -> str | None:
     return s
 
 
+def printed_units(text: str) -> list[str]:
+    """The unit of every ``单位：…`` label in ``text``, in order."""
+    return [m.group(1) for m in UNIT_LABEL_RE.finditer(unicodedata.normalize("NFKC", text))]
+
+
+def printed_unit(text: str) -> str | None:
+    """The unit the first ``单位：…`` label in ``text`` names, or None."""
+    m = UNIT_LABEL_RE.search(unicodedata.normalize("NFKC", text))
+    return m.group(1) if m else None
+
+
 def parse_amount(text: str) -> Decimal | None:
     s = normalise_amount_text(text)
     if s is None:
@@ -53,9 +70,3 @@ def to_yuan(amount: Decimal, unit: str) -> Decimal:
         raise ValueError(f"unknown currency unit {unit!r}; expected one of {list(UNIT_FACTORS)}") from exc
     # half away from zero, as DuckDB's ROUND does in the warehouse
     return (amount * factor).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def rounding_tolerance(n_terms: int, unit_step: Decimal = CENT) -> Decimal:
-    """A sum of n figures each rounded to ``unit_step`` may differ from its
-    rounded total by up to n × half a step."""
-    return unit_step / 2 * max(n_terms, 1)

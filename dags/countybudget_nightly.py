@@ -1,7 +1,8 @@
 """countybudget_nightly: crawl the county portals, parse, model, check and publish.
 
-Thin TaskFlow file: every task calls one function of ``countybudget.pipeline``
-(library code, tested without Airflow). One mapped crawl group per portal and
+Thin TaskFlow file: it imports only ``orchestration``; every task calls one
+function of ``orchestration.pipeline`` (library code, tested without Airflow),
+the failure callback is ``orchestration.callbacks``. One mapped crawl group per portal and
 one mapped parse task per new or changed document, so a portal that is down or
 a document that crashes its parser fails only its own tasks; the rest of the
 run still publishes, and the run report says what was left out.
@@ -20,12 +21,12 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Asset, Param, dag, task, task_group
 
-from countybudget import paths
-from countybudget.pipeline import on_task_failure
+from orchestration.callbacks import on_task_failure
+from orchestration.pipeline import raw_layer_uri, serving_uri
 
 # Assets other DAGs can be scheduled on (``schedule=[RAW_LAYER]``).
-RAW_LAYER = Asset(name="countybudget_raw_layer", uri=paths.raw_dir().as_uri())
-MARTS = Asset(name="countybudget_marts", uri=paths.serving_path().as_uri())
+RAW_LAYER = Asset(name="countybudget_raw_layer", uri=raw_layer_uri())
+MARTS = Asset(name="countybudget_marts", uri=serving_uri())
 
 # Retries back off exponentially: 1, 2, 4 … minutes, for portals and resources
 # that come back. The local test run (``countybudget run``) sets it from the env.
@@ -58,7 +59,7 @@ RETRIES = int(os.environ.get("COUNTYBUDGET_TASK_RETRIES", "2"))
 def countybudget_nightly():
     @task(execution_timeout=timedelta(minutes=1))
     def list_portals(params=None) -> list[str]:
-        from countybudget.pipeline import portal_ids
+        from orchestration.pipeline import portal_ids
 
         return portal_ids() if params["crawl"] else []
 
@@ -66,13 +67,13 @@ def countybudget_nightly():
     def crawl(portal_id: str):
         @task(execution_timeout=timedelta(minutes=20))
         def discover(portal_id: str, params=None, run_id=None) -> dict:
-            from countybudget.pipeline import discover_portal
+            from orchestration.pipeline import discover_portal
 
             return discover_portal(portal_id, run_id, as_of=params["as_of"])
 
         @task(execution_timeout=timedelta(hours=2))
         def fetch(discovered: dict, run_id=None) -> dict:
-            from countybudget.pipeline import fetch_portal
+            from orchestration.pipeline import fetch_portal
 
             return fetch_portal(discovered, run_id)
 
@@ -80,44 +81,44 @@ def countybudget_nightly():
 
     @task(trigger_rule="all_done", retries=0)
     def plan_parse(params=None, run_id=None) -> list[dict]:
-        from countybudget.pipeline import plan_parse
+        from orchestration.pipeline import plan_parse
 
         return plan_parse(run_id, reparse=params["reparse"])
 
     # A parser crash is deterministic: one retry covers a killed worker, no more.
     @task(retries=min(RETRIES, 1), execution_timeout=timedelta(minutes=10))
     def parse(document: dict, run_id=None) -> dict:
-        from countybudget.pipeline import parse_document
+        from orchestration.pipeline import parse_document
 
         return parse_document(document, run_id)
 
     @task(trigger_rule="all_done", outlets=[RAW_LAYER], retries=0)
     def parse_summary(results: list[dict], run_id=None) -> dict:
-        from countybudget.pipeline import summarize_parse
+        from orchestration.pipeline import summarize_parse
 
         return summarize_parse(results, run_id)
 
     @task(execution_timeout=timedelta(hours=1))
     def dbt_build(run_id=None) -> dict:
-        from countybudget.pipeline import build_models
+        from orchestration.pipeline import build_models
 
         return build_models(run_id)
 
     @task(execution_timeout=timedelta(hours=1))
     def quality_checkpoint(run_id=None) -> dict:
-        from countybudget.pipeline import check_quality
+        from orchestration.pipeline import check_quality
 
         return check_quality(run_id)
 
     @task(execution_timeout=timedelta(hours=1))
     def dbt_build_marts(run_id=None) -> dict:
-        from countybudget.pipeline import build_marts
+        from orchestration.pipeline import build_marts
 
         return build_marts(run_id)
 
     @task(outlets=[MARTS], execution_timeout=timedelta(minutes=20))
     def publish(run_id=None) -> dict:
-        from countybudget.pipeline import publish_serving
+        from orchestration.pipeline import publish_serving
 
         return publish_serving(run_id)
 
@@ -125,11 +126,11 @@ def countybudget_nightly():
     def run_report(run_id=None) -> dict:
         import logging
 
-        from countybudget.report import build_run_report, format_summary, write_run_report
+        from orchestration.report import build_run_report, format_summary, write_run_report
 
         report = build_run_report(run_id)
         path = write_run_report(report)
-        logging.getLogger("countybudget.report").info("%s", format_summary(report))
+        logging.getLogger("orchestration.report").info("%s", format_summary(report))
         if not report["published"]:
             # The run failed as a whole: nothing new reached BI users.
             raise RuntimeError(f"the run did not publish; see {path}")

@@ -16,29 +16,11 @@ from pathlib import Path
 import duckdb
 
 from countybudget import paths
+from countybudget.contracts import RAW_SCHEMAS, duckdb_columns
 
-# Column types of the raw tables we read (docs/contracts.md §5). A lake with no
-# file for a table yet gets an empty table of this shape.
-RAW_COLUMNS: dict[str, dict[str, str]] = {
-    "documents": {
-        "sha256": "VARCHAR", "source_path": "VARCHAR", "format": "VARCHAR", "status": "VARCHAR",
-        "error": "VARCHAR", "unit_name": "VARCHAR", "fiscal_year": "INTEGER", "doc_type": "VARCHAR",
-        "currency_unit": "VARCHAR", "n_pages": "INTEGER", "n_tables": "INTEGER",
-        "parser_version": "VARCHAR", "parsed_at": "TIMESTAMPTZ",
-    },
-    "amounts": {
-        "sha256": "VARCHAR", "table_index": "INTEGER", "table_kind": "VARCHAR", "table_title": "VARCHAR",
-        "unit": "VARCHAR", "page": "INTEGER", "row_index": "INTEGER", "code": "VARCHAR", "name": "VARCHAR",
-        "item": "VARCHAR", "side": "VARCHAR", "column_key": "VARCHAR", "amount": "VARCHAR",
-        "row_role": "VARCHAR", "row_level": "INTEGER", "code_source": "VARCHAR", "unit_code": "VARCHAR",
-        "other_codes": "VARCHAR",
-    },
-    "claims": {
-        "sha256": "VARCHAR", "claim_index": "INTEGER", "page": "INTEGER", "subject": "VARCHAR",
-        "amount": "VARCHAR", "unit": "VARCHAR", "share": "VARCHAR", "change": "VARCHAR",
-        "change_direction": "VARCHAR", "text": "VARCHAR",
-    },
-}
+# Column types of the raw tables (docs/contracts.md §5, ``countybudget.contracts``).
+# A lake with no file for a table yet gets an empty table of this shape.
+RAW_COLUMNS: dict[str, dict[str, str]] = {table: duckdb_columns(schema) for table, schema in RAW_SCHEMAS.items()}
 
 # Seed files of the dbt project that hold the official code lists.
 SEED_DIR = paths.DBT_PROJECT_DIR / "seeds"

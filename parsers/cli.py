@@ -1,4 +1,4 @@
-"""``countybudget parse`` and ``countybudget eval``.
+"""``countybudget parse`` (``countybudget eval``, the parser's score, is a benchmark: ``benchmarks.cli``).
 
 ``parse FILE...`` parses each file in its own child process (time and memory
 limits), prints one JSON record per document with ``--json`` (JSON Lines,
@@ -24,13 +24,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parse.add_argument("--timeout", type=float, default=None, help="per-document wall-time limit in seconds")
     parse.add_argument("--memory-mb", type=int, default=None, help="per-document memory limit in MB")
     parse.set_defaults(func=_parse)
-
-    evaluate = sub.add_parser("eval", help="score the parser against the corpus ground truth and real documents")
-    evaluate.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: the repository's corpus/)")
-    evaluate.add_argument("--real", type=Path, default=None, help="directory of real PDFs to check by identities")
-    evaluate.add_argument("--no-corpus", action="store_true", help="skip the corpus ground-truth score")
-    evaluate.add_argument("--out", type=Path, default=None, help="also write the full report as JSON here")
-    evaluate.set_defaults(func=_eval)
 
 
 def _limits(args: argparse.Namespace):
@@ -76,21 +69,3 @@ def _summary(record: dict) -> str:
         f"{record.get('doc_type') or '?'} | {record.get('n_pages') or 0} pages | {shown} | "
         f"{len(record['claims'])} claims | {len(record['warnings'])} warnings"
     )
-
-
-def _eval(args: argparse.Namespace) -> int:
-    from parsers.eval import evaluate_corpus, evaluate_real, format_report
-
-    report: dict = {}
-    try:
-        if not args.no_corpus:
-            report["corpus"] = evaluate_corpus(args.corpus)
-        if args.real is not None:
-            report["real"] = evaluate_real(args.real)
-    except (FileNotFoundError, ValueError) as exc:  # nothing to score is an answer, not a crash
-        print(f"eval: {exc}", file=sys.stderr)
-        return 2
-    print(format_report(report))
-    if args.out:
-        args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    return 0

@@ -77,13 +77,17 @@ def parse_document(path: str | Path, sha256: str | None = None) -> dict[str, Any
         return error_record(source, sha256, None, f"cannot read file: {exc.strerror or exc}")
     fmt: str | None = None
     try:
-        from parsers.sniff import sniff_file
+        from countybudget.sniff import sniff_file
 
         fmt = sniff_file(path)
         if fmt in _UNREADABLE_TYPES:
             shown = fmt if fmt in ("html", "xls", "doc") else None
             return error_record(source, sha256, shown, _UNREADABLE_TYPES[fmt])
         result = _reader_for(fmt)(path)
+        if fmt == "pdf" and not result.n_pages:
+            # pdfminer walks a page tree that loops (Kids pointing back at an ancestor) to no page at all
+            return error_record(source, sha256, fmt, "corrupt PDF: its page tree yields no page "
+                                "(empty, or it loops back on itself)")
     except MemoryError:
         return error_record(source, sha256, fmt, "ran out of memory while reading the document")
     except Exception as exc:  # a reader failing on hostile input is an outcome, not a crash
@@ -140,8 +144,10 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
 def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> dict[str, Any]:
     """Interpret every grid and add metadata, claims and warnings."""
     from parsers.claims import extract_claims
+    from parsers.conservation import add_conservation_warnings
     from parsers.metadata import extract_metadata
     from parsers.tables import interpret_grid
+    from parsers.units import infer_units
 
     record = empty_record(source, sha256, fmt)
     record["n_pages"] = result.n_pages
@@ -153,17 +159,32 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
     tables: list[dict[str, Any]] = []
     for index, grid in enumerate(result.grids):
         try:
-            tables.append(interpret_grid(grid))
+            table = interpret_grid(grid)
         except Exception as exc:  # one odd table must not lose the rest of the document
             warnings.append(f"table {index} (title {grid.title!r}, pages {sorted(set(grid.row_pages))}): "
                             f"could not be interpreted: {type(exc).__name__}: {exc}")
-            tables.append(_raw_table(grid))
+            table = _raw_table(grid)
+        try:
+            add_conservation_warnings(grid, table)  # every printed amount in a row, or named
+        except Exception as exc:
+            table.setdefault("warnings", []).append(f"amount conservation could not be checked: {type(exc).__name__}: {exc}")
+        tables.append(table)
+    infer_units(tables)  # a table without its own 单位： line takes the document's unit, marked inferred
     record["tables"] = tables
     record.update(extract_metadata(result.page_texts, [t.get("unit") for t in tables]))
     try:
         record["claims"] = extract_claims(result.page_texts)
+        from parsers.claim_figures import resolve_claims
+
+        resolve_claims(record)  # what each claim names, and where the tables print it
     except Exception as exc:
         warnings.append(f"claims could not be extracted: {type(exc).__name__}: {exc}")
+    try:
+        from parsers.disclosure import assess
+
+        record["disclosure"] = assess(record, result.page_texts)  # the template items it disclosed
+    except Exception as exc:
+        warnings.append(f"disclosure items could not be assessed: {type(exc).__name__}: {exc}")
     if not tables:
         warnings.append("no tables found")
     record["warnings"] = warnings

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parsers.model import Grid, ReadResult
-from parsers.office import clean_cell, grid_from_lines_and_rows
+from parsers.office import clean_cell, grid_from_lines_and_rows, leading_space_ems
 
 # How many paragraphs above a table can belong to its title block.
 _LINES_ABOVE = 6
@@ -32,11 +32,11 @@ def read_docx(path: str | Path) -> ReadResult:
     recent_lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            rows, row_pages = _table_rows(block, pager)
+            rows, row_pages, indents = _table_rows(block, pager)
             for row, page in zip(rows, row_pages):
                 page_lines.setdefault(page, []).append(" ".join(c for c in row if c))
             if any(any(r) for r in rows):
-                grids.append(grid_from_lines_and_rows(recent_lines[-_LINES_ABOVE:], rows, row_pages))
+                grids.append(grid_from_lines_and_rows(recent_lines[-_LINES_ABOVE:], rows, row_pages, indents=indents))
             recent_lines = []
         else:
             pager.advance(block._p)
@@ -68,26 +68,78 @@ class _Pager:
         self.page += sum(1 for _ in element.iter(_qn("w:sectPr")))
 
 
-def _table_rows(table, pager: _Pager) -> tuple[list[list[str | None]], list[int]]:
+def _table_rows(table, pager: _Pager) -> tuple[list[list[str | None]], list[int], list[list[float | None]]]:
     from docx.text.paragraph import Paragraph
 
     rows: list[list[str | None]] = []
     row_pages: list[int] = []
+    indents: list[list[float | None]] = []
     for tr in table._tbl.tr_lst:
         pager.advance(tr)
         cells: list[str | None] = [None] * _grid_before(tr)
+        row_indents: list[float | None] = [None] * len(cells)
         for tc in tr.tc_lst:
             span = tc.grid_span
+            indent = None
             if tc.vMerge == "continue":
                 text = None
             else:
-                text = clean_cell("\n".join(Paragraph(p, None).text for p in tc.iter(_qn("w:p"))))
+                paragraphs = [(p, Paragraph(p, None).text) for p in tc.iter(_qn("w:p"))]
+                text = clean_cell("\n".join(t for _, t in paragraphs))
+                first = next(((p, t) for p, t in paragraphs if t.strip()), None)
+                if text is not None and first is not None:
+                    indent = paragraph_indent(*first)
             cells.append(text)
             cells.extend([None] * (span - 1))
+            row_indents.append(indent)
+            row_indents.extend([None] * (span - 1))
         rows.append(cells)
         row_pages.append(pager.page)
+        indents.append(row_indents)
     width = max((len(r) for r in rows), default=0)
-    return [r + [None] * (width - len(r)) for r in rows], row_pages
+    return (
+        [r + [None] * (width - len(r)) for r in rows],
+        row_pages,
+        [r + [None] * (width - len(r)) for r in indents],
+    )
+
+
+DEFAULT_FONT_PT = 10.5  # 五号, the body size of Chinese office documents
+
+
+def paragraph_indent(p, text: str) -> float:
+    """A cell paragraph's indent in ems (``Grid.indents``): its left and first-line
+    indent (in characters where Word records them so, else in twips over
+    the run's font size) plus its leading spaces. Indents inherited from a
+    style are not followed."""
+    indent = leading_space_ems(text)
+    ppr = p.find(_qn("w:pPr"))
+    ind = ppr.find(_qn("w:ind")) if ppr is not None else None
+    if ind is None:
+        return indent
+    def val(name: str) -> float | None:
+        v = ind.get(_qn(f"w:{name}"))
+        try:
+            return float(v) if v is not None else None
+        except ValueError:
+            return None
+    chars = [val("leftChars"), val("startChars")]
+    first_chars, hanging_chars = val("firstLineChars"), val("hangingChars")
+    if any(c is not None for c in chars) or first_chars is not None or hanging_chars is not None:
+        left = next((c for c in chars if c is not None), 0.0)
+        return indent + max(left + (first_chars or 0.0) - (hanging_chars or 0.0), 0.0) / 100
+    twips = next((v for v in (val("left"), val("start")) if v is not None), 0.0)
+    twips += (val("firstLine") or 0.0) - (val("hanging") or 0.0)
+    return indent + max(twips, 0.0) / 20 / _font_pt(p)
+
+
+def _font_pt(p) -> float:
+    for sz in p.iter(_qn("w:sz")):
+        try:
+            return float(sz.get(_qn("w:val"))) / 2 or DEFAULT_FONT_PT
+        except (TypeError, ValueError):
+            continue
+    return DEFAULT_FONT_PT
 
 
 def _grid_before(tr) -> int:

@@ -1,10 +1,17 @@
 """Parse records → the raw layer: one Parquet file per document per raw table
-(docs/contracts.md §5, paths from ``countybudget.paths``).
+(docs/contracts.md §5: schemas from ``countybudget.contracts``, paths from
+``countybudget.paths``).
 
-Every parse writes all five files of the document, empty ones included, and
+Every parse writes all six files of the document, empty ones included, and
 each replaces the previous file atomically (write aside, then rename), so
 re-parsing a document replaces its rows and never duplicates them, and a
-reader never sees half a file. Amounts stay decimal strings as printed; dbt
+reader never sees half a file.
+
+The ``documents`` file is the document's commit marker: a parse first removes
+it, then writes the other four, and writes it last. A crash at any point
+(kill -9 between two files) leaves the document without a marker, so planning
+(``countybudget.contracts.complete_documents``) parses it again; a marker only ever stands beside the
+complete set of files it was written with. Amounts stay decimal strings as printed; dbt
 staging casts them to DECIMAL(18,2).
 """
 
@@ -13,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -21,78 +29,80 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from countybudget import paths
+from countybudget.contracts import CLAIM_RESOLUTION_COLUMNS, RAW_COMMIT_MARKER, RAW_SCHEMAS
+from countybudget.results import StageResult
 from countybudget.table_kinds import TableKind
 from parsers.version import PARSER_VERSION
 
-_str = pa.string()
-_int = pa.int32()
+@dataclass(frozen=True, kw_only=True)
+class ParseResult(StageResult):
+    """One document parsed into the lake: its parse ``status`` (ok | needs_ocr | error),
+    ``error`` the reason it did not parse, and the raw rows written."""
 
-SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema(
-        [
-            ("sha256", _str), ("source_path", _str), ("format", _str), ("status", _str), ("error", _str),
-            ("unit_name", _str), ("fiscal_year", _int), ("doc_type", _str), ("currency_unit", _str),
-            ("n_pages", _int), ("n_tables", _int), ("parser_version", _str),
-            ("parsed_at", pa.timestamp("us", tz="UTC")),
-        ]
-    ),
-    "amounts": pa.schema(
-        [
-            ("sha256", _str), ("table_index", _int), ("table_kind", _str), ("table_title", _str), ("unit", _str),
-            ("page", _int), ("row_index", _int), ("code", _str), ("name", _str), ("item", _str), ("side", _str),
-            ("column_key", _str), ("amount", _str),
-            # row structure (docs/contracts.md §4): role and depth in the printed hierarchy,
-            # whether the code was printed or inferred from the name, a 单位编码 of unit-keyed
-            # rows, and other classification codes printed on the same row (JSON object)
-            ("row_role", _str), ("row_level", _int), ("code_source", _str), ("unit_code", _str),
-            ("other_codes", _str),
-        ]
-    ),
-    "targets": pa.schema(
-        [
-            ("sha256", _str), ("table_index", _int), ("page", _int), ("row_index", _int), ("project_code", _str),
-            ("project_name", _str), ("level1", _str), ("level2", _str), ("level3", _str), ("target", _str),
-        ]
-    ),
-    "claims": pa.schema(
-        [
-            ("sha256", _str), ("claim_index", _int), ("page", _int), ("subject", _str), ("amount", _str),
-            ("unit", _str), ("share", _str), ("change", _str), ("change_direction", _str), ("text", _str),
-        ]
-    ),
-    "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str), ("table_index", _int)]),
-}
-assert tuple(SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
+    sha256: str
+    source: str
+    status: str
+    n_tables: int
+    n_amounts: int
+    n_targets: int
+    n_claims: int
+    n_warnings: int
+    seconds: float
 
 
-def parse_to_lake(path: str | Path, sha256: str | None = None) -> dict[str, Any]:
+def parse_to_lake(path: str | Path, sha256: str | None = None) -> ParseResult:
     """Parse one file (isolated, within the per-document limits) and write its
-    raw rows. Returns status, error and row counts (docs/contracts.md §7)."""
+    raw rows (docs/contracts.md §7)."""
     from parsers.safety import parse_document_safely
 
     started = time.perf_counter()
     record = parse_document_safely(path, sha256=sha256)
     counts = write_record(record)
-    return {
-        "sha256": record["sha256"],
-        "source": record["source"],
-        "status": record["status"],
-        "error": record["error"],
-        "n_tables": len(record["tables"]),
-        **{f"n_{table}": n for table, n in counts.items() if table != "documents"},
-        "seconds": round(time.perf_counter() - started, 3),
-    }
+    return ParseResult(
+        sha256=record["sha256"],
+        source=record["source"],
+        status=record["status"],
+        # ok exactly when the document parsed; otherwise always a reason
+        error=None if record["status"] == "ok" else (record["error"] or f"status {record['status']}"),
+        n_tables=len(record["tables"]),
+        # n_tables is the record's own count (the raw tables table has one row per table too)
+        **{f"n_{table}": n for table, n in counts.items() if table not in ("documents", "tables")},
+        seconds=round(time.perf_counter() - started, 3),
+    )
 
 
 def write_record(record: dict[str, Any], parsed_at: datetime | None = None) -> dict[str, int]:
-    """Write (replace) the five raw files of one parse record; returns row counts."""
+    """Write (replace) the raw files of one parse record (one per raw table); returns row counts."""
     sha256 = record.get("sha256")
     if not sha256:
         raise ValueError(f"cannot write {record.get('source')!r} to the lake: it has no sha256 (unreadable file)")
     rows = record_rows(record, parsed_at or datetime.now(timezone.utc))
-    for table, table_rows in rows.items():
-        _write_atomically(pa.Table.from_pylist(table_rows, schema=SCHEMAS[table]), paths.raw_table_file(table, sha256))
+    marker = paths.raw_table_file(RAW_COMMIT_MARKER, sha256)
+    _crash_point("invalidate")
+    marker.unlink(missing_ok=True)  # from here until the last step, the document counts as unparsed
+    for table in (t for t in paths.RAW_TABLES if t != RAW_COMMIT_MARKER):
+        _write_atomically(pa.Table.from_pylist(rows[table], schema=RAW_SCHEMAS[table]), paths.raw_table_file(table, sha256))
+    _write_atomically(pa.Table.from_pylist(rows[RAW_COMMIT_MARKER], schema=RAW_SCHEMAS[RAW_COMMIT_MARKER]), marker)
+    _crash_point("committed")
     return {table: len(table_rows) for table, table_rows in rows.items()}
+
+
+# Fault injection for the crash tests (tests/parsers/test_faults_raw_commit.py): with
+# COUNTYBUDGET_TEST_KILL_AT_RAW_STEP=k, the process SIGKILLs itself before its k-th
+# file-system step of a write (0 = removing the marker, then per file: temp written,
+# renamed). Unset (always, outside those tests) it costs one dictionary lookup.
+_KILL_AT_ENV = "COUNTYBUDGET_TEST_KILL_AT_RAW_STEP"
+_steps_taken = 0
+
+
+def _crash_point(_step: str) -> None:
+    global _steps_taken
+    kill_at = os.environ.get(_KILL_AT_ENV)
+    if kill_at is not None and int(kill_at) == _steps_taken:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+    _steps_taken += 1
 
 
 def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[dict[str, Any]]]:
@@ -105,13 +115,20 @@ def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[d
             targets.extend(_target_rows(sha256, table_index, table))
         else:
             amounts.extend(_amount_rows(sha256, table_index, table))
+    source_claims = record.get("claims") or []
+    if source_claims and not any("figure" in c for c in source_claims):
+        # a record made elsewhere (ground truth, an older parse): say what its claims name
+        from parsers.claim_figures import resolve_claims
+
+        source_claims = resolve_claims({**record, "claims": [dict(c) for c in source_claims]})
     claims = [
         {
             "sha256": sha256, "claim_index": i, "page": c.get("page"), "subject": c.get("subject"),
             "amount": c.get("amount"), "unit": c.get("unit"), "share": c.get("share"), "change": c.get("change"),
             "change_direction": c.get("change_direction"), "text": c.get("text"),
+            **{key: c.get(key) for key in CLAIM_RESOLUTION_COLUMNS},
         }
-        for i, c in enumerate(record.get("claims") or [])
+        for i, c in enumerate(source_claims)
     ]
     warnings = [{"sha256": sha256, "warning_index": i, "message": w, "table_index": None}
                 for i, w in enumerate(record.get("warnings") or [])]
@@ -126,8 +143,35 @@ def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[d
         "fiscal_year": record.get("fiscal_year"), "doc_type": record.get("doc_type"),
         "currency_unit": record.get("currency_unit"), "n_pages": record.get("n_pages"),
         "n_tables": len(record.get("tables") or []), "parser_version": PARSER_VERSION, "parsed_at": parsed_at,
+        "disclosure": _disclosure_json(record),
     }
-    return {"documents": [document], "amounts": amounts, "targets": targets, "claims": claims, "warnings": warnings}
+    tables = [_table_row(sha256, table_index, table) for table_index, table in enumerate(record.get("tables") or [])]
+    return {"documents": [document], "amounts": amounts, "targets": targets, "claims": claims, "warnings": warnings,
+            "tables": tables}
+
+
+def _table_row(sha256: str, table_index: int, table: dict[str, Any]) -> dict[str, Any]:
+    """The table itself (docs/contracts.md §5 ``tables``): one row even when it prints no figure."""
+    return {
+        "sha256": sha256, "table_index": table_index, "table_kind": table.get("kind"), "title": table.get("title"),
+        "unit": table.get("unit"), "unit_source": table.get("unit_source"),
+        "pages": json.dumps(list(table.get("pages") or [])),
+        "columns": json.dumps(list(table.get("columns") or []), ensure_ascii=False),
+        "n_rows": len(table.get("rows") or table.get("cells") or []), "note": table.get("note"),
+    }
+
+
+def _disclosure_json(record: dict[str, Any]) -> str | None:
+    """The record's disclosure items as JSON; a record made elsewhere (ground truth)
+    is assessed from its tables alone (explanations unknown)."""
+    if record.get("status") != "ok":
+        return None
+    items = record.get("disclosure")
+    if items is None:
+        from parsers.disclosure import assess
+
+        items = assess(record, None)
+    return json.dumps(items, ensure_ascii=False, sort_keys=True)
 
 
 def _amount_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[dict[str, Any]]:
@@ -165,5 +209,7 @@ def _target_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[d
 def _write_atomically(table: pa.Table, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    _crash_point(f"write {target}")
     pq.write_table(table, temporary)
+    _crash_point(f"rename {target}")
     os.replace(temporary, target)

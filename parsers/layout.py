@@ -95,12 +95,20 @@ class Frame:
     xs: list[float]  # distinct vertical ruling positions, ascending
     ys: list[float]  # distinct horizontal ruling positions, ascending
     verticals: list[Ruling] = field(default_factory=list)
+    horizontals: list[Ruling] = field(default_factory=list)
 
     def xs_across(self, y0: float, y1: float, tol: float) -> list[float]:
         """Vertical rulings that cross the band y0..y1: the cell borders of that row
         (a spanning cell has fewer)."""
         mid = (y0 + y1) / 2
         return cluster_positions([v.pos for v in self.verticals if v.start - tol <= mid <= v.end + tol], tol)
+
+    def drawn_across(self, y: float, x0: float, x1: float, tol: float) -> bool:
+        """Whether a horizontal ruling at ``y`` runs under the whole span x0..x1
+        (a cell merged over two rows has none between them)."""
+        return any(
+            abs(h.pos - y) <= tol and h.start <= x0 + tol and h.end >= x1 - tol for h in self.horizontals
+        )
 
     def contains(self, g: Glyph, pad: float = 1.0) -> bool:
         return self.x0 - pad <= g.xc <= self.x1 + pad and self.top - pad <= g.yc <= self.bottom + pad
@@ -170,8 +178,12 @@ def split_words(glyphs: list[Glyph]) -> list[Word]:
     return words
 
 
-def _is_digit_glyph(g: Glyph) -> bool:
+def is_digit_glyph(g: Glyph) -> bool:
+    """A glyph of a number (digit, decimal point, thousands separator)."""
     return g.text[:1].isdigit() or g.text[:1] in ".,"
+
+
+_is_digit_glyph = is_digit_glyph
 
 
 def _word(glyphs: list[Glyph]) -> Word:
@@ -250,6 +262,7 @@ def find_frames(rulings: list[Ruling], tol: float = 2.0) -> list[Frame]:
                 xs=xs,
                 ys=ys,
                 verticals=vs,
+                horizontals=hs,
             )
         )
     frames.sort(key=lambda f: (f.top, f.x0))
@@ -311,8 +324,20 @@ def cell_texts(lines: list[TextLine], bounds: list[float], by_word: bool = False
     """One row's cell texts: each glyph (or, for unruled tables, each word)
     goes to the column holding its centre; a cell's lines are joined without
     separator (wrapped text and numbers)."""
+    return cell_texts_and_lefts(lines, bounds, by_word)[0]
+
+
+def cell_texts_and_lefts(
+    lines: list[TextLine], bounds: list[float], by_word: bool = False
+) -> tuple[list[str], list[CellSpan | None]]:
+    """``cell_texts`` and, per cell, where its text lies (None for a blank
+    cell): the x where its first (topmost) line starts, which shows how far
+    a name is indented (the printed hierarchy of name-only and summary
+    tables), and the extent of all its text (to place it in the columns of
+    another page)."""
     n = len(bounds) + 1
     per_cell: list[list[str]] = [[] for _ in range(n)]
+    spans: list[CellSpan | None] = [None] * n
     for line in lines:
         row: list[list[Glyph]] = [[] for _ in range(n)]
         if by_word:
@@ -326,7 +351,35 @@ def cell_texts(lines: list[TextLine], bounds: list[float], by_word: bool = False
         for i, gs in enumerate(row):
             if gs:
                 per_cell[i].append(join_glyph_text(gs))
-    return ["".join(cell) for cell in per_cell]
+                x0, x1 = min(g.x0 for g in gs), max(g.x1 for g in gs)
+                old = spans[i]
+                spans[i] = CellSpan(x0, x0, x1) if old is None else CellSpan(old.start, min(old.x0, x0), max(old.x1, x1))
+    return ["".join(cell) for cell in per_cell], spans
+
+
+@dataclass(frozen=True)
+class CellSpan:
+    """Where a cell's text lies: ``start`` is where its first line begins (an
+    offset from the cell's border once a ruled reader knows it), ``x0``..``x1``
+    the page extent of all its text."""
+
+    start: float
+    x0: float
+    x1: float
+
+    def shifted(self, origin: float) -> CellSpan:
+        return CellSpan(self.start - origin, self.x0, self.x1)
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def em_size(glyphs: list[Glyph], default: float = 10.0) -> float:
+    """The width of one character of body text: the median advance of the
+    CJK glyphs (square, one em each), else the median glyph height."""
+    widths = [g.x1 - g.x0 for g in glyphs if g.text and ord(g.text[0]) >= 0x2E80 and g.x1 > g.x0]
+    return statistics.median(widths) if widths else median_size(glyphs, default)
 
 
 def _split_at_bounds(glyphs: list[Glyph], bounds: list[float]) -> list[list[Glyph]]:

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from countybudget.money import printed_units
+
 # A label naming the unit outright.
 _LABEL_RE = re.compile(r"(?:预算单位|决算单位|单位名称|部门名称|编制单位|填报单位)[:：](?P<name>[^:：,，;；|]{2,40})")
 _YEAR = r"(?P<year>20\d{2})年度?"
@@ -27,7 +29,6 @@ _ORG_SUFFIX_RE = re.compile(
 )
 _PAREN_TAIL_RE = re.compile(r"[(（][^()（）]*[)）]$")  # 办公室(县政府外事办公室)
 _GENERIC_NAMES = {"市级", "县级", "区级", "本级", "本单位", "本部门", "部门", "单位"}
-_UNIT_LINE_RE = re.compile(r"单位[:：]\s*(万元|元)")
 _TITLE_LINES = 6
 
 
@@ -105,7 +106,7 @@ def extract_currency_unit(table_units: list[str | None], page_texts: list[str]) 
     """The unit most tables print (元 or 万元); failing tables, the unit lines in the text."""
     counts = Counter(u for u in table_units if u in ("元", "万元"))
     if not counts:
-        counts = Counter(m.group(1) for t in page_texts for m in _UNIT_LINE_RE.finditer(_normalise(t or "")))
+        counts = Counter(u for t in page_texts for u in printed_units(_normalise(t or "")) if u in ("元", "万元"))
     return counts.most_common(1)[0][0] if counts else None
 
 

@@ -12,6 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class RegionWord:
+    """A word printed inside a table's region, where the page shows it."""
+
+    page: int
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
 @dataclass
 class Grid:
     """One logical table as cell text (continuations over pages already joined)."""
@@ -31,6 +43,10 @@ class Grid:
     # as (page, text). The interpreter warns about every amount among it, so no
     # printed figure vanishes without a word (amount conservation).
     stray_text: list[tuple[int, str]] = field(default_factory=list)
+    # The words carrying digits printed inside the table's region on the page
+    # (PDF only; None where the format has no page geometry): the independent
+    # side of the amount-conservation check (parsers/conservation.py).
+    region_words: list[RegionWord] | None = None
 
 
 @dataclass

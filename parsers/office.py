@@ -10,11 +10,10 @@ both end up in ``Grid.title`` / ``Grid.unit_text`` / ``Grid.context`` so
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from countybudget.money import printed_unit
 from parsers.model import Grid
 
-_UNIT_RE = re.compile(r"(单位|金额单位|计量单位)\s*[:：]\s*(万元|元|千元|亿元)")
 _TABLE_TITLE_RE = re.compile(r"(表|预算|决算|情况|明细|汇总|清单|目录)")
 _TABLE_NUMBER_RE = re.compile(r"^(附表|表)\s*[0-9０-９一二三四五六七八九十\-－—.]+\s*$")
 
@@ -29,7 +28,7 @@ def clean_cell(text: str | None) -> str | None:
 
 
 def is_unit_line(text: str) -> bool:
-    return bool(_UNIT_RE.search(unicodedata.normalize("NFKC", text)))
+    return printed_unit(text) is not None
 
 
 def non_empty(row: list[str | None]) -> list[str]:
@@ -47,13 +46,31 @@ def is_preamble_row(row: list[str | None]) -> bool:
     return len(cells) == 1
 
 
+def leading_space_ems(text: str | None) -> float:
+    """The indent that leading spaces give a cell's text, in ems of CJK body
+    text: an ideographic space is one character, an ASCII or no-break space half."""
+    if not text:
+        return 0.0
+    ems = 0.0
+    for ch in text:
+        if ch == "\u3000":
+            ems += 1.0
+        elif ch in " \u00a0\t":
+            ems += 0.5
+        else:
+            break
+    return ems
+
+
 def grid_from_lines_and_rows(
-    lines_above: list[str], rows: list[list[str | None]], row_pages: list[int], header_rows: int | None = None
+    lines_above: list[str], rows: list[list[str | None]], row_pages: list[int], header_rows: int | None = None,
+    indents: list[list[float | None]] | None = None,
 ) -> Grid:
     """Build a Grid from the text lines printed above a table and its rows.
 
     Leading preamble rows inside ``rows`` (XLSX titles merged across the
-    sheet) are moved to the lines above first.
+    sheet) are moved to the lines above first. ``indents`` (same shape as
+    ``rows``) are the cells' indents where the format records them.
     """
     lines = [ln for ln in (clean_cell(x) for x in lines_above) if ln]
     start = 0
@@ -70,6 +87,7 @@ def grid_from_lines_and_rows(
         unit_text=unit_text,
         context=context,
         header_rows=header_rows,
+        indents=indents[start:] if indents is not None else None,
     )
 
 

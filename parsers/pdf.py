@@ -40,6 +40,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from countybudget.money import UNIT_LABEL_RE as UNIT_RE
 from parsers.layout import (
     Frame,
     column_of,
@@ -47,16 +48,19 @@ from parsers.layout import (
     Ruling,
     TextLine,
     Word,
-    cell_texts,
+    CellSpan,
+    cell_texts_and_lefts,
     column_bounds_from_text,
+    em_size,
     find_frames,
     group_lines,
     is_amount_token,
     median_size,
+    split_words,
+    is_digit_glyph,
 )
-from parsers.model import Grid, ReadResult
+from parsers.model import Grid, ReadResult, RegionWord
 
-UNIT_RE = re.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|亿元|元)")
 PAGE_NUMBER_RE = re.compile(r"^[-—–_\s]*(第\s*)?[0-9]+\s*(页)?(\s*[/／]\s*(共\s*)?[0-9]+\s*页?)?[-—–_\s]*$")
 NOTE_RE = re.compile(r"^(注|备注|说明)\s*[0-9一二三四五六七八九十]*\s*[:：.、]")
 HEADER_WORD_RE = re.compile(r"项目|科目|名称|编码|代码|合计|支出|收入|预算|金额|栏次|序号|单位|经费|指标")
@@ -87,6 +91,20 @@ class PageTable:
     context: list[str]
     first_on_page: bool
     last_on_page: bool = False
+    # Per cell, where its text starts: for a row of a ruled table (``ruled``
+    # True) the offset from the cell's own left border, else the page x; the
+    # Grid's indents are made from these once the pages are joined.
+    lefts: list[list[CellSpan | None]] = field(default_factory=list)
+    ruled: list[bool] = field(default_factory=list)
+    em: float = 10.0  # one character of the table's body text
+    stray: list[str] = field(default_factory=list)  # text in the region that is in no cell
+    words: list[RegionWord] = field(default_factory=list)  # words with digits printed in the region
+
+    def __post_init__(self) -> None:
+        if not self.lefts:
+            self.lefts = [[None] * len(r) for r in self.rows]
+        if not self.ruled:
+            self.ruled = [False] * len(self.rows)
 
 
 @dataclass
@@ -258,7 +276,7 @@ def ruled_tables(number: int, lines: list[TextLine], frames: list[Frame], size: 
             if previous_bottom - 1 <= ln.top and ln.top < frame.top and not _in_any(ln, frames)
         ]
         previous_bottom = frame.bottom
-        preamble, rows, tops, bounds = frame_rows(frame, inside, size)
+        preamble, rows, tops, bounds, lefts, ruled = frame_rows(frame, inside, size)
         if not rows:
             continue
         title, unit_text, context = title_block(above + preamble)
@@ -267,8 +285,48 @@ def ruled_tables(number: int, lines: list[TextLine], frames: list[Frame], size: 
         if note is not None:
             rows.append([note.text] + [""] * len(bounds))
             tops.append(note.top)
-        tables.append(PageTable(number, rows, tops, bounds, title, unit_text, context, False))
+            lefts.append([None] * (len(bounds) + 1))
+            ruled.append(False)
+        stray, words = _frame_region(number, frame, frames, lines, note)
+        tables.append(
+            PageTable(number, rows, tops, bounds, title, unit_text, context, False,
+                      lefts=lefts, ruled=ruled, em=em_size(inside, size), stray=stray, words=words)
+        )
     return tables
+
+
+def _frame_region(
+    number: int, frame: Frame, frames: list[Frame], lines: list[TextLine], note: TextLine | None
+) -> tuple[list[str], list[RegionWord]]:
+    """What a ruled table's region holds besides its cells: the text of its
+    lines that runs outside every frame (a line counts as the frame's when
+    most of it is inside, so those glyphs reach no cell), and every word with
+    digits printed in it (the frame, those lines, the note under it)."""
+    stray: list[str] = []
+    words: list[RegionWord] = []
+    for ln in lines:
+        if ln.bottom < frame.top - 2 or ln.top > frame.bottom + 2:
+            if ln is note:
+                words.extend(_region_words(number, ln.words))
+            continue
+        owned = sum(1 for g in ln.glyphs if frame.contains(g)) * 2 > len(ln.glyphs)
+        outside = [g for g in ln.glyphs if not any(f.contains(g) for f in frames)]
+        if owned and outside:
+            stray.extend(w.text for w in split_words(outside))
+        words.extend(_region_words(number, [
+            w for w in ln.words
+            if _word_in(w, frame) or (owned and not any(_word_in(w, f) for f in frames))
+        ]))
+    return stray, words
+
+
+def _word_in(w: Word, frame: Frame, pad: float = 1.0) -> bool:
+    xc, yc = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+    return frame.x0 - pad <= xc <= frame.x1 + pad and frame.top - pad <= yc <= frame.bottom + pad
+
+
+def _region_words(number: int, words: list[Word]) -> list[RegionWord]:
+    return [RegionWord(number, w.text, w.x0, w.x1, w.top, w.bottom) for w in words if any(c.isdigit() for c in w.text)]
 
 
 def note_below(lines: list[TextLine], bottom: float, limit: float, frames: list[Frame]) -> TextLine | None:
@@ -285,12 +343,14 @@ def _in_any(line: TextLine, frames: list[Frame]) -> bool:
 
 def frame_rows(
     frame: Frame, glyphs: list[Glyph], size: float
-) -> tuple[list[TextLine], list[list[str]], list[float], list[float]]:
+) -> tuple[list[TextLine], list[list[str]], list[float], list[float], list[list[CellSpan | None]], list[bool]]:
     """Cell text of a ruled frame: horizontal rulings give the rows; the
     vertical rulings crossing each row give its cells (a cell spanning
     columns puts its text in the first column it covers). Title and unit
     lines drawn inside the frame come back as preamble; a band that holds
-    several full rows (only its outline is drawn) is split by text line."""
+    several full rows (only its outline is drawn) is split by text line.
+    Also returns where each cell's text starts: the offset from the cell's
+    left border, or the page x where the columns are not drawn (``ruled``)."""
     tol = max(size * 0.3, 1.5)
     inner_y = [y for y in frame.ys if frame.top + tol < y < frame.bottom - tol]
     band_edges = [frame.top, *inner_y, frame.bottom]
@@ -305,6 +365,9 @@ def frame_rows(
     preamble: list[TextLine] = []
     rows: list[list[str]] = []
     tops: list[float] = []
+    lefts: list[list[CellSpan | None]] = []
+    ruled: list[bool] = []
+    bands_of: list[int | None] = []  # the band a row fills alone, None for a band of several rows
     for k, lines in band_lines.items():
         local = columns
         if drawn_columns:
@@ -315,12 +378,55 @@ def frame_rows(
             preamble.extend(lines)
             continue
         if len(lines) > 1 and band_holds_several_rows(lines, local):
-            band_rows, band_tops = unruled_rows(lines, local, size)
+            band_rows, band_tops, band_lefts = unruled_rows(lines, local, size)
         else:
-            band_rows, band_tops = [cell_texts(lines, local)], [lines[0].top]
-        rows.extend(_spread(r, local, columns, frame.x0, tol) for r in band_rows)
+            # columns seen only in the text's alignment cut no word (a centred
+            # header over two columns stays whole), as in unruled tables
+            texts, xs = cell_texts_and_lefts(lines, local, by_word=not drawn_columns)
+            band_rows, band_tops, band_lefts = [texts], [lines[0].top], [xs]
+        for r, xs in zip(band_rows, band_lefts):
+            cells, offsets = _spread(r, xs, local, columns, frame.x0, tol, drawn_columns)
+            rows.append(cells)
+            lefts.append(offsets)
+            ruled.append(drawn_columns)
+            bands_of.append(k if len(band_rows) == 1 else None)
         tops.extend(band_tops)
-    return preamble, rows, tops, columns
+    if drawn_columns:
+        _join_merged_header_cells(frame, band_edges, columns, tol, rows, tops, lefts, ruled, bands_of)
+    return preamble, rows, tops, columns, lefts, ruled
+
+
+def _join_merged_header_cells(
+    frame: Frame, band_edges: list[float], columns: list[float], tol: float,
+    rows: list[list[str]], tops: list[float], lefts: list, ruled: list[bool], bands_of: list[int | None],
+) -> None:
+    """A header cell merged over two or more rows has no ruling under its
+    upper part: text wrapped inside it ("财政专" / "户拨款") that the rows'
+    rulings elsewhere cut in two is one cell, read into its topmost row.
+    Only header rows (above the first row of figures) are joined."""
+    edges = [frame.x0, *columns, frame.x1]
+    first_body = next((i for i, r in enumerate(rows) if _is_body_row(r)), len(rows))
+    owner: list[int | None] = [None] * (len(columns) + 1)
+    for i in range(first_body):
+        k = bands_of[i]
+        prev = bands_of[i - 1] if i else None
+        for j in range(len(columns) + 1):
+            if k is None or prev is None or k != prev + 1:
+                owner[j] = i
+                continue
+            if frame.drawn_across(band_edges[k], edges[j], edges[j + 1], tol):
+                owner[j] = i  # a ruling under the cell above: a new cell starts here
+                continue
+            up = owner[j]  # the cell goes on: its text joins the first row of it that has text
+            if up is not None and rows[up][j] and rows[i][j]:
+                rows[up][j] = rows[up][j] + rows[i][j]
+                rows[i][j] = ""
+            elif rows[i][j] and (up is None or not rows[up][j]):
+                owner[j] = i
+    keep = [i for i, r in enumerate(rows) if any(r) or i >= first_body]
+    if len(keep) < len(rows):
+        for seq in (rows, tops, lefts, ruled, bands_of):
+            seq[:] = [seq[i] for i in keep]
 
 
 def _is_preamble_band(lines: list[TextLine], local: list[float], drawn_columns: bool) -> bool:
@@ -332,17 +438,25 @@ def _is_preamble_band(lines: list[TextLine], local: list[float], drawn_columns: 
     return drawn_columns and not local
 
 
-def _spread(row: list[str], local: list[float], columns: list[float], x0: float, tol: float) -> list[str]:
-    """Cells of a row with its own borders, placed in the table's columns."""
+def _spread(
+    row: list[str], xs: list[CellSpan | None], local: list[float], columns: list[float], x0: float, tol: float,
+    drawn: bool,
+) -> tuple[list[str], list[CellSpan | None]]:
+    """Cells of a row with its own borders, placed in the table's columns,
+    and where each cell's text lies (its start from its left border where drawn)."""
+    borders = [x0, *local]
+    offsets = [None if x is None else (x.shifted(b) if drawn else x) for x, b in zip(xs, borders)]
     if local is columns:
-        return row
+        return row, offsets
     out = [""] * (len(columns) + 1)
-    lefts = [x0, *local]
-    for left, text in zip(lefts, row):
+    out_offsets: list[CellSpan | None] = [None] * (len(columns) + 1)
+    for left, text, off in zip(borders, row, offsets):
         if text:
             j = column_of(left + tol, columns)
             out[j] = out[j] + text
-    return out
+            if out_offsets[j] is None:
+                out_offsets[j] = off
+    return out, out_offsets
 
 
 def _overflowed(x: float, lines: list[TextLine], size: float) -> bool:
@@ -353,7 +467,9 @@ def _overflowed(x: float, lines: list[TextLine], size: float) -> bool:
         for a, b in zip(ln.glyphs, ln.glyphs[1:]):
             if a.x0 < x < a.x1 and min(x - a.x0, a.x1 - x) > 0.25 * (a.x1 - a.x0):
                 return True
-            if a.x1 <= x <= b.x0 and b.x0 - a.x1 < 0.1 * size:
+            # (an amount right-aligned against the border of a text cell
+            # that starts flush left is two cells, not one run of text)
+            if a.x1 <= x <= b.x0 and b.x0 - a.x1 < 0.1 * size and is_digit_glyph(a) == is_digit_glyph(b):
                 return True
     return False
 
@@ -413,12 +529,17 @@ def unruled_tables(
                 if len(lead) <= 3:
                     run, above = lead + run, []
             bounds = column_bounds_from_text(run)
-            rows, tops = unruled_rows(run, bounds, size, continuation)
+            rows, tops, lefts = unruled_rows(run, bounds, size, continuation)
             title, unit_text, context = title_block(above)
+            words = _region_words(number, [w for ln in run for w in ln.words])
             if j < len(free) and (NOTE_RE.match(free[j].text) or EMPTY_NOTE_RE.search(free[j].text)):
                 rows.append([free[j].text] + [""] * len(bounds))
                 tops.append(free[j].top)
-            tables.append(PageTable(number, rows, tops, bounds, title, unit_text, context, False))
+                lefts.append([None] * (len(bounds) + 1))
+                words.extend(_region_words(number, free[j].words))
+            em = em_size([g for ln in run for g in ln.glyphs], size)
+            tables.append(PageTable(number, rows, tops, bounds, title, unit_text, context, False,
+                                    lefts=lefts, em=em, words=words))
         i = max(j, i + 1)
         block_start = i
     return tables
@@ -452,7 +573,7 @@ def _has_columns(run: list[TextLine], size: float) -> bool:
 
 def unruled_rows(
     lines: list[TextLine], bounds: list[float], size: float, continuation: bool = False
-) -> tuple[list[list[str]], list[float]]:
+) -> tuple[list[list[str]], list[float], list[list[CellSpan | None]]]:
     """Rows of a table without row rulings.
 
     Each row has an anchor: the line(s) carrying its amounts (a number
@@ -465,7 +586,7 @@ def unruled_rows(
     first row's pieces.
     """
     if not lines:
-        return [], []
+        return [], [], []
     money_cols = _money_columns(lines, bounds)
     decimals = _typical_decimals(lines)
     pieces = [_money_pieces(ln, bounds, money_cols) for ln in lines]
@@ -497,13 +618,20 @@ def unruled_rows(
         if i in anchored or i in members[0]:
             continue
         members[_nearest_span(lines[i], spans)].append(i)
-    rows = [cell_texts([lines[i]], bounds, by_word=True) for i in header]
+    rows: list[list[str]] = []
+    lefts: list[list[CellSpan | None]] = []
     tops = [lines[i].top for i in header]
+    for i in header:
+        texts, xs = cell_texts_and_lefts([lines[i]], bounds, by_word=True)
+        rows.append(texts)
+        lefts.append(xs)
     for group in members:
         group.sort()
-        rows.append(cell_texts([lines[i] for i in group], bounds, by_word=True))
+        texts, xs = cell_texts_and_lefts([lines[i] for i in group], bounds, by_word=True)
+        rows.append(texts)
+        lefts.append(xs)
         tops.append(lines[group[0]].top)
-    return rows, tops
+    return rows, tops, lefts
 
 
 def _money_columns(lines: list[TextLine], bounds: list[float]) -> set[int]:
@@ -642,13 +770,29 @@ def running_furniture(pages: list[PageText]) -> set[str]:
 
 
 def drop_furniture_rows(table: PageTable, furniture: set[str]) -> None:
+    """Drop running headers, footers and page numbers caught in a table; their
+    words leave the table's region too (they are the page's, not the table's)."""
     keep = [
         i for i, row in enumerate(table.rows)
         if any(row) and not _is_furniture_row(row, furniture)
     ]
+    kept_rows = set(keep)
+    dropped = [table.rows[i] for i in range(len(table.rows)) if i not in kept_rows]
     table.rows = [table.rows[i] for i in keep]
     table.row_tops = [table.row_tops[i] for i in keep]
+    table.lefts = [table.lefts[i] for i in keep]
+    table.ruled = [table.ruled[i] for i in keep]
     table.context = [c for c in table.context if _furniture_key(c) not in furniture]
+    if dropped:
+        texts = Counter(_norm(c) for row in dropped for c in row if c)
+        kept: list[RegionWord] = []
+        for w in table.words:
+            key = _norm(w.text)
+            if texts.get(key):
+                texts[key] -= 1
+            else:
+                kept.append(w)
+        table.words = kept
 
 
 def _is_furniture_row(row: list[str], furniture: set[str]) -> bool:
@@ -694,29 +838,52 @@ def join_continuations(tables: list[PageTable]) -> list[Grid]:
     """Join tables continued over pages into Grids."""
     grids: list[Grid] = []
     current: PageTable | None = None
-    cells: list[list[str | None]] = []
-    pages: list[int] = []
+    acc = _Joined()
     headers: set[str] = set()
     for t in tables:
-        if current is not None and continues(current, pages[-1] if pages else current.page, t):
-            rows = remap_columns(t.rows, t.bounds, current.bounds)
-            rows = drop_repeated_header(rows, headers)
-            if rows and cells and is_wrap_fragment(rows[0], cells[-1]):
-                cells[-1] = [_cat(a, b) for a, b in zip(cells[-1], rows[0])]
-                rows = rows[1:]
-            cells.extend(rows)
-            pages.extend([t.page] * len(rows))
+        if current is not None and continues(current, acc.pages[-1] if acc.pages else current.page, t):
+            rows, lefts = remap_columns(t.rows, t.bounds, current.bounds, t.lefts)
+            skip = len(rows) - len(drop_repeated_header(rows, headers))
+            rows, lefts, ruled = rows[skip:], lefts[skip:], t.ruled[skip:]
+            if rows and acc.cells and is_wrap_fragment(rows[0], acc.cells[-1]):
+                acc.cells[-1] = [_cat(a, b) for a, b in zip(acc.cells[-1], rows[0])]
+                rows, lefts, ruled = rows[1:], lefts[1:], ruled[1:]
+            acc.add(t, rows, lefts, ruled)
             current.last_on_page = t.last_on_page
+            if current.unit_text is None and t.unit_text:  # printed over a later page of the table
+                current.unit_text = t.unit_text
             continue
         if current is not None:
-            grids.append(_grid(current, cells, pages))
+            grids.append(_grid(current, acc))
         current = t
-        cells = [list(r) for r in t.rows]
-        pages = [t.page] * len(t.rows)
+        acc = _Joined()
+        acc.add(t, [list(r) for r in t.rows], t.lefts, t.ruled)
         headers = header_texts(t.rows)
     if current is not None:
-        grids.append(_grid(current, cells, pages))
+        grids.append(_grid(current, acc))
     return grids
+
+
+@dataclass
+class _Joined:
+    """The rows of one logical table gathered over its pages."""
+
+    cells: list[list[str]] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    lefts: list[list[CellSpan | None]] = field(default_factory=list)
+    ruled: list[bool] = field(default_factory=list)
+    ems: list[float] = field(default_factory=list)
+    stray: list[tuple[int, str]] = field(default_factory=list)
+    words: list[RegionWord] = field(default_factory=list)
+
+    def add(self, t: PageTable, rows, lefts, ruled) -> None:
+        self.cells.extend(rows)
+        self.pages.extend([t.page] * len(rows))
+        self.lefts.extend(lefts)
+        self.ruled.extend(ruled)
+        self.ems.extend([t.em] * len(rows))
+        self.stray.extend((t.page, text) for text in t.stray)
+        self.words.extend(t.words)
 
 
 def continues(previous: PageTable, last_page: int, t: PageTable) -> bool:
@@ -741,22 +908,35 @@ def _repeats_header(rows: list[list[str]], headers: set[str]) -> bool:
     return not leading or any(_norm("".join(r)) in headers or _is_column_number(r) for r in leading)
 
 
-def remap_columns(rows: list[list[str]], bounds: list[float], target: list[float]) -> list[list[str]]:
+def remap_columns(
+    rows: list[list[str]], bounds: list[float], target: list[float], lefts: list[list[CellSpan | None]] | None = None
+) -> tuple[list[list[str]], list[list[CellSpan | None]]]:
     """Put a continuation's cells into the columns of the table it continues
-    (by x position: unruled pages may find a different number of columns)."""
+    (by x position: unruled pages may find a different number of columns).
+    A cell goes where its text lies (a right-aligned amount by its digits,
+    not by the middle of a column whose edges the page guessed from text);
+    a cell without a known position by its column's centre."""
+    if lefts is None:
+        lefts = [[None] * len(r) for r in rows]
     if len(bounds) == len(target) and all(abs(a - b) < 20 for a, b in zip(bounds, target)):
-        return rows
+        return rows, lefts
     n = len(target) + 1
     centres = _column_centres(bounds)
     out: list[list[str]] = []
-    for row in rows:
+    out_lefts: list[list[CellSpan | None]] = []
+    for row, xs in zip(rows, lefts):
         new = [""] * n
+        new_xs: list[CellSpan | None] = [None] * n
         for i, text in enumerate(row):
             if text:
-                j = column_of(centres[i], target)
+                span = xs[i] if i < len(xs) else None
+                j = column_of(span.centre if span is not None else centres[i], target)
                 new[j] = _cat(new[j], text)
+                if new_xs[j] is None:
+                    new_xs[j] = span
         out.append(new)
-    return out
+        out_lefts.append(new_xs)
+    return out, out_lefts
 
 
 def _column_centres(bounds: list[float]) -> list[float]:
@@ -789,6 +969,7 @@ def is_wrap_fragment(row: list[str], previous: list[str]) -> bool:
     text = row[i]
     return (
         bool(previous[i])
+        and not is_amount_token(previous[i])  # a word is no tail of an amount (收入 under 471,452,100)
         and not is_amount_token(text)
         and not _ROW_START_RE.match(text)
         and len(text) <= 6
@@ -799,6 +980,56 @@ def _cat(a: str | None, b: str | None) -> str:
     return (a or "") + (b or "")
 
 
-def _grid(t: PageTable, cells: list[list[str | None]], pages: list[int]) -> Grid:
-    rows = [[c if c else None for c in row] for row in cells]
-    return Grid(cells=rows, row_pages=list(pages), title=t.title, unit_text=t.unit_text, context=list(t.context))
+def _grid(t: PageTable, acc: _Joined) -> Grid:
+    rows = [[c if c else None for c in row] for row in acc.cells]
+    return Grid(
+        cells=rows, row_pages=list(acc.pages), title=t.title, unit_text=t.unit_text, context=list(t.context),
+        indents=grid_indents(acc.cells, acc.lefts, acc.ruled, acc.ems), stray_text=list(acc.stray),
+        region_words=list(acc.words),
+    )
+
+
+# Cell padding beyond this share of an em is taken for indentation, not padding.
+MAX_PADDING_EM = 0.5
+
+
+def grid_indents(
+    cells: list[list[str]], lefts: list[list[CellSpan | None]], ruled: list[bool], ems: list[float]
+) -> list[list[float | None]]:
+    """Each cell's indent in ems of the body text (``Grid.indents``).
+
+    Ruled rows: the offset from the cell's left border, less the column's
+    padding (its smallest offset, at most half an em). Unruled rows have no
+    border: the offset from the leftmost start of the column's body text
+    over all pages of the table. Header rows are not used for either base
+    (centred headers would raise it)."""
+    width = max((len(r) for r in cells), default=0)
+    body = [i for i, r in enumerate(cells) if _is_body_row(r)] or list(range(len(cells)))
+    pad: list[float | None] = [None] * width
+    base: list[float | None] = [None] * width
+    for i in body:
+        for j, span in enumerate(lefts[i][:width]):
+            if span is None or j >= len(cells[i]) or not cells[i][j]:
+                continue
+            x = span.start
+            if ruled[i]:
+                pad[j] = x if pad[j] is None else min(pad[j], x)
+            else:
+                base[j] = x if base[j] is None else min(base[j], x)
+    out: list[list[float | None]] = []
+    for i, row in enumerate(cells):
+        em = ems[i] if ems[i] > 0 else 10.0
+        indents: list[float | None] = []
+        for j in range(width):
+            span = lefts[i][j] if j < len(lefts[i]) else None
+            if span is None or j >= len(row) or not row[j]:
+                indents.append(None)
+                continue
+            x = span.start
+            if ruled[i]:
+                origin = min(max(pad[j] or 0.0, 0.0), MAX_PADDING_EM * em)
+            else:
+                origin = base[j] if base[j] is not None else x
+            indents.append(round(max(x - origin, 0.0) / em, 1))
+        out.append(indents)
+    return out

@@ -15,14 +15,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from countybudget.money import normalise_amount_text
+from countybudget.money import UNIT_LABEL_RE as UNIT_RE, normalise_amount_text
 from countybudget.table_kinds import COLUMN_KEYS, TableKind
+from parsers import codes
 from parsers import columns as colroles
 from parsers.model import Grid
+from parsers.summary import SUMMARY_KINDS, interpret_summary
 
 K = TableKind
 
-UNIT_RE = re.compile(r"(?:金额|计量)?单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|亿元|元)")
 NOTE_RE = re.compile(r"(本表无数据|无数据|空表|本表为空|无此项|不涉及|没有[^，。]*?(收入|支出|经费|项目|数据)|^注[:：]|^备注[:：])")
 TOTAL_RE = re.compile(r"^(合计|总计|小计|本年收入合计|本年支出合计|收入总计|支出总计|[^一二三四五六七八九十（(]*总计)$")
 CODE_IN_NAME_RE = re.compile(r"^[\[【(（]?\s*(\d{3}(?:\d{2}){0,3})\s*[\]】)）]?\s*[-—.、]?\s*(\D.*)?$")
@@ -137,6 +138,8 @@ def interpret_grid(grid: Grid) -> dict:
     if kind is K.PERFORMANCE_TARGETS:
         table["rows"] = target_rows(header, body, body_pages, grid)
         return table
+    if kind in SUMMARY_KINDS:  # halves, hierarchy, line roles, unit-keyed rows: parsers/summary.py
+        return interpret_summary(table, grid, header, body, body_pages, [n_header + i for i in keep], kind)
     warnings: list[str] = []
     repairs: list = []
     if kind in colroles.KEYED_KINDS:  # a 注：… line is the table's note, not a row whose text makes a column text
@@ -163,6 +166,8 @@ def interpret_grid(grid: Grid) -> dict:
         rows = amount_rows(layout, body, body_pages, kind)
     table["rows"] = rows
     table["columns"] = _columns_in_order(layout, rows)
+    codes.resolve_codes(table, kind, codes.grid_name_cells(grid, n_header, _label_cols(layout)),
+                        layout.header_texts[layout.code_col] if layout.code_col is not None else None)
     if warnings:
         table.setdefault("warnings", []).extend(warnings)
     return table

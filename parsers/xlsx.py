@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from parsers.model import Grid, ReadResult
-from parsers.office import clean_cell, grid_from_lines_and_rows
+from parsers.office import clean_cell, grid_from_lines_and_rows, leading_space_ems
 
 _DECIMALS_RE = re.compile(r"\.([0#?]+)")
 _QUOTED_RE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
@@ -27,15 +27,18 @@ def read_xlsx(path: str | Path) -> ReadResult:
     import openpyxl  # deferred: keeps ``countybudget --help`` fast
 
     # read_only mode cannot see merged ranges; data_only gives formula results.
-    workbook = openpyxl.load_workbook(Path(path), data_only=True)
+    # Handed the bytes, not the path: openpyxl refuses a name not ending in .xlsx,
+    # and the caller has already sniffed this file's type from its bytes.
+    with Path(path).open("rb") as stream:
+        workbook = openpyxl.load_workbook(stream, data_only=True)
     grids: list[Grid] = []
     page_texts: list[str] = []
     warnings: list[str] = []
     sheets = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
     for page, sheet in enumerate(sheets, start=1):
-        rows = _sheet_rows(sheet, warnings)
+        rows, indents = _sheet_rows(sheet, warnings)
         page_texts.append("\n".join(" ".join(c for c in row if c) for row in rows if any(row)))
-        grid = grid_from_lines_and_rows([], rows, [page] * len(rows))
+        grid = grid_from_lines_and_rows([], rows, [page] * len(rows), indents=indents)
         if grid.cells:  # a sheet of single-cell lines is narrative, not a table
             if grid.title is None:
                 grid.context.append(sheet.title)
@@ -44,16 +47,25 @@ def read_xlsx(path: str | Path) -> ReadResult:
     return ReadResult(grids=grids, page_texts=page_texts, n_pages=len(sheets), warnings=warnings)
 
 
-def _sheet_rows(sheet, warnings: list[str]) -> list[list[str | None]]:
+def _sheet_rows(sheet, warnings: list[str]) -> tuple[list[list[str | None]], list[list[float | None]]]:
+    """Cell texts of a sheet and each cell's indent (``Grid.indents``): the
+    alignment's indent level (Excel indents by one character per level) plus
+    the leading spaces of its text."""
     rows: list[list[str | None]] = []
+    indents: list[list[float | None]] = []
     missing_results = 0
     for row in sheet.iter_rows():
         texts: list[str | None] = []
+        row_indents: list[float | None] = []
         for cell in row:
             if getattr(cell, "data_type", None) == "f" and cell.value is None:
                 missing_results += 1
-            texts.append(clean_cell(format_cell_value(cell.value, cell.number_format)))
+            raw = format_cell_value(cell.value, cell.number_format)
+            text = clean_cell(raw)
+            texts.append(text)
+            row_indents.append(None if text is None else _cell_indent(cell, raw))
         rows.append(texts)
+        indents.append(row_indents)
     if missing_results:
         warnings.append(
             f"sheet {sheet.title!r}: {missing_results} formula cells have no saved result (file never recalculated)"
@@ -61,8 +73,18 @@ def _sheet_rows(sheet, warnings: list[str]) -> list[list[str | None]]:
     # Trailing empty columns and rows carry nothing.
     while rows and not any(rows[-1]):
         rows.pop()
+    indents = indents[: len(rows)]
     width = max((max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows), default=0)
-    return [r[:width] for r in rows]
+    return [r[:width] for r in rows], [r[:width] for r in indents]
+
+
+def _cell_indent(cell, raw: str | None) -> float:
+    level = 0.0
+    try:
+        level = float(getattr(cell.alignment, "indent", 0) or 0)
+    except (TypeError, ValueError, AttributeError):
+        level = 0.0
+    return level + leading_space_ems(raw)
 
 
 def format_cell_value(value: object, number_format: str | None = "General") -> str | None:

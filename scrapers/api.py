@@ -1,12 +1,13 @@
 """Stage functions of the crawl (docs/contracts.md §7): what the DAG and the CLI call.
 
-    discover(portal_id, as_of=None) -> dict     candidates of one portal
-    fetch(portal_id, candidates, run_id) -> dict   download them, one manifest row each
-    crawl(portal_ids=None, as_of=None) -> dict  both, for every selected portal
+    discover(portal_id, as_of=None) -> DiscoverResult   candidates of one portal
+    fetch(portal_id, candidates, run_id) -> FetchResult  download them, one manifest row each
+    crawl(portal_ids=None, as_of=None) -> dict           both, for every selected portal
 
-Every return value is JSON-serialisable. One bad document is one ``failed``
-row with its reason; only a portal whose list cannot be read at all is
-reported as unreachable.
+The results are ``countybudget.results.StageResult`` s (``to_dict()`` is their
+JSON form). One bad document is one ``failed`` row with its reason; only a
+portal whose list cannot be read at all is reported as unreachable (the
+discover result's ``error``).
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
 from tqdm import tqdm
 
 from countybudget import paths
+from countybudget.results import StageResult, jsonable
 from scrapers import manifest, store
-from scrapers.discover import Candidate, PortalUnreachable, discover_portal
+from scrapers.crawl_lock import CrawlInProgress, crawl_lock
+from scrapers.discover import Candidate, PortalUnreachable, Skipped, discover_portal
 from scrapers.fetch import FetchFailure, HttpClient, Validators
 from scrapers.registry import Portal, RegistryError, load_registry
 from scrapers.urls import HostGuard
@@ -32,6 +36,38 @@ log = logging.getLogger(__name__)
 
 class UnverifiedPortalError(RegistryError):
     """An unverified portal was selected without ``allow_unverified``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiscoverResult(StageResult):
+    """The candidates of one portal; ``error``: why its list could not be read (unreachable)."""
+
+    portal_id: str
+    list_pages: int = 0
+    detail_pages: int = 0
+    pages_seen: int = 0
+    postings: int = 0
+    candidates: tuple[Candidate, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    errors: tuple[Skipped, ...] = ()  # pages that failed (the portal as a whole was read)
+
+    @property
+    def reachable(self) -> bool:
+        return self.ok
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchResult(StageResult):
+    """One portal's candidates fetched: the final outcome of each (failed files are retried next run)."""
+
+    portal_id: str
+    run_id: str
+    attempts: int
+    retried_attempts: int
+    outcomes: dict[str, int]  # every manifest outcome, with its count
+    bytes_landed: int
+    files: tuple[dict[str, Any], ...]
+    failures: tuple[dict[str, Any], ...]
 
 
 # ---------------------------------------------------------------- selection
@@ -76,16 +112,19 @@ def prepare_lake() -> dict[str, int]:
 # ---------------------------------------------------------------- discover
 
 
-def discover_one(client: HttpClient, portal: Portal, as_of: date | None) -> dict[str, Any]:
+def discover_one(client: HttpClient, portal: Portal, as_of: date | None) -> DiscoverResult:
     try:
         found = discover_portal(client, portal, as_of)
     except PortalUnreachable as exc:
-        return {"portal_id": portal.id, "reachable": False, "error": str(exc), "list_pages": 0, "detail_pages": 0,
-                "pages_seen": 0, "postings": 0, "candidates": [], "skipped": [], "errors": []}
-    return {"reachable": True, "error": None, **found.to_dict()}
+        return DiscoverResult(portal_id=portal.id, error=str(exc))
+    return DiscoverResult(
+        portal_id=found.portal_id, list_pages=found.list_pages, detail_pages=found.detail_pages,
+        pages_seen=found.pages_seen, postings=found.postings, candidates=tuple(found.candidates),
+        skipped=tuple(found.skipped), errors=tuple(found.errors),
+    )
 
 
-def discover(portal_id: str, as_of: date | str | None = None, allow_unverified: bool = False) -> dict[str, Any]:
+def discover(portal_id: str, as_of: date | str | None = None, allow_unverified: bool = False) -> DiscoverResult:
     """Candidates (attachments) of one portal, published on or before ``as_of``."""
     (portal,) = select_portals([portal_id], allow_unverified)
     client = HttpClient()
@@ -195,7 +234,7 @@ def _now() -> datetime:
 
 def fetch_with_client(
     client: HttpClient, portal: Portal, candidates: list[Candidate], run_id: str, progress: bool | None = None
-) -> dict[str, Any]:
+) -> FetchResult:
     guard = HostGuard.for_portal(portal)
     known = manifest.known_copies(portal.id)
     rows: list[dict[str, Any]] = []  # the final attempt of each candidate
@@ -217,35 +256,40 @@ def fetch_with_client(
     return summarise_fetch(portal.id, run_id, rows, retried)
 
 
-def summarise_fetch(portal_id: str, run_id: str, rows: list[dict[str, Any]], retried: int = 0) -> dict[str, Any]:
+def summarise_fetch(portal_id: str, run_id: str, rows: list[dict[str, Any]], retried: int = 0) -> FetchResult:
     """Counts of the final outcome of each candidate (retried attempts are counted apart)."""
     counts = Counter(row["outcome"] for row in rows)
-    return {
-        "portal_id": portal_id,
-        "run_id": run_id,
-        "attempts": len(rows),
-        "retried_attempts": retried,
-        "outcomes": {outcome: counts.get(outcome, 0) for outcome in manifest.OUTCOMES},
-        "bytes_landed": sum(r.get("size_bytes") or 0 for r in rows if r["outcome"] in ("new", "duplicate", "unchanged")),
-        "files": [
+    return FetchResult(
+        portal_id=portal_id,
+        run_id=run_id,
+        attempts=len(rows),
+        retried_attempts=retried,
+        outcomes={outcome: counts.get(outcome, 0) for outcome in manifest.OUTCOMES},
+        bytes_landed=sum(r.get("size_bytes") or 0 for r in rows if r["outcome"] in ("new", "duplicate", "unchanged")),
+        files=tuple(
             {"url": r["url"], "outcome": r["outcome"], "sha256": r.get("sha256"), "landing_path": r.get("landing_path"),
              "detected_type": r.get("detected_type"), "error": r.get("error"), "http_status": r.get("http_status")}
             for r in rows
-        ],
-        "failures": [{"url": r["url"], "outcome": r["outcome"], "reason": r.get("error")} for r in rows
-                     if r["outcome"] not in manifest.GOOD_OUTCOMES],
-    }
+        ),
+        failures=tuple({"url": r["url"], "outcome": r["outcome"], "reason": r.get("error")} for r in rows
+                       if r["outcome"] not in manifest.GOOD_OUTCOMES),
+    )
 
 
-def fetch(portal_id: str, candidates: list[dict[str, Any]], run_id: str, allow_unverified: bool = False) -> dict[str, Any]:
-    """Download the candidates of ``discover`` (dicts) and record every attempt in the manifest."""
+def fetch(
+    portal_id: str, candidates: list[dict[str, Any]], run_id: str, allow_unverified: bool = False, wait: bool = True
+) -> FetchResult:
+    """Download the candidates of ``discover`` (dicts) and record every attempt in the manifest.
+
+    Holds the crawl lock shared and the portal's exclusively (fetches of other portals run side by side)."""
     (portal,) = select_portals([portal_id], allow_unverified)
-    prepare_lake()
-    client = HttpClient()
-    try:
-        return fetch_with_client(client, portal, [Candidate(**c) for c in candidates], run_id)
-    finally:
-        client.close()
+    with crawl_lock(portal_id, wait=wait):
+        prepare_lake()
+        client = HttpClient()
+        try:
+            return fetch_with_client(client, portal, [Candidate(**c) for c in candidates], run_id)
+        finally:
+            client.close()
 
 
 # ---------------------------------------------------------------- crawl
@@ -257,9 +301,17 @@ def crawl(
     allow_unverified: bool = False,
     progress: bool | None = None,
     registry: dict[str, Portal] | None = None,
+    wait: bool = False,
 ) -> dict[str, Any]:
-    """Discover and fetch every selected portal with one polite client; a summary per portal."""
+    """Discover and fetch every selected portal with one polite client; a summary per portal.
+
+    One crawl at a time: raises ``CrawlInProgress`` if another holds the lock, unless ``wait``."""
     portals = select_portals(portal_ids, allow_unverified, registry)
+    with crawl_lock(wait=wait):
+        return _crawl_locked(portals, as_of, progress)
+
+
+def _crawl_locked(portals: list[Portal], as_of: date | str | None, progress: bool | None) -> dict[str, Any]:
     cutoff = _as_date(as_of)
     run_id = manifest.new_run_id()
     started = time.perf_counter()
@@ -288,20 +340,20 @@ def crawl_portal(client: HttpClient, portal: Portal, as_of: date | None, run_id:
     requests_before, bytes_before = client.stats.requests, client.stats.bytes_received
     found = discover_one(client, portal, as_of)
     summary: dict[str, Any] = {
-        "reachable": found["reachable"],
-        "error": found["error"],
-        "pages_seen": found["pages_seen"],
-        "list_pages": found["list_pages"],
-        "detail_pages": found["detail_pages"],
-        "postings": found["postings"],
-        "candidates": len(found["candidates"]),
-        "skipped": found["skipped"],
-        "discovery_errors": found["errors"],
+        "reachable": found.reachable,
+        "error": found.error,
+        "pages_seen": found.pages_seen,
+        "list_pages": found.list_pages,
+        "detail_pages": found.detail_pages,
+        "postings": found.postings,
+        "candidates": len(found.candidates),
+        "skipped": jsonable(found.skipped),
+        "discovery_errors": jsonable(found.errors),
     }
-    if found["reachable"]:
-        fetched = fetch_with_client(client, portal, [Candidate(**c) for c in found["candidates"]], run_id, progress)
-        summary.update(outcomes=fetched["outcomes"], failures=fetched["failures"], files=fetched["files"],
-                       bytes_landed=fetched["bytes_landed"])
+    if found.reachable:
+        fetched = fetch_with_client(client, portal, list(found.candidates), run_id, progress)
+        summary.update(outcomes=fetched.outcomes, failures=list(fetched.failures), files=list(fetched.files),
+                       bytes_landed=fetched.bytes_landed)
     else:
         summary.update(outcomes={o: 0 for o in manifest.OUTCOMES}, failures=[], files=[], bytes_landed=0)
     summary["requests"] = client.stats.requests - requests_before
@@ -309,4 +361,7 @@ def crawl_portal(client: HttpClient, portal: Portal, as_of: date | None, run_id:
     return summary
 
 
-__all__ = ["crawl", "discover", "fetch", "select_portals", "UnverifiedPortalError"]
+__all__ = [
+    "DiscoverResult", "FetchResult", "crawl", "discover", "fetch", "select_portals", "CrawlInProgress",
+    "UnverifiedPortalError",
+]

@@ -27,35 +27,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from countybudget import paths
+from countybudget.contracts import GOOD_OUTCOMES, MANIFEST_COLUMNS, MANIFEST_SCHEMA, OUTCOMES
 
-OUTCOMES = ("new", "duplicate", "unchanged", "not_modified", "failed", "robots_disallowed", "too_large")
-GOOD_OUTCOMES = ("new", "duplicate", "unchanged", "not_modified")
-
-SCHEMA = pa.schema(
-    [
-        ("run_id", pa.string()),
-        ("attempt_id", pa.string()),
-        ("portal_id", pa.string()),
-        ("url", pa.string()),
-        ("detail_url", pa.string()),
-        ("title", pa.string()),
-        ("publish_date", pa.date32()),
-        ("fiscal_year", pa.int32()),
-        ("doc_type", pa.string()),
-        ("unit_name", pa.string()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")),
-        ("http_status", pa.int32()),
-        ("outcome", pa.string()),
-        ("error", pa.string()),
-        ("etag", pa.string()),
-        ("last_modified", pa.string()),
-        ("size_bytes", pa.int64()),
-        ("detected_type", pa.string()),
-        ("sha256", pa.string()),
-        ("landing_path", pa.string()),
-    ]
-)
-COLUMNS = tuple(SCHEMA.names)
+# The schema and its vocabularies are the contract (docs/contracts.md §6), defined in the core.
+SCHEMA = MANIFEST_SCHEMA
+COLUMNS = MANIFEST_COLUMNS
 
 
 def journal_dir() -> Path:

@@ -5,7 +5,12 @@ then a few semantic checks) and turned into frozen ``Portal`` objects; a bad
 entry raises ``RegistryError`` naming the entry and the field.
 
 ``${VAR}`` / ``${VAR:-default}`` in string values are expanded from the
-environment, so the mirror's portals follow ``COUNTYBUDGET_MIRROR_URL``.
+environment (the testkit's mirror registry follows ``COUNTYBUDGET_MIRROR_URL``).
+A registry may take its ``defaults`` from another file (``defaults_from``,
+relative to itself) and override some of them.
+
+Which file is read: ``paths.portal_registry()`` (``COUNTYBUDGET_PORTAL_REGISTRY``,
+else the deployment's ``scrapers/portals.yml``, which lists real portals only).
 """
 
 from __future__ import annotations
@@ -23,11 +28,9 @@ import yaml
 
 from countybudget import paths
 
-DEFAULT_MIRROR_URL = "http://127.0.0.1:8765"
 USER_AGENT = "countybudget-crawler/0.1 (+https://github.com/countybudget/countybudget; open budget data research)"
 
 _ENV_REF = re.compile(r"\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?::-(?P<default>[^}]*))?\}")
-_ENV_DEFAULTS = {"COUNTYBUDGET_MIRROR_URL": DEFAULT_MIRROR_URL}
 
 
 class RegistryError(ValueError):
@@ -38,6 +41,11 @@ class RegistryError(ValueError):
 class Politeness:
     min_interval_seconds: float = 1.0  # between two requests to the same host
     timeout_seconds: float = 20.0  # connect and read timeout of one request
+    # wall clock of one whole response (headers and body): a server that drips
+    # bytes never trips the per-read timeout, so the request as a whole has a deadline
+    deadline_seconds: float = 600.0
+    # once ``timeout_seconds`` have passed, a response slower than this on average is given up
+    min_bytes_per_second: float = 1024.0
     max_retries: int = 3  # extra attempts on 5xx / connection errors
     backoff_seconds: float = 1.0  # first retry delay; doubles on every retry
     max_file_bytes: int = 100 * 1024 * 1024
@@ -108,6 +116,8 @@ _POLITENESS_SCHEMA = {
     "properties": {
         "min_interval_seconds": {"type": "number", "minimum": 0},
         "timeout_seconds": {"type": "number", "exclusiveMinimum": 0},
+        "deadline_seconds": {"type": "number", "exclusiveMinimum": 0},
+        "min_bytes_per_second": {"type": "number", "minimum": 0},
         "max_retries": {"type": "integer", "minimum": 0, "maximum": 10},
         "backoff_seconds": {"type": "number", "minimum": 0},
         "max_file_bytes": {"type": "integer", "minimum": 1},
@@ -130,6 +140,7 @@ REGISTRY_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["portals"],
     "properties": {
+        "defaults_from": {"type": "string", "minLength": 1},
         "defaults": {
             "type": "object",
             "additionalProperties": False,
@@ -190,8 +201,6 @@ def expand_env(value: str, env: Mapping[str, str]) -> str:
             return env[name]
         if default is not None:
             return default
-        if name in _ENV_DEFAULTS:
-            return _ENV_DEFAULTS[name]
         raise RegistryError(f"environment variable {name} is not set (used in {value!r})")
 
     return _ENV_REF.sub(sub, value)
@@ -283,16 +292,30 @@ def parse_registry(document: Any, env: Mapping[str, str] | None = None) -> dict[
     return portals
 
 
-def load_registry(path: Path | None = None, env: Mapping[str, str] | None = None) -> dict[str, Portal]:
-    """Read, validate and build the registry (default: ``paths.PORTAL_REGISTRY``)."""
-    path = path or paths.PORTAL_REGISTRY
+def _read_document(path: Path) -> Any:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RegistryError(f"cannot read portal registry {path}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise RegistryError(f"portal registry {path} is not valid YAML: {exc}") from exc
-    return parse_registry(document, env)
+
+
+def _with_inherited_defaults(document: Any, path: Path) -> Any:
+    """The document with the ``defaults`` of its ``defaults_from`` file under its own."""
+    if not isinstance(document, dict) or not document.get("defaults_from"):
+        return document
+    parent = _read_document((path.parent / document["defaults_from"]).resolve())
+    inherited = (parent.get("defaults") if isinstance(parent, dict) else None) or {}
+    own = document.get("defaults") or {}
+    merged = {key: {**inherited.get(key, {}), **own.get(key, {})} for key in {*inherited, *own}}
+    return {**{k: v for k, v in document.items() if k != "defaults_from"}, "defaults": merged}
+
+
+def load_registry(path: Path | None = None, env: Mapping[str, str] | None = None) -> dict[str, Portal]:
+    """Read, validate and build the registry (default: ``paths.portal_registry()``)."""
+    path = Path(path or paths.portal_registry())
+    return parse_registry(_with_inherited_defaults(_read_document(path), path), env)
 
 
 def with_politeness(portal: Portal, **changes: Any) -> Portal:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from countybudget import paths
-from scrapers.fetch import sniff_type
+from countybudget.sniff import landing_type, sniff_bytes
 
 _SNIFF_PREFIX = 64 * 1024  # enough for PDF/OLE/HTML magic; ZIPs are re-read whole
 _EXT_OF_TYPE = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "xls": "xls", "html": "html", "unknown": "bin"}
@@ -72,7 +72,7 @@ class LandingWriter:
 
     def _detect_type(self) -> str:
         # DOCX vs XLSX needs the ZIP directory at the end: the sniffer may read the whole file
-        return sniff_type(bytes(self._head), whole=self._file)
+        return landing_type(sniff_bytes(bytes(self._head), container=self._file))
 
     def commit(self) -> Landed:
         """Make the file durable and move it to its content address."""

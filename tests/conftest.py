@@ -21,12 +21,16 @@ def lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture()
 def mirror(monkeypatch: pytest.MonkeyPatch):
     """The offline portal mirror (docs/mirror.md), started on a free port of
-    127.0.0.1 with the repository corpus, as of today; ``COUNTYBUDGET_MIRROR_URL``
-    points at it. Tests may move it with ``set_as_of`` / ``set_portal_down``."""
-    from countybudget.mirror.server import MirrorServer
+    127.0.0.1 with the repository corpus, as of today; the crawler is pointed
+    at it (``COUNTYBUDGET_MIRROR_URL``, and ``COUNTYBUDGET_PORTAL_REGISTRY`` =
+    the testkit's mirror registry). Tests may move it with ``set_as_of`` /
+    ``set_portal_down``."""
+    from testkit.demo import crawler_environment
+    from testkit.mirror.server import MirrorServer
 
     server = MirrorServer(port=0).start()
-    monkeypatch.setenv("COUNTYBUDGET_MIRROR_URL", server.base_url)
+    for name, value in crawler_environment(server.base_url).items():
+        monkeypatch.setenv(name, value)
     try:
         yield server
     finally:

@@ -4,7 +4,8 @@
     them by one rule, kept here: one row per printed split amount, or one
     'unsplit' row carrying the total when the row prints no split. A printed row
     is (document, table, row); its amounts are DECIMAL(18,2) yuan from
-    `amounts` (int_amounts_yuan), restricted to `table_kinds`. `parts_of` maps a
+    `amounts` (int_amounts_yuan), restricted to `table_kinds` and to the tables
+    the quality gate published (macros/publication.sql). `parts_of` maps a
     split key to the columns that make it up where a table prints those instead
     (基本支出 printed only as 人员经费 | 公用经费): the split amount is then their sum. -#}
 {% macro amounts_by_expenditure_type(amounts, table_kinds, split_keys, parts_of={}) -%}
@@ -31,6 +32,7 @@
             and code is not null
             and column_key in {{ sql_list(['total'] + split_keys + (parts_of.values() | sum(start=[]))) }}
             and amount_yuan is not null
+            and {{ is_published_table() }}
         group by all
     )
 

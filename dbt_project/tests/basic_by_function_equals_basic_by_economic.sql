@@ -1,6 +1,6 @@
 -- 基本支出 by function (类 rows) = 基本支出 by economic class (类 rows) in every
--- reportable document that prints both tables, within half a printed cent (0.01 of the
--- table's unit) per row summed.
+-- reportable document that prints both tables, within the rounding of every row summed
+-- (countybudget.identities: half a printed cent, 0.01 of the table's unit, per row).
 {{ config(severity='warn') }}
 
 with by_function as (
@@ -23,4 +23,4 @@ select by_function.document_sha256, by_function.basic_yuan as by_function_yuan, 
 from by_function
 inner join by_economic using (document_sha256)
 where abs(by_function.basic_yuan - by_economic.basic_yuan)
-    > 0.005 * greatest(by_function.yuan_per_unit, by_economic.yuan_per_unit) * (by_function.n_rows + by_economic.n_rows)
+    > {{ var('rounding_tolerance_per_figure') }} * greatest(by_function.yuan_per_unit, by_economic.yuan_per_unit) * (by_function.n_rows + by_economic.n_rows)

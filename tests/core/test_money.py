@@ -2,7 +2,13 @@ from decimal import Decimal
 
 import pytest
 
-from countybudget.money import normalise_amount_text, parse_amount, rounding_tolerance, to_yuan
+from countybudget.money import (
+    normalise_amount_text,
+    parse_amount,
+    printed_unit,
+    printed_units,
+    to_yuan,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,11 +44,25 @@ def test_to_yuan_is_exact() -> None:
         to_yuan(Decimal(1), "千元")
 
 
-def test_rounding_tolerance_grows_with_terms() -> None:
-    assert rounding_tolerance(1) == Decimal("0.005")
-    assert rounding_tolerance(4) == Decimal("0.020")
-
-
 def test_to_yuan_rounds_half_away_from_zero_like_the_warehouse() -> None:
     assert to_yuan(Decimal("0.125"), "元") == Decimal("0.13")
     assert to_yuan(Decimal("-0.125"), "元") == Decimal("-0.13")
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("单位：万元", "万元"),
+        ("金额单位：元", "元"),
+        ("计量单位: 人民币万元", "万元"),
+        ("单位 ： 千元", "千元"),  # never mistaken for 元
+        ("单位：亿元", "亿元"),
+        ("（单位：万元）", "万元"),
+        ("单位:元", "元"),  # full-width and half-width colons alike
+        ("预算单位：平乡县人民政府办公室", None),  # a unit *name*, not a currency unit
+        ("2024年部门预算", None),
+    ],
+)
+def test_the_unit_rule(text: str, unit: str | None) -> None:
+    assert printed_unit(text) == unit
+    assert printed_units(f"{text} 表二 {text}") == ([unit, unit] if unit else [])

@@ -11,6 +11,8 @@ from decimal import Decimal
 import subprocess
 from pathlib import Path
 
+import pytest
+
 UNIT_NAME = "测试县人民政府办公室"
 TITLE_LINE = f"{UNIT_NAME}2024年部门预算"
 TABLE_TITLE = "一般公共预算支出表"
@@ -101,3 +103,30 @@ def make_pdf_fixture() -> Path:
 
 if __name__ == "__main__":
     print(make_pdf_fixture())
+
+
+# ---------------------------------------------------------------- pytest fixtures
+
+
+@pytest.fixture()
+def budget_xlsx(tmp_path: Path) -> Path:
+    return build_xlsx(tmp_path / "budget.xlsx")
+
+
+@pytest.fixture()
+def budget_docx(tmp_path: Path) -> Path:
+    return build_docx(tmp_path / "budget.docx")
+
+
+@pytest.fixture()
+def budget_pdf() -> Path:
+    return PDF_FIXTURE
+
+
+@pytest.fixture()
+def real_dir() -> Path:
+    """The real PDFs beside the clone (../shared/real); tests using it skip without it."""
+    directory = Path(__file__).resolve().parents[2].parent / "shared" / "real"
+    if not directory.is_dir():
+        pytest.skip("../shared/real is not available")
+    return directory

@@ -16,7 +16,7 @@ def countybudget(*args: str, env_data: Path | None = None) -> subprocess.Complet
     env = dict(os.environ)
     if env_data is not None:
         env["COUNTYBUDGET_DATA"] = str(env_data)
-    return subprocess.run([sys.executable, "-m", "countybudget.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "orchestration.cli", *args], capture_output=True, text=True,
                           env=env, cwd=paths.REPO_ROOT, timeout=300)
 
 

@@ -6,8 +6,9 @@ import pytest
 
 from scrapers.classify import Classification, classify, classify_attachment, noise_reason
 from scrapers.registry import load_registry
+from testkit import MIRROR_REGISTRY
 
-RULES = load_registry(env={})["pingxiang"].keywords
+RULES = load_registry(MIRROR_REGISTRY, env={})["pingxiang"].keywords
 
 
 @pytest.mark.parametrize(

@@ -16,17 +16,19 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from countybudget import cli, paths
+from countybudget import paths
+from orchestration import cli
 from scrapers import api, manifest, store
 from scrapers.cli import print_summary
 from scrapers.registry import load_registry, with_politeness
 from scrapers.urls import canonical_url
+from testkit import CORPUS_DIR
 
 
 def _catalogue() -> dict[str, dict]:
     """document id → its catalogue entry (docs/contracts.md §3)."""
     entries: dict[str, dict] = {}
-    for catalogue in (paths.CORPUS_DIR / "catalogue.yml", paths.CORPUS_DIR / "real" / "catalogue.yml"):
+    for catalogue in (CORPUS_DIR / "catalogue.yml", CORPUS_DIR / "real" / "catalogue.yml"):
         if catalogue.exists():
             for doc in yaml.safe_load(catalogue.read_text(encoding="utf-8"))["documents"]:
                 entries[doc["id"]] = doc
@@ -246,9 +248,10 @@ def test_discover_and_fetch_stage_functions_are_json_friendly(mirror, lake: Path
     import json
 
     found = api.discover("huainan", as_of=(date.today() + timedelta(days=1)).isoformat())
-    assert found["reachable"] and found["candidates"]
-    json.dumps(found)
-    fetched = api.fetch("huainan", found["candidates"], manifest.new_run_id())
-    json.dumps(fetched)
-    assert fetched["attempts"] == len(found["candidates"])
-    assert sum(fetched["outcomes"].values()) == len(found["candidates"])
+    assert found.reachable and found.candidates
+    as_xcom = json.loads(json.dumps(found.to_dict()))  # what the DAG passes from discover to fetch
+    assert as_xcom["ok"] and len(as_xcom["candidates"]) == len(found.candidates)
+    fetched = api.fetch("huainan", as_xcom["candidates"], manifest.new_run_id())
+    json.dumps(fetched.to_dict())
+    assert fetched.ok and fetched.attempts == len(found.candidates)
+    assert sum(fetched.outcomes.values()) == len(found.candidates)

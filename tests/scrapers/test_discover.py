@@ -92,17 +92,17 @@ def test_fetch_records_robots_and_unchanged_files_on_a_server_without_validators
     client = HttpClient()
     candidates = discover_portal(client, portal, as_of=date(2024, 12, 31)).candidates
     first = api.fetch_with_client(client, portal, candidates, "crawl-one", progress=False)
-    outcomes = {f["url"].rsplit("/", 1)[1]: f for f in first["files"]}
+    outcomes = {f["url"].rsplit("/", 1)[1]: f for f in first.files}
     assert outcomes["d.pdf"]["outcome"] == "robots_disallowed"
     assert portal_site.hits("/site/private/d.pdf") == 0
     assert outcomes["a.pdf"]["outcome"] == "new"
     assert outcomes["f.xlsx"]["outcome"] == "duplicate" and outcomes["f.xlsx"]["detected_type"] == "pdf"
     assert outcomes["3.html"]["detected_type"] == "html"
     second = api.fetch_with_client(client, portal, candidates, "crawl-two", progress=False)
-    again = {f["url"].rsplit("/", 1)[1]: f["outcome"] for f in second["files"]}
+    again = {f["url"].rsplit("/", 1)[1]: f["outcome"] for f in second.files}
     assert again["a.pdf"] == "unchanged"  # downloaded again (no validators), same bytes, not stored twice
     rows = manifest.read_manifest("testportal").to_pylist()
-    assert len(rows) == len(first["files"]) + len(second["files"])
+    assert len(rows) == len(first.files) + len(second.files)
 
 
 def test_a_list_page_stops_pagination_without_a_next_link(portal_site, lake: Path) -> None:
@@ -116,7 +116,7 @@ def test_an_unreachable_first_list_page_makes_the_portal_unreachable(local_serve
     local_server.route("/robots.txt", 404)
     local_server.route("/site/list.html", 503)
     result = api.discover_one(HttpClient(), _portal(local_server), None)
-    assert result["reachable"] is False and "HTTP 503" in result["error"]
+    assert not result.ok and not result.reachable and "HTTP 503" in result.error
 
 
 def test_pages_are_decoded_by_header_registry_meta_or_detection() -> None:

@@ -1,11 +1,10 @@
 """The polite fetcher against a real HTTP server on 127.0.0.1: retries, timeouts,
-truncation, size limits, robots.txt, conditional GET, redirects, type sniffing."""
+truncation, size limits, robots.txt, conditional GET, redirects.
+(The type of what lands is sniffed by countybudget.sniff: tests/core/test_sniff.py.)"""
 
 from __future__ import annotations
 
-import io
 import time
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,6 @@ from scrapers.fetch import (
     RateLimiter,
     Validators,
     backoff_delays,
-    sniff_type,
 )
 from scrapers.registry import USER_AGENT, Politeness, netloc_key
 from scrapers.urls import HostGuard
@@ -24,7 +22,6 @@ from scrapers.urls import HostGuard
 FAST = Politeness(min_interval_seconds=0.0, timeout_seconds=1.0, max_retries=2, backoff_seconds=0.01,
                   max_file_bytes=10_000, max_page_bytes=10_000)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-REAL_PDF = next(Path("/work/shared/real").glob("*.pdf"), None)
 
 
 def _guard(server) -> HostGuard:
@@ -36,38 +33,6 @@ def _get(server, path: str, policy: Politeness = FAST, validators: Validators | 
     sink = MemorySink()
     got = client.get(server.base_url + path, policy, _guard(server), sink, validators)
     return got, sink.data, client
-
-
-def _docx_bytes() -> bytes:
-    import docx
-
-    buffer = io.BytesIO()
-    document = docx.Document()
-    document.add_paragraph("平乡县人民政府办公室2024年部门预算")
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_bytes() -> bytes:
-    import openpyxl
-
-    buffer = io.BytesIO()
-    book = openpyxl.Workbook()
-    book.active["A1"] = "支出功能分类科目编码"
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def test_sniff_type_recognises_real_files_whatever_their_name() -> None:
-    assert sniff_type(PDF) == "pdf"
-    assert sniff_type(_docx_bytes()) == "docx"
-    assert sniff_type(_xlsx_bytes()) == "xlsx"
-    assert sniff_type(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100 + "Workbook".encode("utf-16-le")) == "xls"
-    assert sniff_type("<!DOCTYPE html><html><body>页面不存在</body></html>".encode()) == "html"
-    assert sniff_type(b"") == "unknown"
-    assert sniff_type(b"\x00\x01garbage") == "unknown"
-    if REAL_PDF:
-        assert sniff_type(REAL_PDF.read_bytes()[:4096]) == "pdf"
 
 
 def test_sends_the_project_user_agent_and_returns_the_body(local_server) -> None:

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from countybudget import paths
-from countybudget.mirror.server import MirrorServer
 from scrapers import manifest, store
+from testkit.demo import crawler_environment
+from testkit.mirror.server import MirrorServer
 
 
 @pytest.fixture()
@@ -23,7 +24,8 @@ def slow_mirror(monkeypatch: pytest.MonkeyPatch):
     # the slow attachment hangs far longer than the crawler's timeout, so the
     # crawler is certainly inside that download when we kill it
     server = MirrorServer(port=0, as_of=date.today(), slow_seconds=30).start()
-    monkeypatch.setenv("COUNTYBUDGET_MIRROR_URL", server.base_url)
+    for name, value in crawler_environment(server.base_url).items():
+        monkeypatch.setenv(name, value)
     try:
         yield server
     finally:
@@ -31,7 +33,7 @@ def slow_mirror(monkeypatch: pytest.MonkeyPatch):
 
 
 def _crawl_command() -> list[str]:
-    return [sys.executable, "-m", "countybudget.cli", "crawl", "--portal", "guangzhou", "--portal", "suixi"]
+    return [sys.executable, "-m", "orchestration.cli", "crawl", "--portal", "guangzhou", "--portal", "suixi"]
 
 
 def _wait_for_download_in_progress(process: subprocess.Popen, deadline_seconds: float = 120) -> None:

@@ -17,8 +17,8 @@ import pytest
 import yaml
 from warehouse_lake import CORPUS_CATALOGUE, BuiltLake
 
-from countybudget import paths
-from countybudget.ground_truth_lake import expected_function_spending
+from testkit import CORPUS_DIR
+from testkit.ground_truth_lake import expected_function_spending
 
 SCOPES = {"expenditure_by_function": "general_public_budget", "government_fund_expenditure": "government_fund",
           "state_capital_expenditure": "state_capital"}
@@ -39,7 +39,7 @@ def test_marts_reproduce_ground_truth_to_the_cent(built_lake: BuiltLake, query) 
     for entry in catalogue:
         if not entry.get("ground_truth") or sha256_by_id[entry["id"]] not in reportable:
             continue
-        doc = json.loads((paths.CORPUS_DIR / entry["ground_truth"]).read_text(encoding="utf-8"))
+        doc = json.loads((CORPUS_DIR / entry["ground_truth"]).read_text(encoding="utf-8"))
         for (kind, code, expenditure_type), yuan in expected_function_spending(doc).items():
             expected[(sha256_by_id[entry["id"]], SCOPES[kind], code, expenditure_type)] = yuan
     assert expected, "no reportable ground-truth document"
