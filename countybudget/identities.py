@@ -71,18 +71,18 @@ DEFECT_IDENTITY: dict[str, str] = {
     "unit_mislabelled": "unit_label",
 }
 
-# total column = sum of these component columns, per table kind. Income
-# tables have two levels: 本年收入小计 = the sources, 合计 = sources + 上年结转.
-# 合计 is checked against the sources rather than 小计 because many tables
-# (e.g. Guangzhou's) print no 小计 column; where they do, rule 1 checks it.
-# A part that is itself the total of another rule (财政拨款 = 一般公共预算 +
-# 政府性基金 + 国有资本经营) stands for its own parts: where a table prints
-# the group column, its parts are left out of the outer sum (``rule_parts``);
-# where it prints only the parts, they are summed instead.
+# total column = sum of these component columns, per table kind. A part that
+# is itself the total of another rule of the kind is a group: where a table
+# prints the group column it is summed as one part (its own rule checks its
+# parts, so nothing is summed twice); where it prints only the parts, the parts
+# are summed instead (``row_total_rules``). Income tables: 本年收入小计 = 财政拨款
+# + the other sources, 财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营, and
+# 合计 = the sources + 上年结转 — checked against the sources rather than 小计, so
+# a wrong 小计 fails its own rule only; many tables (e.g. Guangzhou's) print no
+# 小计 column anyway.
 _FISCAL_PARTS = ("general_budget", "government_fund", "state_capital")
 _INCOME_SOURCES = (
     "fiscal_appropriation",
-    *_FISCAL_PARTS,
     "fiscal_special_account",
     "business",
     "operating",
@@ -90,44 +90,81 @@ _INCOME_SOURCES = (
     "subordinate_remittance",
     "other",
 )
+# 财政拨款 = its three budgets; 单位资金 = the unit's own sources; 合计 = 财政拨款 +
+# 财政专户 + 单位资金 + 上年结转. Tables that print the parts without their group
+# (no 财政拨款 小计 column) are checked against the parts: see ``row_total_rules``.
+_FUNDING_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("total", ("fiscal_appropriation", "fiscal_special_account", "unit_funds", "carryover")),
+    ("fiscal_appropriation", ("general_budget", "government_fund", "state_capital")),
+    ("unit_funds", ("business", "operating", "superior_subsidy", "subordinate_remittance", "other")),
+)
+# 合计 = 基本支出 + 项目支出, 基本支出 = 人员经费 + 公用经费.
+_EXPENDITURE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("total", ("basic", "project")),
+    ("basic", ("personnel", "public")),
+)
 ROW_TOTAL_RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    TableKind.EXPENDITURE_BY_FUNCTION.value: (("total", ("basic", "project")),),
-    TableKind.GOVERNMENT_FUND_EXPENDITURE.value: (("total", ("basic", "project")),),
-    TableKind.STATE_CAPITAL_EXPENDITURE.value: (("total", ("basic", "project")),),
+    TableKind.EXPENDITURE_BY_FUNCTION.value: _EXPENDITURE_RULES,
+    TableKind.GOVERNMENT_FUND_EXPENDITURE.value: _EXPENDITURE_RULES,
+    TableKind.STATE_CAPITAL_EXPENDITURE.value: _EXPENDITURE_RULES,
+    TableKind.EXPENDITURE_BY_ECONOMIC.value: _EXPENDITURE_RULES,
     TableKind.EXPENDITURE_SUMMARY.value: (
         (
             "total",
             ("basic", "project", "operating", "remittance_to_superior", "subsidy_to_subordinate"),
         ),
     ),
-    TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value: (("total", ("personnel", "public")),),
+    TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value: (("total", ("personnel", "public")), *_FUNDING_RULES),
     TableKind.INCOME_SUMMARY.value: (
         ("current_year_subtotal", _INCOME_SOURCES),
         ("total", (*_INCOME_SOURCES, "carryover")),
         ("fiscal_appropriation", _FISCAL_PARTS),
     ),
-    TableKind.PROJECT_EXPENDITURE.value: (("total", ("general_budget", "government_fund", "other")),),
-    TableKind.GOVERNMENT_PROCUREMENT.value: (("total", ("goods", "works", "services")),),
+    TableKind.PROJECT_EXPENDITURE.value: _FUNDING_RULES,
+    TableKind.GOVERNMENT_PROCUREMENT.value: (("total", ("goods", "works", "services")), *_FUNDING_RULES),
     TableKind.FISCAL_APPROPRIATION_SUMMARY.value: (
         ("total", ("general_budget", "government_fund", "state_capital")),
     ),
+    # an item's figure = its figure by source, where printed by source
+    TableKind.THREE_PUBLIC_EXPENSES.value: (("amount", ("general_budget", "government_fund", "state_capital")),),
     # the expenditure half of a 收支总表 printing 合计 | 人员经费 | 公用经费 | 项目支出
     TableKind.INCOME_EXPENDITURE_SUMMARY.value: (
-        ("amount", ("basic", "personnel", "public", "project")),
+        ("amount", ("basic", "project")),
         ("basic", ("personnel", "public")),
     ),
 }
 
 
-def rule_parts(kind: str, total_key: str, columns: Iterable[str]) -> list[str]:
-    """The parts of ``total_key``'s rule that a table printing ``columns``
-    sums: a part whose own rule's total (its group column) is printed too
-    is left to that rule."""
+def row_total_rules(kind: str, columns: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The rules of ``ROW_TOTAL_RULES[kind]`` as they apply to a table printing
+    ``columns``: (total key, the part keys it prints).
+
+    A part the table does not print but whose own parts it does (人员经费 |
+    公用经费 without a 基本支出 column; 一般公共预算 | 政府性基金 without a 财政拨款
+    小计) is replaced by those parts, so the table is checked against what it
+    prints. A rule whose total or every part is missing does not apply.
+    """
+    rules = ROW_TOTAL_RULES.get(kind, ())
     printed = set(columns)
-    rules = dict(ROW_TOTAL_RULES.get(kind, ()))
-    parts = rules.get(total_key, ())
-    nested = {p for group in parts if group in printed and group != total_key for p in rules.get(group, ())}
-    return [p for p in parts if p in printed and p not in nested]
+    groups: dict[str, tuple[str, ...]] = {}
+    for total, parts in rules:
+        groups.setdefault(total, parts)
+
+    def expand(part: str, seen: frozenset[str]) -> list[str]:
+        if part in printed:
+            return [part]
+        if part not in groups or part in seen:
+            return []
+        return [q for p in groups[part] for q in expand(p, seen | {part})]
+
+    resolved: list[tuple[str, tuple[str, ...]]] = []
+    for total, parts in rules:
+        if total not in printed:
+            continue
+        present = tuple(dict.fromkeys(q for p in parts for q in expand(p, frozenset({total}))))
+        if present and (total, present) not in resolved:
+            resolved.append((total, present))
+    return resolved
 
 
 # Tables whose rows carry classification codes that form a hierarchy.
@@ -140,9 +177,10 @@ FUNCTION_CODED_KINDS: frozenset[str] = frozenset(
         TableKind.INCOME_SUMMARY.value,
     }
 )
-HIERARCHICAL_KINDS: frozenset[str] = FUNCTION_CODED_KINDS | {
-    TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value
-}
+ECONOMIC_CODED_KINDS: frozenset[str] = frozenset(
+    {TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value, TableKind.EXPENDITURE_BY_ECONOMIC.value}
+)
+HIERARCHICAL_KINDS: frozenset[str] = FUNCTION_CODED_KINDS | ECONOMIC_CODED_KINDS
 
 # 类 of the expenditure function classification (政府收支分类科目, 2020s editions).
 FUNCTION_CLASSES: frozenset[str] = frozenset(
@@ -294,13 +332,9 @@ def check_row_totals(doc: Doc) -> list[Violation]:
     """合计 = 基本支出 + 项目支出 (+ …) on every row that prints both sides."""
     found: list[Violation] = []
     for index, table in enumerate(doc.get("tables") or []):
-        rules = ROW_TOTAL_RULES.get(str(table.get("kind")), ())
-        columns = set(table.get("columns") or ())
+        rules = row_total_rules(str(table.get("kind")), table.get("columns") or ())
         for row in table.get("rows") or ():
-            for total_key, _ in rules:
-                present = rule_parts(str(table.get("kind")), total_key, columns)
-                if total_key not in columns or not present:
-                    continue
+            for total_key, present in rules:
                 total = amount(row, total_key)
                 values = [amount(row, p) for p in present]
                 if total is None or all(v is None for v in values):
@@ -377,7 +411,12 @@ def _parent_sums_in(doc: Doc, index: int, table: Table, block: list[Row]) -> lis
             kids = children_of(parent, by_code)
             if not kids or parent_value is None:
                 continue
-            kid_values = [by_code[k] for k in kids]
+            # each printed child row is a rounded term (a code printed once per sub-unit
+            # is several), so the tolerance counts rows, not codes
+            kid_values: list[Decimal | None] = []
+            for kid in kids:
+                printed = [v for r in rows if str(r["code"]) == kid if (v := amount(r, column)) is not None]
+                kid_values.extend(printed or [None])  # a child blank in this column still counts
             computed = sum_beyond_rounding(parent_value, kid_values)
             if computed is not None:
                 found.append(
@@ -672,6 +711,14 @@ def _total_row_amount(table: Table, column: str) -> Decimal | None:
     return amount(totals[0], column) if totals else None
 
 
+def _basic_of_function_table(table: Table) -> Decimal | None:
+    """基本支出 of the total row, or 人员经费 + 公用经费 where no 基本支出 column is printed."""
+    if "basic" in (table.get("columns") or ()):
+        return _total_row_amount(table, "basic")
+    parts = [_total_row_amount(table, key) for key in ("personnel", "public")]
+    return None if all(p is None for p in parts) else sum_present(parts)
+
+
 def check_basic_function_equals_economic(doc: Doc) -> list[Violation]:
     """基本支出 of the function table = total of the economic-class table.
 
@@ -684,7 +731,7 @@ def check_basic_function_equals_economic(doc: Doc) -> list[Violation]:
     by_function = amount_tables(doc, TableKind.EXPENDITURE_BY_FUNCTION.value)
     by_economic = amount_tables(doc, TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value)
     for (fi, ft), (ei, et) in zip(by_function, by_economic):
-        basic = _total_row_amount(ft, "basic")
+        basic = _basic_of_function_table(ft)
         economic = _total_row_amount(et, "total")
         if basic is None or economic is None:
             continue

@@ -17,6 +17,9 @@ class TableKind(str, Enum):
     FISCAL_APPROPRIATION_SUMMARY = "fiscal_appropriation_summary"  # 财政拨款收支总表
     EXPENDITURE_BY_FUNCTION = "expenditure_by_function"  # 一般公共预算(财政拨款)支出表
     BASIC_EXPENDITURE_BY_ECONOMIC = "basic_expenditure_by_economic"  # 一般公共预算基本支出表
+    # 一般公共预算支出经济分类表: all (or only project) expenditure by economic
+    # class, not the basic-only table above (its figures must not be read as 基本支出)
+    EXPENDITURE_BY_ECONOMIC = "expenditure_by_economic"
     GOVERNMENT_FUND_EXPENDITURE = "government_fund_expenditure"  # 政府性基金预算支出表
     STATE_CAPITAL_EXPENDITURE = "state_capital_expenditure"  # 国有资本经营预算支出表
     THREE_PUBLIC_EXPENSES = "three_public_expenses"  # “三公”经费支出表
@@ -48,7 +51,36 @@ FORMATS: tuple[str, ...] = ("pdf", "docx", "xlsx", "xls", "html")
 # Column keys of amount columns, per table kind. Parsers map printed headers
 # (合计 / 基本支出 / 项目支出 / 人员经费 / 公用经费 …) to these keys; tables
 # may carry a subset. Summary tables put income and expenditure rows side by
-# side: such rows carry ``side`` = "income" | "expenditure".
+# side: such rows carry ``side`` = "income" | "expenditure". An amount column
+# whose header maps to none of its kind's keys keeps its printed words as the
+# key ``col:<header words>`` (docs/contracts.md §4): never dropped.
+#
+# The same role has the same key in every kind: ``personnel`` / ``public`` are
+# the two parts of 基本支出 wherever they are printed; the funding sources are
+# the income summary's and the fiscal-appropriation summary's keys.
+FUNDING_SOURCE_KEYS: tuple[str, ...] = (
+    "fiscal_appropriation",  # 财政拨款 (小计 / 合计 of the three below)
+    "general_budget",  # 一般公共预算(拨款)
+    "government_fund",  # 政府性基金预算(拨款)
+    "state_capital",  # 国有资本经营预算(拨款)
+    "fiscal_special_account",  # 财政专户管理资金 / 财政专户拨款
+    "unit_funds",  # 单位资金 (小计 of the five below)
+    "business",  # 事业收入
+    "operating",  # 事业单位经营收入
+    "superior_subsidy",  # 上级补助收入
+    "subordinate_remittance",  # 附属单位上缴收入
+    "other",  # 其他收入 / 其他资金
+    "carryover",  # 上年结转(结余)
+)
+_EXPENDITURE_PARTS = (
+    "total",  # 合计 / 小计 / 总计
+    "basic",  # 基本支出
+    "personnel",  # 人员经费 (part of 基本支出)
+    "public",  # 公用经费 / 日常公用支出 (part of 基本支出)
+    "project",  # 项目支出 / 专项业务经费支出
+)
+COLUMN_KEY_PREFIX_UNMAPPED = "col:"
+
 COLUMN_KEYS: dict[str, tuple[str, ...]] = {
     # 预算数/决算数 of each half; an expenditure half may split its 合计 (amount)
     # into 基本支出 (人员经费 + 公用经费) + 项目支出
@@ -83,14 +115,22 @@ COLUMN_KEYS: dict[str, tuple[str, ...]] = {
         "government_fund",  # 政府性基金预算财政拨款
         "state_capital",  # 国有资本经营预算财政拨款
     ),
-    TableKind.EXPENDITURE_BY_FUNCTION.value: ("total", "basic", "project"),
-    TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value: ("total", "personnel", "public"),
-    TableKind.GOVERNMENT_FUND_EXPENDITURE.value: ("total", "basic", "project"),
-    TableKind.STATE_CAPITAL_EXPENDITURE.value: ("total", "basic", "project"),
-    # rows keyed by ``item`` (THREE_PUBLIC_ITEMS); final accounts add budget/actual
-    TableKind.THREE_PUBLIC_EXPENSES.value: ("amount", "budget", "actual"),
-    TableKind.PROJECT_EXPENDITURE.value: ("total", "general_budget", "government_fund", "other"),
-    TableKind.GOVERNMENT_PROCUREMENT.value: ("total", "goods", "works", "services"),
+    TableKind.EXPENDITURE_BY_FUNCTION.value: _EXPENDITURE_PARTS,
+    # by economic class; the by-source layout (总计 | 财政拨款 … | 单位资金 …) too
+    TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value: ("total", "personnel", "public", *FUNDING_SOURCE_KEYS),
+    TableKind.EXPENDITURE_BY_ECONOMIC.value: _EXPENDITURE_PARTS,
+    TableKind.GOVERNMENT_FUND_EXPENDITURE.value: _EXPENDITURE_PARTS,
+    TableKind.STATE_CAPITAL_EXPENDITURE.value: _EXPENDITURE_PARTS,
+    # rows keyed by ``item`` (THREE_PUBLIC_ITEMS); final accounts add budget/actual;
+    # some print each item's figure by source (一般公共预算 | 政府性基金 | 国有资本经营)
+    TableKind.THREE_PUBLIC_EXPENSES.value: ("amount", "budget", "actual", "general_budget", "government_fund", "state_capital"),
+    TableKind.PROJECT_EXPENDITURE.value: ("total", *FUNDING_SOURCE_KEYS),
+    TableKind.GOVERNMENT_PROCUREMENT.value: ("total", "goods", "works", "services", *FUNDING_SOURCE_KEYS),
     TableKind.PERFORMANCE_TARGETS.value: (),  # text rows, see docs/contracts.md
     TableKind.UNKNOWN.value: (),
 }
+
+
+def is_unmapped_column_key(key: str) -> bool:
+    """A ``col:<header words>`` key: an amount column no role was found for."""
+    return key.startswith(COLUMN_KEY_PREFIX_UNMAPPED)

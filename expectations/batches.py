@@ -26,9 +26,9 @@ from countybudget.identities import (
     CROSS_TABLE_TERMS,
     FUNCTION_CODED_KINDS,
     HIERARCHICAL_KINDS,
-    ROW_TOTAL_RULES,
     SUMMARY_KINDS,
     THREE_PUBLIC_PARTS,
+    row_total_rules,
     tolerance_sql,
     total_row_sql,
 )
@@ -72,13 +72,33 @@ def query_frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 
 def load_rules(con: duckdb.DuckDBPyConnection) -> None:
     """The identity rules and vocabularies as small tables the SQL joins to."""
-    values_table(
-        con, "row_total_rules", ("table_kind", "total_key", "part_key"),
-        [(kind, total, part) for kind, rules in ROW_TOTAL_RULES.items() for total, parts in rules for part in parts],
-    )
+    load_row_total_rules(con)
     values_table(con, "unit_factors", ("unit", "factor"), [(u, str(f)) for u, f in UNIT_FACTORS.items()])
     con.execute("CREATE OR REPLACE TEMP TABLE unit_factor AS SELECT unit, CAST(factor AS DECIMAL(18,2)) AS factor FROM unit_factors")
     values_table(con, "three_public_parts", ("item",), [(i,) for i in THREE_PUBLIC_PARTS])
+
+
+def load_row_total_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """``row_total_rules(sha256, table_index, rule_index, total_key, part_key)``:
+    the row-total rules as they apply to each table, given the columns it prints
+    (``identities.row_total_rules``: a part printed only as its own parts is
+    checked against those)."""
+    printed = con.execute(
+        "SELECT sha256, table_index, any_value(table_kind), list(DISTINCT column_key) FROM raw_amounts GROUP BY ALL"
+    ).fetchall()
+    rows = [
+        (sha, index, rule_index, total, part)
+        for sha, index, kind, columns in printed
+        for rule_index, (total, parts) in enumerate(row_total_rules(str(kind), columns or ()))
+        for part in parts
+    ]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE row_total_rules (sha256 VARCHAR, table_index INTEGER, rule_index INTEGER, "
+        "total_key VARCHAR, part_key VARCHAR)"
+    )
+    if rows:
+        frame = pd.DataFrame(rows, columns=["sha256", "table_index", "rule_index", "total_key", "part_key"])  # noqa: F841
+        con.execute("INSERT INTO row_total_rules SELECT * FROM frame")
 
 
 def load_code_list(con: duckdb.DuckDBPyConnection) -> str:
@@ -135,11 +155,12 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
         SELECT a.sha256, a.table_index, a.table_kind, a.unit, a.row_index, a.code,
                replace(replace(a.name, ' ', ''), '　', '') AS name, a.item, a.side, a.column_key,
                a.row_role, a.row_level,
-               TRY_CAST(a.amount AS DECIMAL(18,2)) AS value,
-               CASE WHEN strpos(a.amount, '.') > 0 THEN least(length(a.amount) - strpos(a.amount, '.'), 2) ELSE 0 END AS places,
+               -- exact as printed: 万元 figures to 4-6 decimals (exact to the cent in 元) are not rounded here
+               TRY_CAST(a.amount AS DECIMAL(24,6)) AS value,
+               CASE WHEN strpos(a.amount, '.') > 0 THEN least(length(a.amount) - strpos(a.amount, '.'), 6) ELSE 0 END AS places,
                coalesce(f.factor, 1) AS factor
         FROM raw_amounts a LEFT JOIN unit_factor f ON f.unit = a.unit
-        WHERE TRY_CAST(a.amount AS DECIMAL(18,2)) IS NOT NULL
+        WHERE TRY_CAST(a.amount AS DECIMAL(24,6)) IS NOT NULL
           AND a.table_kind NOT IN ('{TableKind.PERFORMANCE_TARGETS.value}', '{TableKind.UNKNOWN.value}')
         """
     )
@@ -154,14 +175,17 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
 
 # The rounding step of a figure printed with ``places`` decimals, as DECIMAL.
 STEP = (
-    "CASE {p} WHEN -2 THEN CAST(100 AS DECIMAL(18,2)) WHEN 0 THEN CAST(1 AS DECIMAL(18,2)) "
-    "WHEN 1 THEN CAST(0.1 AS DECIMAL(18,2)) ELSE CAST(0.01 AS DECIMAL(18,2)) END"
+    "CASE {p} WHEN -2 THEN CAST(100 AS DECIMAL(24,6)) WHEN 0 THEN CAST(1 AS DECIMAL(24,6)) "
+    "WHEN 1 THEN CAST(0.1 AS DECIMAL(24,6)) WHEN 2 THEN CAST(0.01 AS DECIMAL(24,6)) "
+    "WHEN 3 THEN CAST(0.001 AS DECIMAL(24,6)) WHEN 4 THEN CAST(0.0001 AS DECIMAL(24,6)) "
+    "WHEN 5 THEN CAST(0.00001 AS DECIMAL(24,6)) ELSE CAST(0.000001 AS DECIMAL(24,6)) END"
 )  # places = -2: a cent of a 万元 figure, expressed in yuan
 
 # Excess over the tolerance is compared as an exact integer number of thousandths
 # (figures have 2 decimals, tolerances 3): vectorised in pandas, where a Decimal
 # column would be compared in a Python loop, and still never a float.
-EXCESS = "CAST(({difference} - {tolerance}) * 1000 AS BIGINT)"
+# Rounded up, so an excess finer than a thousandth (figures printed to 4-6 decimals) still counts.
+EXCESS = "CAST(ceil(({difference} - {tolerance}) * 1000) AS BIGINT)"
 
 
 CHECK_COLUMNS = (
@@ -175,39 +199,28 @@ def identity_rows_sql() -> str:
     summary_kinds = sql_list(SUMMARY_KINDS)
     return f"""
     WITH
-    -- row_total: 合计 = 基本支出 + 项目支出 (+ …), per row, rules from identities.ROW_TOTAL_RULES;
-    -- a part whose group column (the total of another rule that is itself a part) is printed
-    -- is left to that rule, as identities.rule_parts does
+    -- row_total: 合计 = 基本支出 + 项目支出 (+ …), per row, rules from identities.ROW_TOTAL_RULES
+    -- (rules resolved per table: load_row_total_rules)
     totals AS (
-        SELECT c.*, r.total_key FROM cells c
-        JOIN (SELECT DISTINCT table_kind, total_key FROM row_total_rules) r
-          ON c.table_kind = r.table_kind AND c.column_key = r.total_key),
-    table_columns AS (SELECT DISTINCT sha256, table_index, table_kind, column_key FROM cells),
-    table_rules AS (
-        SELECT t.sha256, t.table_index, r.total_key, r.part_key
-        FROM table_columns t JOIN row_total_rules r ON r.table_kind = t.table_kind AND r.part_key = t.column_key
-        WHERE NOT EXISTS (
-            SELECT 1 FROM row_total_rules g
-            JOIN row_total_rules o ON o.table_kind = g.table_kind AND o.part_key = g.total_key
-            JOIN table_columns gc ON gc.sha256 = t.sha256 AND gc.table_index = t.table_index AND gc.column_key = g.total_key
-            WHERE g.table_kind = r.table_kind AND g.part_key = r.part_key AND g.total_key <> r.total_key
-              AND o.total_key = r.total_key)),
+        SELECT c.*, r.rule_index, r.total_key FROM cells c
+        JOIN (SELECT DISTINCT sha256, table_index, rule_index, total_key FROM row_total_rules) r
+          ON c.sha256 = r.sha256 AND c.table_index = r.table_index AND c.column_key = r.total_key),
     -- n counts the part columns the table prints, blank cells included (as identities.py does)
     table_parts AS (
-        SELECT sha256, table_index, total_key, count(DISTINCT part_key) AS n FROM table_rules GROUP BY ALL),
+        SELECT sha256, table_index, rule_index, count(DISTINCT part_key) AS n FROM row_total_rules GROUP BY ALL),
     parts AS (
-        SELECT c.sha256, c.table_index, c.row_index, r.total_key, sum(c.value) AS value, any_value(tp.n) AS n,
+        SELECT c.sha256, c.table_index, c.row_index, r.rule_index, sum(c.value) AS value, any_value(tp.n) AS n,
                max(c.places) AS places, string_agg(c.column_key, ' + ' ORDER BY c.column_key) AS keys
-        FROM cells c JOIN table_rules r
-          ON r.sha256 = c.sha256 AND r.table_index = c.table_index AND c.column_key = r.part_key
-        JOIN table_parts tp ON tp.sha256 = c.sha256 AND tp.table_index = c.table_index AND tp.total_key = r.total_key
-        GROUP BY c.sha256, c.table_index, c.row_index, r.total_key),
+        FROM cells c JOIN row_total_rules r
+          ON c.sha256 = r.sha256 AND c.table_index = r.table_index AND c.column_key = r.part_key
+        JOIN table_parts tp ON tp.sha256 = c.sha256 AND tp.table_index = c.table_index AND tp.rule_index = r.rule_index
+        GROUP BY c.sha256, c.table_index, c.row_index, r.rule_index),
     row_total AS (
         SELECT 'row_total' AS identity, t.sha256, t.table_index, t.table_kind, t.unit,
                coalesce(t.code, t.item, t.name) AS code, t.total_key AS column_key,
                t.total_key AS label_a, t.value AS figure_a, p.keys AS label_b, p.value AS figure_b,
                p.n AS n_terms, greatest(t.places, p.places) AS places
-        FROM totals t JOIN parts p USING (sha256, table_index, row_index, total_key)),
+        FROM totals t JOIN parts p USING (sha256, table_index, row_index, rule_index)),
     -- parent_sum: a code = the sum of the next level of codes printed below it; a table keyed
     -- by unit and function (a unit row over its function rows, row_role subtotal) holds one
     -- hierarchy per unit, so codes are summed within their unit's block (identities.unit_blocks)
@@ -221,7 +234,8 @@ def identity_rows_sql() -> str:
         SELECT c.*, b.block FROM cells c JOIN row_blocks b USING (sha256, table_index, row_index)
         WHERE c.code IS NOT NULL),
     by_code AS (
-        SELECT sha256, table_index, block, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places
+        SELECT sha256, table_index, block, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places,
+               count(*) AS n_rows
         FROM coded_cells GROUP BY ALL),
     -- the codes a table prints (in any column): a child blank in this column still counts
     table_codes AS (SELECT DISTINCT sha256, table_index, block, code FROM coded_cells),
@@ -238,7 +252,8 @@ def identity_rows_sql() -> str:
                'parent ' || d.code AS label_a, any_value(d.value) AS figure_a,
                'children ' || string_agg(d.child, '+' ORDER BY d.child) AS label_b,
                coalesce(sum(k.value), 0) AS figure_b,
-               count(*) AS n_terms, greatest(max(d.places), coalesce(max(k.places), 0)) AS places
+               -- every printed child row is a rounded term (a code printed once per sub-unit is several)
+               sum(coalesce(k.n_rows, 1)) AS n_terms, greatest(max(d.places), coalesce(max(k.places), 0)) AS places
         FROM descendants d LEFT JOIN by_code k
           ON k.sha256 = d.sha256 AND k.table_index = d.table_index AND k.block = d.block
          AND k.column_key = d.column_key AND k.code = d.child
@@ -249,7 +264,7 @@ def identity_rows_sql() -> str:
         SELECT sha256, table_index FROM total_rows WHERE table_kind IN ({hierarchical})
         GROUP BY ALL HAVING count(DISTINCT row_index) = 1),
     class_codes AS (
-        SELECT sha256, table_index, count(DISTINCT code) AS n, string_agg(DISTINCT code, '+' ORDER BY code) AS codes
+        SELECT sha256, table_index, count(DISTINCT row_index) AS n, string_agg(DISTINCT code, '+' ORDER BY code) AS codes
         FROM cells WHERE length(code) = 3 AND table_kind IN ({hierarchical}) GROUP BY ALL),
     classes AS (
         SELECT c.sha256, c.table_index, c.column_key, sum(c.value) AS value, any_value(cc.n) AS n,
@@ -447,7 +462,20 @@ def cross_table_rows_sql() -> str:
     return f"""
     WITH ranked AS (
         SELECT *, dense_rank() OVER (PARTITION BY sha256, table_kind ORDER BY table_index) AS nth FROM total_rows),
-    fn AS (SELECT * FROM ranked WHERE table_kind = '{TableKind.EXPENDITURE_BY_FUNCTION.value}' AND column_key = 'basic'),
+    fn_basic AS (SELECT * FROM ranked WHERE table_kind = '{TableKind.EXPENDITURE_BY_FUNCTION.value}' AND column_key = 'basic'),
+    -- a function table printing 人员经费 | 公用经费 without a 基本支出 column: 基本支出 is their sum
+    fn_parts AS (
+        SELECT r.sha256, r.table_index, any_value(r.table_kind) AS table_kind, any_value(r.unit) AS unit, r.row_index,
+               sum(r.value) AS value, max(r.places) AS places, any_value(r.factor) AS factor, any_value(r.nth) AS nth
+        FROM ranked r
+        WHERE r.table_kind = '{TableKind.EXPENDITURE_BY_FUNCTION.value}' AND r.column_key IN ('personnel', 'public')
+          AND NOT EXISTS (SELECT 1 FROM cells c WHERE c.sha256 = r.sha256 AND c.table_index = r.table_index
+                                                AND c.column_key = 'basic')
+        GROUP BY r.sha256, r.table_index, r.row_index),
+    fn AS (
+        SELECT sha256, table_index, table_kind, unit, row_index, value, places, factor, nth FROM fn_basic
+        UNION ALL
+        SELECT sha256, table_index, table_kind, unit, row_index, value, places, factor, nth FROM fn_parts),
     ec AS (SELECT * FROM ranked WHERE table_kind = '{TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value}' AND column_key = 'total'),
     basic AS (
         SELECT 'basic_function_equals_economic' AS identity, f.sha256,
@@ -750,8 +778,19 @@ def staging_columns_declared() -> list[str]:
 # ------------------------------------------------------------ the batches
 
 
+def printed(expr: str, places: str) -> str:
+    """``expr`` as text with ``places`` decimals (0-7): a figure shown as printed, not
+    padded to the six decimals the checks compute with."""
+    cases = " ".join(f"WHEN {p} THEN CAST(CAST({expr} AS DECIMAL(24,{p})) AS VARCHAR)" for p in range(0, 8))
+    return f"CASE greatest(least({places}, 7), 0) {cases} END"
+
+
 def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     """Add the tolerance and the excess over it to identity check rows."""
+    from countybudget import identities
+
+    # the tolerance is places' step × ROUNDING_SHARE: shown with the share's decimals beyond the places
+    share_places = max(-identities.ROUNDING_SHARE.normalize().as_tuple().exponent, 0)
     return query_frame(
         con,
         f"""
@@ -760,8 +799,10 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index,
                CAST(other_table_index AS INTEGER) AS other_table_index, table_kind,
                -- figures as their exact decimal text: they are read, not computed with, from here on
-               unit, coalesce(code, '') AS code, column_key, label_a, CAST(figure_a AS VARCHAR) AS figure_a,
-               label_b, CAST(figure_b AS VARCHAR) AS figure_b, n_terms, CAST(tolerance AS VARCHAR) AS tolerance,
+               unit, coalesce(code, '') AS code, column_key, label_a,
+               {printed('figure_a', 'CASE WHEN places < 0 THEN 2 ELSE places END')} AS figure_a,
+               label_b, {printed('figure_b', 'CASE WHEN places < 0 THEN 2 ELSE places END')} AS figure_b, n_terms,
+               {printed('tolerance', f'CASE WHEN places < 0 THEN 0 ELSE places + {share_places} END')} AS tolerance,
                {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance='tolerance')} AS excess_thousandths
         FROM t
         ORDER BY sha256, table_index, identity, code, column_key

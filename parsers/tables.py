@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from countybudget.money import UNIT_LABEL_RE as UNIT_RE, normalise_amount_text
 from countybudget.table_kinds import COLUMN_KEYS, TableKind
 from parsers import codes
+from parsers import columns as colroles
 from parsers.model import Grid
 from parsers.summary import SUMMARY_KINDS, interpret_summary
 
@@ -106,18 +107,7 @@ HEADER_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     K.THREE_PUBLIC_EXPENSES.value: (("执行数|决算数|实际", "actual"), ("预算数", "budget"), (_TOTAL, "amount")),
 }
 
-# 三公 items, by label words; first match wins (the vehicle subtotal has no item).
-VEHICLE_SUBTOTAL_RE = re.compile(r"购置及运行|购置和运行")
-THREE_PUBLIC_LABELS: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(r"购置及运行|购置和运行|车辆购置及运行"), None),
-    (re.compile(r"因公出国|出国"), "overseas"),
-    (re.compile(r"购置"), "vehicle_purchase"),
-    (re.compile(r"运行"), "vehicle_operation"),
-    (re.compile(r"接待"), "reception"),
-    (re.compile(r"会议"), "meeting"),
-    (re.compile(r"培训"), "training"),
-    (re.compile(r"^(合计|总计|“?三公”?经费(合计|小计)?|三公经费)$|三公.*(合计|总计)"), "total"),
-)
+# 三公 items, by label words: parsers/columns.py (THREE_PUBLIC_LABELS).
 
 
 def interpret_grid(grid: Grid) -> dict:
@@ -150,17 +140,46 @@ def interpret_grid(grid: Grid) -> dict:
         return table
     if kind in SUMMARY_KINDS:  # halves, hierarchy, line roles, unit-keyed rows: parsers/summary.py
         return interpret_summary(table, grid, header, body, body_pages, [n_header + i for i in keep], kind)
-    layout = column_layout(header, body, kind)
+    warnings: list[str] = []
+    repairs: list = []
+    if kind in colroles.KEYED_KINDS:  # a 注：… line is the table's note, not a row whose text makes a column text
+        keep = [i for i, row in enumerate(body) if not _is_note_row(row)]
+        body, body_pages = [body[i] for i in keep], [body_pages[i] for i in keep]
+    if kind in colroles.KEYED_KINDS:  # figures swallowed by wrapped text beside them (parsers/columns.py)
+        body, repairs, found = colroles.split_prose_amounts(header, body, kind, width)
+        warnings += found
+    layout = column_layout(header, body, kind, title=grid.title)
+    if kind in colroles.KEYED_KINDS:
+        if repairs and layout.segments:
+            warnings += colroles.confirm_repairs(body, repairs, layout.segments[0].amount_cols, kind)
+        body, found = colroles.unglue_trailing_amounts(body, _label_cols(layout), layout.amount_cols)
+        warnings += found
     if kind is K.THREE_PUBLIC_EXPENSES:
-        rows = three_public_rows(layout, body, body_pages)
+        read = colroles.three_public_table(header, body, body_pages, _label_cols(layout), layout.amount_cols, width)
+        if read is not None:  # items printed as columns: the rows carry the keys
+            rows, found = read
+            warnings += found
+            layout.segments = []
+        else:
+            rows = three_public_rows(layout, body, body_pages)
     else:
         rows = amount_rows(layout, body, body_pages, kind)
     table["rows"] = rows
     table["columns"] = _columns_in_order(layout, rows)
-    labels = layout.segments[0].label_cols if layout.segments else []
-    codes.resolve_codes(table, kind, codes.grid_name_cells(grid, n_header, labels),
+    codes.resolve_codes(table, kind, codes.grid_name_cells(grid, n_header, _label_cols(layout)),
                         layout.header_texts[layout.code_col] if layout.code_col is not None else None)
+    if warnings:
+        table.setdefault("warnings", []).extend(warnings)
     return table
+
+
+def _is_note_row(row: list[str | None]) -> bool:
+    cells = [c for c in row if c]
+    return len(cells) == 1 and not is_amount(cells[0]) and bool(re.match(r"^(注|备注|说明)\s*[:：]", _norm(cells[0])))
+
+
+def _label_cols(layout: "Layout") -> list[int]:
+    return layout.segments[0].label_cols if layout.segments else []
 
 
 # ------------------------------------------------------------------ basics
@@ -248,7 +267,9 @@ def table_kind(grid: Grid, header: list[list[str | None]]) -> TableKind:
             if kind is K.UNKNOWN:
                 break
             if kind is K.BASIC_EXPENDITURE_BY_ECONOMIC or kind is K.EXPENDITURE_BY_FUNCTION:
-                return _refine_by_header(kind, header, title)
+                kind = _refine_by_header(kind, header, title)
+            if kind is K.BASIC_EXPENDITURE_BY_ECONOMIC:  # basic only when it says so (parsers/columns.py)
+                kind = colroles.refine_economic_kind(title, header)
             return kind
     words = _norm("".join(c for row in header for c in row if c))
     if "一级指标" in words or "三级指标" in words or "指标值" in words:
@@ -263,11 +284,15 @@ def table_kind(grid: Grid, header: list[list[str | None]]) -> TableKind:
 def _refine_by_header(kind: TableKind, header: list[list[str | None]], title: str) -> TableKind:
     """By-function and by-economic tables differ in their columns more reliably than in their titles."""
     words = _norm("".join(c for row in header for c in row if c))
-    if "功能" in title or "功能" in words:
+    if "功能" in title:
         return K.EXPENDITURE_BY_FUNCTION
-    if "经济" in title or "经济" in words:
+    if "经济" in title:
         return K.BASIC_EXPENDITURE_BY_ECONOMIC
-    if ("人员经费" in words or "公用经费" in words) and "项目支出" not in words:
+    if "功能" in words and "经济" not in words:  # function | economic codes per row: by economic class
+        return K.EXPENDITURE_BY_FUNCTION
+    if "经济" in words:
+        return K.BASIC_EXPENDITURE_BY_ECONOMIC
+    if ("人员经费" in words or "公用经费" in words) and not colroles.names_project_column(words):
         return K.BASIC_EXPENDITURE_BY_ECONOMIC
     return kind
 
@@ -291,6 +316,10 @@ class Layout:
     split_code_cols: list[int]  # 类, 款, 项 columns in order
     header_texts: list[str]
     amount_cols: list[int]  # every column holding amounts, keyed or not
+    # label columns that describe a row (绩效目标, 备注 …) rather than name it
+    description_cols: list[int] = field(default_factory=list)
+    # classification columns of a table printing several per row (parsers/columns.py)
+    classification_cols: list = field(default_factory=list)
 
 
 def column_leaf_texts(header: list[list[str | None]], width: int) -> list[str]:
@@ -323,7 +352,9 @@ def column_header_texts(header: list[list[str | None]], width: int) -> list[str]
     return texts
 
 
-def column_layout(header: list[list[str | None]], body: list[list[str | None]], kind: TableKind) -> Layout:
+def column_layout(
+    header: list[list[str | None]], body: list[list[str | None]], kind: TableKind, title: str | None = None
+) -> Layout:
     width = max((len(r) for r in header + body), default=0)
     htexts = column_header_texts(header, width)
     split = _split_code_columns(header, width)
@@ -348,6 +379,8 @@ def column_layout(header: list[list[str | None]], body: list[list[str | None]], 
         code_col = _code_column_by_values(body, amount_cols, width)
         if code_col is not None and code_col in amount_cols:
             amount_cols.remove(code_col)
+    if kind in colroles.KEYED_KINDS:  # 政府经济分类 | 50101 …: codes, not figures
+        amount_cols = [i for i in amount_cols if not colroles.is_code_column(header, body, i, width)]
     label_cols = [
         i for i in range(width)
         if i not in amount_cols and i not in split and i != code_col and not any(w in htexts[i] for w in SERIAL_WORDS)
@@ -361,8 +394,18 @@ def column_layout(header: list[list[str | None]], body: list[list[str | None]], 
     elif segments:
         segments = [Segment(label_cols, {i: "" for i in amount_cols})]
     for seg in segments:
-        seg.amount_cols = _key_columns(seg, htexts, column_leaf_texts(header, width), kind)
-    return Layout(segments, code_col, split, htexts, amount_cols)
+        if kind in colroles.KEYED_KINDS:  # roles from header words, judged by the identities
+            seg.amount_cols = colroles.key_amount_columns(sorted(seg.amount_cols), header, body, kind, width, title)
+        else:
+            seg.amount_cols = _key_columns(seg, htexts, column_leaf_texts(header, width), kind)
+    layout = Layout(segments, code_col, split, htexts, amount_cols)
+    if kind in colroles.KEYED_KINDS and segments:
+        layout.description_cols = colroles.description_columns(header, body, segments[0].label_cols, width)
+        layout.classification_cols = colroles.classification_columns(
+            header, body, code_col, [i for i in segments[0].label_cols if i not in layout.description_cols], width,
+            split,
+        )
+    return layout
 
 
 def _split_code_columns(header: list[list[str | None]], width: int) -> list[int]:
@@ -496,21 +539,34 @@ def amount_rows(layout: Layout, body: list[list[str | None]], pages: list[int], 
     split_parts: list[str] = ["", "", ""]
     for row, page in zip(body, pages):
         for seg in layout.segments:
-            label = "".join(row[i] for i in seg.label_cols if i < len(row) and row[i] and not is_blank_mark(row[i]))
+            # the texts of several label columns (procurement: 品目 | 专项 | 经济科目 …) stay apart
+            joiner = " " if kind in (K.PROJECT_EXPENDITURE, K.GOVERNMENT_PROCUREMENT) else ""
+            label = joiner.join(row[i] for i in seg.label_cols if i < len(row) and row[i] and not is_blank_mark(row[i])
+                                and i not in layout.description_cols)
             code = None
+            other_codes: dict[str, str] = {}
             if seg is layout.segments[0]:
                 code, split_parts = _row_code(row, layout, split_parts)
             amounts = {key: amount_of(row[i]) if i < len(row) else None for i, key in sorted(seg.amount_cols.items())}
             if not label and seg is layout.segments[0]:
                 label = _label_in_code_columns(row, layout)  # "合计" printed across the code columns
-            name, code = _name_and_code(label, code, kind)
+            if layout.classification_cols and seg is layout.segments[0]:
+                # several classifications per row: the table's own is the code, the others other_codes
+                code, name, other_codes = colroles.classified_row(
+                    row, layout.classification_cols, kind, code if layout.split_code_cols else None)
+                name = name or colroles.text_of_code_columns(row, layout.classification_cols) or None
+                if name and TOTAL_RE.match(_norm(name)):
+                    code = None
+            else:
+                name, code = _name_and_code(label, code, kind)
             if not name and code is None and not any(v is not None for v in amounts.values()):
                 continue
             if name and NOTE_RE.search(_norm(name)) and not any(v is not None for v in amounts.values()):
                 continue  # the 本表无数据 line: it is the table's note, not a row
-            rows.append(
-                {"code": code, "name": name, "item": None, "side": seg.side, "page": page, "amounts": amounts}
-            )
+            entry = {"code": code, "name": name, "item": None, "side": seg.side, "page": page, "amounts": amounts}
+            if other_codes:
+                entry["other_codes"] = other_codes
+            rows.append(entry)
     return rows
 
 
@@ -568,12 +624,9 @@ def _name_and_code(label: str, code: str | None, kind: TableKind) -> tuple[str |
 
 
 def three_public_item(label: str) -> str | None:
-    text = _norm(label)
-    text = re.sub(r"^(其中[:：]?)?[（(]?[一二三四五六七八九十0-9]+[)）.、]?", "", text)
-    for pattern, item in THREE_PUBLIC_LABELS:
-        if pattern.search(text):
-            return item
-    return None
+    """The 三公 item a label names (the vehicle subtotal and 机关运行经费 are none)."""
+    item = colroles.three_public_item(label)
+    return None if item == colroles.SUBTOTAL else item
 
 
 def three_public_rows(layout: Layout, body: list[list[str | None]], pages: list[int]) -> list[dict]:
@@ -586,11 +639,12 @@ def three_public_rows(layout: Layout, body: list[list[str | None]], pages: list[
     seg = layout.segments[0] if layout.segments else Segment([], {})
     rows: list[dict] = []
     for row, page in zip(body, pages):
-        label = "".join(row[i] for i in seg.label_cols if i < len(row) and row[i])
+        label = "".join(row[i] for i in seg.label_cols if i < len(row) and row[i] and i not in layout.description_cols)
         item = three_public_item(label)
-        if item is None and not VEHICLE_SUBTOTAL_RE.search(_norm(label)):
-            continue  # 行政经费, 机关运行经费 … printed beside the 三公 items
         amounts = {key: amount_of(row[i]) for i, key in sorted(seg.amount_cols.items())}
+        if item is None and not any(v is not None for v in amounts.values()):
+            continue  # a note line
+        # 行政经费, 机关运行经费 … printed beside the 三公 items stay rows (item null): no figure is dropped
         rows.append({"code": None, "name": label, "item": item, "side": None, "page": page, "amounts": amounts})
     return rows
 

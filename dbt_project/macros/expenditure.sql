@@ -5,8 +5,10 @@
     'unsplit' row carrying the total when the row prints no split. A printed row
     is (document, table, row); its amounts are DECIMAL(18,2) yuan from
     `amounts` (int_amounts_yuan), restricted to `table_kinds` and to the tables
-    the quality gate published (macros/publication.sql). -#}
-{% macro amounts_by_expenditure_type(amounts, table_kinds, split_keys) -%}
+    the quality gate published (macros/publication.sql). `parts_of` maps a
+    split key to the columns that make it up where a table prints those instead
+    (基本支出 printed only as 人员经费 | 公用经费): the split amount is then their sum. -#}
+{% macro amounts_by_expenditure_type(amounts, table_kinds, split_keys, parts_of={}) -%}
     with printed_rows as (
         select
             document_sha256,
@@ -17,13 +19,18 @@
             amount_unit,
             min(page_number) as page_number,
             {%- for key in split_keys %}
+            {%- if key in parts_of %}
+            coalesce(max(amount_yuan) filter (where column_key = '{{ key }}'),
+                     sum(amount_yuan) filter (where column_key in {{ sql_list(parts_of[key]) }})) as {{ key }}_yuan,
+            {%- else %}
             max(amount_yuan) filter (where column_key = '{{ key }}') as {{ key }}_yuan,
+            {%- endif %}
             {%- endfor %}
             max(amount_yuan) filter (where column_key = 'total') as total_yuan
         from {{ amounts }}
         where table_kind in {{ sql_list(table_kinds) }}
             and code is not null
-            and column_key in {{ sql_list(['total'] + split_keys) }}
+            and column_key in {{ sql_list(['total'] + split_keys + (parts_of.values() | sum(start=[]))) }}
             and amount_yuan is not null
             and {{ is_published_table() }}
         group by all

@@ -106,3 +106,48 @@ def rounded_within_tolerance() -> dict[str, Any]:
                 if row["code"] == "2010301":
                     row["amounts"]["total"] = row["amounts"]["basic"] = "800.09"
     return doc
+
+
+def in_ten_thousandths() -> dict[str, Any]:
+    """Every figure divided by 10000 (万元 printed to six decimals, exact to the
+    cent in 元): every identity still holds exactly."""
+    doc = clean_document()
+    for table in doc["tables"]:
+        for row in table["rows"]:
+            row["amounts"] = {
+                k: (None if v is None else f"{Decimal(v) / 10000:.6f}") for k, v in row["amounts"].items()
+            }
+    doc["claims"] = []
+    return doc
+
+
+def in_ten_thousandths_a_cent_off() -> dict[str, Any]:
+    """The six-decimal document with one 项 row a cent (0.000001 万元) short of its total."""
+    doc = in_ten_thousandths()
+    row = find_row(doc, "expenditure_by_function", code="2010301")
+    row["amounts"]["total"] = f"{Decimal(row['amounts']['total']) - Decimal('0.000003'):.6f}"
+    return doc
+
+
+def basic_printed_as_its_parts() -> dict[str, Any]:
+    """The function table prints 人员经费 | 公用经费 instead of a 基本支出 column
+    (合计 = 人员 + 公用 + 项目; 基本支出 by function = 人员 + 公用): still clean."""
+    doc = clean_document()
+    for table in doc["tables"]:
+        if table["kind"] != "expenditure_by_function":
+            continue
+        table["columns"] = ["total", "personnel", "public", "project"]
+        for row in table["rows"]:
+            basic = row["amounts"].pop("basic")
+            public = "100.00" if row["code"] in (None, "201", "20103", "2010301") else None
+            personnel = None if basic is None else str(Decimal(basic) - Decimal(public or 0))
+            row["amounts"] = {"total": row["amounts"]["total"], "personnel": personnel, "public": public,
+                              "project": row["amounts"]["project"]}
+    return doc
+
+
+def basic_parts_off() -> dict[str, Any]:
+    """As ``basic_printed_as_its_parts`` with one 公用经费 figure 1.00 short."""
+    doc = basic_printed_as_its_parts()
+    find_row(doc, "expenditure_by_function", code="2010301")["amounts"]["public"] = "99.00"
+    return doc

@@ -38,6 +38,10 @@ def checked(quality_env: Path) -> tuple[QualityLake, dict[str, Any]]:
     lake.add("clean", clean_document())
     lake.add("rounded", mutations.rounded_within_tolerance())
     lake.add("claim_mismatch", mutations.claim_mismatch())
+    lake.add("six_decimals", mutations.in_ten_thousandths())
+    lake.add("basic_as_parts", mutations.basic_printed_as_its_parts())
+    lake.add("basic_parts_off", mutations.basic_parts_off())
+    lake.add("six_decimals_off", mutations.in_ten_thousandths_a_cent_off())
     for label, (make, _, _, _) in DEFECTS.items():
         lake.add(label, make())
     for label, doc in [*mutations.amount_mutants(), *mutations.code_mutants()]:
@@ -206,6 +210,28 @@ def test_a_cross_table_failure_withholds_both_tables_and_names_them(checked) -> 
     for index in (row["table_index"], row["other_table_index"]):
         assert "[units.basic_function_equals_economic]" in quarantined_tables()[(sha, index)][1]
     assert sha not in quarantined()
+
+
+def test_figures_printed_to_six_decimals_are_checked_exactly(checked) -> None:
+    """万元 to six decimals: no rounding to two on the way (a false failure), and
+    three cents off is caught (not rounded away)."""
+    lake, _ = checked
+    assert {k: v for k, v in failures(lake.shas["six_decimals"]).items() if v["severity"] == "block"} == {}
+    failed = failures(lake.shas["six_decimals_off"])
+    assert "totals.row_total" in failed
+    assert "0.080007" in failed["totals.row_total"]["message"] or "0.0800" in failed["totals.row_total"]["message"]
+
+
+def test_parts_printed_without_their_group_are_checked_as_parts(checked) -> None:
+    """人员经费 | 公用经费 without a 基本支出 column: 合计 = 人员 + 公用 + 项目 row by row,
+    and 基本支出 by function (= 人员 + 公用) against the economic table."""
+    lake, _ = checked
+    assert check_document(lake.docs["basic_as_parts"]) == []
+    blocking = {k for k, v in failures(lake.shas["basic_as_parts"]).items() if v["severity"] == "block"}
+    assert blocking == set()
+    failed = failures(lake.shas["basic_parts_off"])
+    assert "totals.row_total" in failed
+    assert "total 800.10 != personnel + public = 799.10" in failed["totals.row_total"]["message"]
 
 
 def test_a_narrative_mismatch_is_a_warning_not_a_block(checked) -> None:

@@ -47,7 +47,7 @@ HAND_CHECKED = {
         (6, '社会保障和就业支出”科目', '4469', '万元', 'expenditure_by_function', 13, '社会保障和就业支出', 'total', '44691820', '元'),
         (6, '卫生健康支出”科目', '1370', '万元', 'expenditure_by_function', 13, '卫生健康支出', 'total', '13697230', '元'),
         (6, '住房保障支出”科目', '913', '万元', 'expenditure_by_function', 13, '住房保障支出', 'total', '9131460', '元'),
-        (21, '三公”经费预算数', '67.59', '万元', 'three_public_expenses', 20, '“三公”经费预算数合计', 'amount', '67.59', '万元'),
+        (21, '三公”经费预算数', '67.59', '万元', 'three_public_expenses', 20, '“三公”经费预算数/合计', 'amount', '67.59', '万元'),
         (21, '一)因公出国(境)费', '35.00', '万元', 'three_public_expenses', 20, '因公出国(境)费', 'amount', '35.00', '万元'),
         (21, '二)公务用车购置及运行费', '20.10', '万元', 'three_public_expenses', 20, '运行费', 'amount', '20.10', '万元'),
         (21, '公务用车购置费', '0.00', '万元', 'three_public_expenses', 20, '(blank: not printed)', None, '0', '万元'),

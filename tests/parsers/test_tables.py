@@ -152,8 +152,10 @@ def test_three_public_rows_keyed_by_item() -> None:
     )
     assert table["kind"] == "three_public_expenses"
     got = {r["item"]: r["amounts"]["amount"] for r in table["rows"] if r["item"]}
-    subtotal = [r for r in table["rows"] if r["item"] is None]  # 公务用车购置及运行维护 is no item
-    assert [(r["name"], r["amounts"]["amount"]) for r in subtotal] == [("（二）公务用车购置及运行维护支出", "6.70")]
+    # 公务用车购置及运行维护 is no item, nor is 行政经费: both stay rows (item null), no figure is dropped
+    not_items = [r for r in table["rows"] if r["item"] is None]
+    assert [(r["name"], r["amounts"]["amount"]) for r in not_items] == [
+        ("行政经费", "839.21"), ("（二）公务用车购置及运行维护支出", "6.70")]
     assert got == {
         "total": "19.86",
         "overseas": "5.00",
@@ -237,7 +239,8 @@ def test_kind_from_title(title: str, kind: str) -> None:
 
 
 def test_group_header_does_not_name_its_sub_columns() -> None:
-    """基本支出 printed over 人员经费 | 公用经费: neither sub-column is the basic total."""
+    """基本支出 printed over 人员经费 | 公用经费: neither sub-column is the basic
+    total; they are its parts (合计 = 人员 + 公用 + 项目 holds)."""
     table = interpret_grid(
         grid(
             [
@@ -250,7 +253,7 @@ def test_group_header_does_not_name_its_sub_columns() -> None:
         )
     )
     assert table["kind"] == "expenditure_by_function"
-    assert table["rows"][0]["amounts"] == {"total": "10.00", "project": "1.00"}
+    assert table["rows"][0]["amounts"] == {"total": "10.00", "personnel": "6.00", "public": "3.00", "project": "1.00"}
 
 
 def test_wrapped_or_generic_labels_use_the_words_above() -> None:

@@ -7,8 +7,10 @@ import csv
 import yaml
 
 from countybudget import paths
-from countybudget.identities import FUNCTION_CODED_KINDS
-from countybudget.table_kinds import DOC_TYPES, TABLE_KINDS, THREE_PUBLIC_ITEMS
+import json
+
+from countybudget.identities import ECONOMIC_CODED_KINDS, FUNCTION_CODED_KINDS
+from countybudget.table_kinds import COLUMN_KEYS, DOC_TYPES, TABLE_KINDS, THREE_PUBLIC_ITEMS
 from testkit.ground_truth_lake import FUNCTION_TABLE_KINDS
 
 
@@ -23,6 +25,15 @@ def test_dbt_vars_equal_the_python_vocabularies() -> None:
     assert tuple(dbt_vars["doc_types"]) == DOC_TYPES
     assert tuple(dbt_vars["function_fact_scopes"]) == FUNCTION_TABLE_KINDS
     assert FUNCTION_CODED_KINDS <= set(dbt_vars["function_coded_table_kinds"]) <= set(TABLE_KINDS)
+    assert set(dbt_vars["economic_coded_table_kinds"]) == ECONOMIC_CODED_KINDS
+
+
+def test_structure_suite_vocabularies_equal_the_python_ones() -> None:
+    """The GX suite lists the kinds and kind.column keys literally: they must not drift."""
+    suite = json.loads((paths.REPO_ROOT / "expectations" / "suites" / "structure_amounts.json").read_text(encoding="utf-8"))
+    value_sets = {e["meta"]["name"]: e["kwargs"].get("value_set") for e in suite["expectations"]}
+    assert set(value_sets["table_kind_known"]) == set(TABLE_KINDS)
+    assert set(value_sets["column_key_known"]) == {f"{k}.{c}" for k, cs in COLUMN_KEYS.items() for c in cs}
 
 
 def test_curated_code_seeds_are_prefix_consistent() -> None:

@@ -9,7 +9,8 @@ with documents as (
 
 typed as (
     {{ amounts_by_expenditure_type(ref('int_amounts_yuan'),
-        table_kinds=var('function_fact_scopes').keys() | list, split_keys=['basic', 'project']) }}
+        table_kinds=var('function_fact_scopes').keys() | list, split_keys=['basic', 'project'],
+        parts_of={'basic': ['personnel', 'public']}) }}
 ),
 
 scoped as (

@@ -18,7 +18,12 @@ grained as (
     select
         amounts.document_sha256,
         amounts.three_public_item as item,
-        sum(amounts.amount_yuan) filter (where amounts.column_key = 'amount') as printed_amount_yuan,
+        -- the item's figure; a table printing it only by source (一般公共预算 | 政府性基金 |
+        -- 国有资本经营) gives it as the sum of its sources
+        coalesce(sum(amounts.amount_yuan) filter (where amounts.column_key = 'amount'),
+                 sum(amounts.amount_yuan) filter (
+                     where amounts.column_key in ('general_budget', 'government_fund', 'state_capital')))
+            as printed_amount_yuan,
         sum(amounts.amount_yuan) filter (where amounts.column_key = 'budget') as budget_column_yuan,
         sum(amounts.amount_yuan) filter (where amounts.column_key = 'actual') as actual_column_yuan,
         min(amounts.amount_unit) as printed_unit,
