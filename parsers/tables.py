@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from countybudget.money import UNIT_LABEL_RE as UNIT_RE, normalise_amount_text
+from countybudget.money import UNIT_LABEL_RE as UNIT_RE
 from countybudget.table_kinds import COLUMN_KEYS, TableKind
 from parsers import codes
 from parsers import columns as colroles
@@ -193,18 +193,9 @@ def _clean(text: str | None) -> str | None:
     return s or None
 
 
-def _norm(text: str | None) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-
-
-def amount_of(text: str | None) -> str | None:
-    """The decimal string of an amount cell, or None (blank, dash, or not a number)."""
-    if text is None:
-        return None
-    try:
-        return normalise_amount_text(text)
-    except ValueError:
-        return None
+# one definition of "normalised text" and "the amount of a cell", in parsers/columns.py
+_norm = colroles.norm
+amount_of = colroles.amount_text  # the decimal string of an amount cell, or None (blank, dash, not a number)
 
 
 def is_amount(text: str | None) -> bool:
