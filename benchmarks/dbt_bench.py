@@ -19,8 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from countybudget import paths
-from testkit import CORPUS_DIR
 from countybudget.paths import temporary_lake
+from testkit import CORPUS_DIR
 
 SCALE_DOCUMENTS = int(os.environ.get("COUNTYBUDGET_BENCH_SCALE_DOCUMENTS", "5000"))
 SCALE_TARGET_SECONDS = 300

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from countybudget import paths
-from testkit import CORPUS_DIR
 from countybudget.table_kinds import TableKind
+from testkit import CORPUS_DIR
 
 # Table kinds whose rows are compared cell by cell.
 _TEXT_KINDS = {TableKind.PERFORMANCE_TARGETS.value, TableKind.UNKNOWN.value}
@@ -285,9 +285,23 @@ def score_real_document(name: str, record: dict[str, Any], seconds: float) -> di
         "ebf_rows_checked": rows_checked,
         "ebf_rows_total_ok": rows_checked - len(row_violations),
         "ebf_parent_sum_violations": len(check_parent_sums(only_ebf)),
+        **_code_coverage(ebf_tables),
         "row_total_examples": [v.detail for v in row_violations[:3]],
         "seconds": seconds,
     }
+
+
+def _code_coverage(tables: list[dict]) -> dict[str, Any]:
+    """Function-table rows with a code (printed or inferred), and the rows named
+    like a classification entry that have none (unit rows, 合计 are not counted)."""
+    from countybudget import code_lists
+
+    lists = code_lists.load()
+    coded = [r for t in tables for r in t["rows"] if r.get("code")]
+    uncoded = [r["name"] for t in tables for r in t["rows"]
+               if not r.get("code") and r.get("name") and lists.named(r["name"], "function")]
+    return {"ebf_rows_coded": len(coded), "ebf_rows_inferred": sum(r.get("code_source") == "inferred" for r in coded),
+            "ebf_rows_uncoded": uncoded}
 
 
 def _row_total_checkable(row: dict) -> bool:
@@ -344,6 +358,11 @@ def summarise_real(documents: list[dict[str, Any]], directory: Path) -> dict[str
         "ebf_rows_total_ok": ok,
         "ebf_rows_total_ok_pct": pct(ok, checked),
         "ebf_parent_sum_violations": sum(d["ebf_parent_sum_violations"] for d in documents),
+        # found with codes: rows and every row named as a classification entry has a code
+        "ebf_found_with_codes": sum(d["ebf_found_with_rows"] and not d.get("ebf_rows_uncoded") for d in disclosures),
+        "ebf_found_with_codes_pct": pct(sum(d["ebf_found_with_rows"] and not d.get("ebf_rows_uncoded")
+                                            for d in disclosures), len(disclosures)),
+        "ebf_rows_inferred": sum(d.get("ebf_rows_inferred", 0) for d in documents),
         "ebf_not_found": [d["file"] for d in text_layer if not d["ebf_found"]],
         "unreadable": [{"file": d["file"], "status": d["status"], "reason": d["error"]}
                        for d in documents if d["status"] != "ok"],
@@ -382,6 +401,12 @@ def format_report(report: dict[str, Any]) -> str:
                      f"such a table); "
                      f"rows total = basic + project: {real['ebf_rows_total_ok']}/{real['ebf_rows_checked']} "
                      f"= {real['ebf_rows_total_ok_pct']}%")
+        lines.append(f"  with codes (printed or inferred) on every classification row: {real['ebf_found_with_codes']} "
+                     f"= {real['ebf_found_with_codes_pct']}% of those {real['pdfs_printing_function_table']}; "
+                     f"{real['ebf_rows_inferred']} rows with inferred codes")
+        for d in real["per_document"]:
+            if d.get("ebf_rows_uncoded"):
+                lines.append(f"  rows without a code: {d['file']}: {d['ebf_rows_uncoded'][:5]}")
         for name in real["ebf_found_empty"]:
             lines.append(f"  expenditure_by_function found without rows (printed empty?): {name}")
         for name in real["ebf_not_found"]:

@@ -23,8 +23,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from testkit import CORPUS_DIR
 from countybudget.paths import temporary_lake
+from testkit import CORPUS_DIR
 
 SCALE_DOCUMENTS = 1000
 

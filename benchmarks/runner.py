@@ -22,7 +22,8 @@ from countybudget import paths
 BENCHMARKS: tuple[tuple[str, str, str], ...] = (
     ("crawl", "benchmarks.crawl_bench:run_crawl_benchmark", "full crawl of the mirror, then an incremental one"),
     ("parse_accuracy", "benchmarks.parse_eval:evaluate_corpus", "amount cells exact against the corpus ground truth"),
-    ("parse_real", "benchmarks.parse_eval:evaluate_real", "expenditure-by-function found / rows that add up on ../shared/real"),
+    ("real_documents", "benchmarks.real_documents:run_real_benchmark",
+     "the whole chain on ../shared/real: budget documents fully published, tables published / withheld by reason, per city"),
     ("parse_speed", "benchmarks.parse_bench:run_parser_benchmark", "pages/s against naive pdfplumber, peak memory on 300 pages"),
     ("dbt", "benchmarks.dbt_bench:run_dbt_benchmark", "dbt build on the corpus and on a 5,000-document scale corpus"),
     ("quality", "benchmarks.quality_bench:run_quality_benchmark", "GX checkpoint time against dbt build time"),

@@ -1,7 +1,8 @@
 """The data contracts between the stages, defined once (docs/contracts.md §5, §6).
 
 - ``RAW_SCHEMAS``: the raw layer the parsers write (one Parquet file per
-  document per table) and the quality checks and dbt staging read;
+  document per table) and the quality checks and dbt staging read, with its
+  commit marker (``RAW_COMMIT_MARKER``, ``complete_documents``);
 - ``MANIFEST_SCHEMA``: the crawl manifest the scrapers append to, with its
   fetch ``OUTCOMES`` and the ``LANDING_TYPES`` a landed file is recorded as.
 
@@ -11,6 +12,8 @@ the dbt staging models and docs/contracts.md list exactly these columns.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -28,6 +31,8 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
             ("unit_name", _str), ("fiscal_year", _int), ("doc_type", _str), ("currency_unit", _str),
             ("n_pages", _int), ("n_tables", _int), ("parser_version", _str),
             ("parsed_at", pa.timestamp("us", tz="UTC")),
+            # the national template's tables and explanations it disclosed (parsers/disclosure.py), JSON
+            ("disclosure", _str),
         ]
     ),
     "amounts": pa.schema(
@@ -52,11 +57,49 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
         [
             ("sha256", _str), ("claim_index", _int), ("page", _int), ("subject", _str), ("amount", _str),
             ("unit", _str), ("share", _str), ("change", _str), ("change_direction", _str), ("text", _str),
+            # the stated change's unit and percentage, a code printed in brackets, and what the
+            # claim names (parsers/claim_figures.py): the figure and where the tables print it
+            ("change_unit", _str), ("change_percent", _str), ("code", _str), ("figure", _str),
+            ("resolved_table_index", _int), ("resolved_row_index", _int), ("resolved_column_key", _str),
+            ("resolved_amount", _str), ("resolved_unit", _str), ("resolved_page", _int), ("resolved_row_name", _str),
+            ("resolved_n_terms", _int), ("resolved_prior_amount", _str), ("n_candidates", _int),
+            ("resolution_note", _str),
         ]
     ),
     "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str), ("table_index", _int)]),
+    # one row per parsed table, empty ones included (pages and columns as JSON text)
+    "tables": pa.schema(
+        [
+            ("sha256", _str), ("table_index", _int), ("table_kind", _str), ("title", _str), ("unit", _str),
+            ("unit_source", _str), ("pages", _str), ("columns", _str), ("n_rows", _int), ("note", _str),
+        ]
+    ),
 }
+# the claim columns after the ten the extractor fills: the parser's resolution of each claim
+CLAIM_RESOLUTION_COLUMNS: tuple[str, ...] = tuple(RAW_SCHEMAS["claims"].names[10:])
 assert tuple(RAW_SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
+
+# A document's raw files are committed as a set: its ``documents`` file is the
+# commit marker, removed first and written last by every writer (parsers.lake,
+# the test kit's ground-truth writer), so a marker only ever stands beside the
+# complete set of files of one parse. A document without it counts as unparsed.
+RAW_COMMIT_MARKER = "documents"
+
+
+def complete_documents() -> set[str]:
+    """sha256 of every document whose commit marker stands beside all its other raw files."""
+    stems = {
+        table: {p.name[: -len(".parquet")] for p in _parquet_files(paths.raw_table_dir(table))}
+        for table in paths.RAW_TABLES
+    }
+    return set.intersection(*stems.values())
+
+
+def _parquet_files(directory: Path) -> list[Path]:
+    try:
+        return [p for p in directory.iterdir() if p.name.endswith(".parquet") and not p.name.startswith(".")]
+    except FileNotFoundError:
+        return []
 
 # ---------------------------------------------------------------- §6 the crawl manifest
 

@@ -12,7 +12,13 @@ passes them to every dbt command). The identities (see the shared domain notes):
 - ``row_total``: a row's 合计 = 基本支出 + 项目支出 (+ the other component columns).
 - ``parent_sum``: a parent code = the sum of its children, at every level.
 - ``class_sum``: the 类 rows of a coded table sum to the table's total row.
-- ``income_equals_expenditure``: 收入总计 = 支出总计, 本年收入合计 = 本年支出合计.
+- ``summary_items_sum``: in each half of a two-sided summary (收支总表,
+  财政拨款收支总表) the level-0 items add up to 本年收入合计 / 本年支出合计,
+  and that subtotal plus the carry-over lines to 收入总计 / 支出总计
+  (``summary_half_sums``).
+- ``income_equals_expenditure``: 收入总计 = 支出总计, and 本年收入合计 +
+  上年结转 = 本年支出合计 + 年终结转结余 (the two subtotals alone differ by
+  whatever the carry-overs move between years).
 - ``basic_function_equals_economic``: 基本支出 by function = 基本支出 by economic
   class (= 人员经费 + 公用经费, which ``row_total`` checks).
 - ``three_public_sum``: “三公”经费 = 因公出国（境）费 + 公务用车购置费 +
@@ -34,7 +40,7 @@ item whose name contains one of ``TOTAL_ROW_MARKERS`` (合计 / 总计).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -50,6 +56,7 @@ IDENTITIES: tuple[str, ...] = (
     "row_total",
     "parent_sum",
     "class_sum",
+    "summary_items_sum",
     "income_equals_expenditure",
     "basic_function_equals_economic",
     "three_public_sum",
@@ -68,8 +75,14 @@ DEFECT_IDENTITY: dict[str, str] = {
 # tables have two levels: 本年收入小计 = the sources, 合计 = sources + 上年结转.
 # 合计 is checked against the sources rather than 小计 because many tables
 # (e.g. Guangzhou's) print no 小计 column; where they do, rule 1 checks it.
+# A part that is itself the total of another rule (财政拨款 = 一般公共预算 +
+# 政府性基金 + 国有资本经营) stands for its own parts: where a table prints
+# the group column, its parts are left out of the outer sum (``rule_parts``);
+# where it prints only the parts, they are summed instead.
+_FISCAL_PARTS = ("general_budget", "government_fund", "state_capital")
 _INCOME_SOURCES = (
     "fiscal_appropriation",
+    *_FISCAL_PARTS,
     "fiscal_special_account",
     "business",
     "operating",
@@ -91,13 +104,31 @@ ROW_TOTAL_RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     TableKind.INCOME_SUMMARY.value: (
         ("current_year_subtotal", _INCOME_SOURCES),
         ("total", (*_INCOME_SOURCES, "carryover")),
+        ("fiscal_appropriation", _FISCAL_PARTS),
     ),
     TableKind.PROJECT_EXPENDITURE.value: (("total", ("general_budget", "government_fund", "other")),),
     TableKind.GOVERNMENT_PROCUREMENT.value: (("total", ("goods", "works", "services")),),
     TableKind.FISCAL_APPROPRIATION_SUMMARY.value: (
         ("total", ("general_budget", "government_fund", "state_capital")),
     ),
+    # the expenditure half of a 收支总表 printing 合计 | 人员经费 | 公用经费 | 项目支出
+    TableKind.INCOME_EXPENDITURE_SUMMARY.value: (
+        ("amount", ("basic", "personnel", "public", "project")),
+        ("basic", ("personnel", "public")),
+    ),
 }
+
+
+def rule_parts(kind: str, total_key: str, columns: Iterable[str]) -> list[str]:
+    """The parts of ``total_key``'s rule that a table printing ``columns``
+    sums: a part whose own rule's total (its group column) is printed too
+    is left to that rule."""
+    printed = set(columns)
+    rules = dict(ROW_TOTAL_RULES.get(kind, ()))
+    parts = rules.get(total_key, ())
+    nested = {p for group in parts if group in printed and group != total_key for p in rules.get(group, ())}
+    return [p for p in parts if p in printed and p not in nested]
+
 
 # Tables whose rows carry classification codes that form a hierarchy.
 FUNCTION_CODED_KINDS: frozenset[str] = frozenset(
@@ -266,8 +297,8 @@ def check_row_totals(doc: Doc) -> list[Violation]:
         rules = ROW_TOTAL_RULES.get(str(table.get("kind")), ())
         columns = set(table.get("columns") or ())
         for row in table.get("rows") or ():
-            for total_key, parts in rules:
-                present = [p for p in parts if p in columns]
+            for total_key, _ in rules:
+                present = rule_parts(str(table.get("kind")), total_key, columns)
                 if total_key not in columns or not present:
                     continue
                 total = amount(row, total_key)
@@ -315,28 +346,47 @@ def children_of(parent: str, codes: Iterable[str]) -> list[str]:
     return [c for c in descendants if len(c) == next_len]
 
 
+def unit_blocks(table: Table) -> list[list[Row]]:
+    """The table's rows cut at each unit row over function rows (a row with no
+    code and role ``subtotal``): a table keyed by unit and function holds one
+    code hierarchy per unit. One block for every other table."""
+    blocks: list[list[Row]] = [[]]
+    for row in table.get("rows") or ():
+        if not row.get("code") and row.get("role") == "subtotal":
+            blocks.append([])
+        blocks[-1].append(row)
+    return [b for b in blocks if b]
+
+
 def check_parent_sums(doc: Doc) -> list[Violation]:
     found: list[Violation] = []
     for index, table in enumerate(doc.get("tables") or []):
         if table.get("kind") not in HIERARCHICAL_KINDS:
             continue
-        rows = coded_rows(table)
-        for column in table.get("columns") or ():
-            by_code = sum_by_code(rows, column)
-            for parent, parent_value in by_code.items():
-                kids = children_of(parent, by_code)
-                if not kids or parent_value is None:
-                    continue
-                kid_values = [by_code[k] for k in kids]
-                computed = sum_beyond_rounding(parent_value, kid_values)
-                if computed is not None:
-                    found.append(
-                        Violation(
-                            "parent_sum", document_id(doc), table_ref(index, table), parent, column,
-                            str(computed), str(parent_value),
-                            f"{parent} = {parent_value} but its children {', '.join(kids)} sum to {computed}",
-                        )
+        for block in unit_blocks(table):
+            found += _parent_sums_in(doc, index, table, block)
+    return found
+
+
+def _parent_sums_in(doc: Doc, index: int, table: Table, block: list[Row]) -> list[Violation]:
+    found: list[Violation] = []
+    rows = [r for r in block if r.get("code")]
+    for column in table.get("columns") or ():
+        by_code = sum_by_code(rows, column)
+        for parent, parent_value in by_code.items():
+            kids = children_of(parent, by_code)
+            if not kids or parent_value is None:
+                continue
+            kid_values = [by_code[k] for k in kids]
+            computed = sum_beyond_rounding(parent_value, kid_values)
+            if computed is not None:
+                found.append(
+                    Violation(
+                        "parent_sum", document_id(doc), table_ref(index, table), parent, column,
+                        str(computed), str(parent_value),
+                        f"{parent} = {parent_value} but its children {', '.join(kids)} sum to {computed}",
                     )
+                )
     return found
 
 
@@ -367,36 +417,253 @@ def check_class_sums(doc: Doc) -> list[Violation]:
     return found
 
 
-def _summary_figure(table: Table, side: str, marker: str) -> tuple[Decimal, Row] | None:
-    """The amount of the row on ``side`` whose name contains ``marker``."""
-    column = "amount" if side == "income" or "total" not in (table.get("columns") or ()) else "total"
-    for row in table.get("rows") or ():
-        name = str(row.get("name") or "").replace(" ", "")
-        if row.get("side") == side and marker in name:
-            value = amount(row, column) if amount(row, column) is not None else amount(row, "amount")
-            if value is not None:
-                return value, row
-    return None
+# ------------------------------------------------ summary halves
+#
+# A half of a two-sided summary, top to bottom: items (一、… with sub-lines),
+# 本年收入合计 (subtotal), carry-over items (上年结转 …), 收入总计 (total). With
+# the parser's row ``role`` / ``level`` (docs/contracts.md §4) the sums are
+# read from the structure: the subtotal's parts are the level-0 items above it
+# or, where the subtotal is a heading (一、本年收入 over （一）（二）…), the
+# lines one level below it up to the next line at its level; the total's parts
+# are the subtotal and the other level-0 items. A subtotal is a heading when
+# the line right under it is one level deeper. Documents without roles (the
+# corpus ground truth) fall back to reading the names.
+
+SUMMARY_KINDS: tuple[str, ...] = (
+    TableKind.INCOME_EXPENDITURE_SUMMARY.value,
+    TableKind.FISCAL_APPROPRIATION_SUMMARY.value,
+)
+SUBTOTAL_MARKERS = ("本年收入合计", "本年支出合计")
+TOTAL_MARKERS = ("收入总计", "支出总计")
+OTHER_SUM_MARKERS = ("合计", "小计", "总计", "其中")
+
+
+@dataclass(frozen=True)
+class HalfLine:
+    """One line of a summary half: its role and level (None when unknown) and figures."""
+
+    role: str | None
+    level: int | None
+    amounts: Mapping[str, Any]
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class HalfSum:
+    """One sum of a half: the line ``target`` should equal the sum of ``parts``."""
+
+    target: int  # index of the subtotal / total line in the half
+    kind: str  # "subtotal" | "total"
+    parts: tuple[int, ...]  # indices of the lines that add up to it
+    figure: Decimal
+    computed: Decimal
+    n_terms: int
+    holds: bool
+
+
+def name_role(name: str | None) -> str:
+    """The role a line's name alone suggests (documents without row roles)."""
+    text = str(name or "").replace(" ", "").replace("\u3000", "")
+    if any(m in text for m in SUBTOTAL_MARKERS):
+        return "subtotal"
+    if any(m in text for m in TOTAL_MARKERS):
+        return "total"
+    if any(m in text for m in OTHER_SUM_MARKERS):
+        return "other_sum"
+    return "item"
+
+
+def _value(line: HalfLine, column: str) -> Decimal | None:
+    return amount({"amounts": line.amounts}, column)
+
+
+def half_structure(lines: Sequence[HalfLine]) -> tuple[int | None, int | None, list[int], list[int]]:
+    """(subtotal index, total index, subtotal parts, total parts) of one half.
+
+    Lines printing no figure in any column are left out first, as the raw
+    layer (one row per printed figure) has no trace of them: the parser and
+    the gate then read the same structure.
+    """
+    shown = [i for i, l in enumerate(lines) if any(v is not None for v in (l.amounts or {}).values())]
+    if any(lines[i].role is not None for i in shown):
+        return _structure_by_role(lines, shown)
+    return _structure_by_name(lines, shown)
+
+
+def _structure_by_role(lines: Sequence[HalfLine], shown: list[int]):
+    sub = next((i for i in shown if lines[i].role == "subtotal"), None)
+    total = next((i for i in shown if lines[i].role == "total"), None)
+
+    def top_item(i: int) -> bool:
+        return lines[i].role == "item" and (lines[i].level or 0) == 0
+
+    sub_parts: list[int] = []
+    if sub is not None:
+        depth = lines[sub].level or 0
+        after = [i for i in shown if i > sub]
+        heading = bool(after) and lines[after[0]].role == "item" and (lines[after[0]].level or 0) > depth
+        if heading:  # 一、本年收入 over （一）（二）…: the lines one level below it, up to the next line at its level
+            for i in after:
+                level = lines[i].level or 0
+                if level <= depth or lines[i].role in ("subtotal", "total"):
+                    break
+                if level == depth + 1 and lines[i].role == "item":
+                    sub_parts.append(i)
+        else:  # 本年收入合计 under its items: the level-0 items above it
+            sub_parts = [i for i in shown if i < sub and top_item(i)]
+    total_parts: list[int] = []
+    if total is not None:
+        total_parts = [i for i in shown if i != total and top_item(i) and i not in sub_parts]
+        if sub is not None:
+            total_parts = sorted([sub, *total_parts])
+    return sub, total, sub_parts, total_parts
+
+
+def _structure_by_name(lines: Sequence[HalfLine], shown: list[int]):
+    roles = {i: name_role(lines[i].name) for i in shown}
+    sub = next((i for i in shown if roles[i] == "subtotal"), None)
+    total = next((i for i in shown if roles[i] == "total"), None)
+    sub_parts = [i for i in shown if sub is not None and i < sub and roles[i] == "item"]
+    total_parts: list[int] = []
+    if total is not None:
+        start = sub if sub is not None else -1
+        total_parts = [i for i in shown if start < i < total and roles[i] == "item"]
+        if sub is not None and sub < total:
+            total_parts = [sub, *total_parts]
+    return sub, total, sub_parts, total_parts
+
+
+def carry_over_lines(lines: Sequence[HalfLine]) -> list[int]:
+    """The carry-over lines of a half read by role: the level-0 items (with
+    a figure) that are not parts of its subtotal."""
+    sub, _, sub_parts, _ = half_structure(lines)
+    if sub is None:
+        return []
+    return [
+        i for i, l in enumerate(lines)
+        if l.role == "item" and (l.level or 0) == 0 and i not in sub_parts
+        and any(v is not None for v in (l.amounts or {}).values())
+    ]
+
+
+def summary_half_checks(lines: Sequence[HalfLine], column: str) -> list[HalfSum]:
+    """The subtotal and total sums of one half in one column (lines without
+    a figure in the column do not count as terms; a sum without any
+    printed part is not checked)."""
+    sub, total, sub_parts, total_parts = half_structure(lines)
+    out: list[HalfSum] = []
+    for target, kind, parts in ((sub, "subtotal", sub_parts), (total, "total", total_parts)):
+        if target is None:
+            continue
+        figure = _value(lines[target], column)
+        values = [(i, _value(lines[i], column)) for i in parts]
+        values = [(i, v) for i, v in values if v is not None]
+        if figure is None or not values:
+            continue
+        computed = sum_beyond_rounding(figure, [v for _, v in values])
+        out.append(
+            HalfSum(target, kind, tuple(i for i, _ in values), figure,
+                    computed if computed is not None else sum_present(v for _, v in values),
+                    len(values), computed is None)
+        )
+    return out
+
+
+def summary_half_sums(lines: Sequence[HalfLine], column: str) -> list[str]:
+    """What does not add up in one half, in words (empty when its sums hold)."""
+    return [
+        f"{'subtotal' if c.kind == 'subtotal' else 'total'} {c.figure} != {c.computed} "
+        f"(sum of {c.n_terms} lines) in {column}"
+        for c in summary_half_checks(lines, column) if not c.holds
+    ]
+
+
+def summary_halves(table: Table) -> dict[str, list[tuple[int, HalfLine]]]:
+    """The table's rows by side, as (row index, HalfLine)."""
+    halves: dict[str, list[tuple[int, HalfLine]]] = {}
+    for index, row in enumerate(table.get("rows") or ()):
+        side = row.get("side")
+        if side in ("income", "expenditure"):
+            halves.setdefault(side, []).append(
+                (index, HalfLine(row.get("role"), row.get("level"), row.get("amounts") or {}, row.get("name")))
+            )
+    return halves
+
+
+def check_summary_items_sum(doc: Doc) -> list[Violation]:
+    found: list[Violation] = []
+    for index, table in enumerate(doc.get("tables") or []):
+        if table.get("kind") not in SUMMARY_KINDS:
+            continue
+        for side, entries in summary_halves(table).items():
+            lines = [line for _, line in entries]
+            columns = sorted({k for line in lines for k in line.amounts})
+            for column in columns:
+                for c in summary_half_checks(lines, column):
+                    if c.holds:
+                        continue
+                    name = lines[c.target].name
+                    found.append(
+                        Violation(
+                            "summary_items_sum", document_id(doc), table_ref(index, table), side, column,
+                            str(c.computed), str(c.figure),
+                            f"{side} {name} {c.figure} != the {c.n_terms} lines that make it up: {c.computed}",
+                        )
+                    )
+    return found
+
+
+def _summary_column(table: Table, side: str) -> str:
+    return "amount" if side == "income" or "total" not in (table.get("columns") or ()) else "total"
+
+
+def summary_balance(table: Table, side: str) -> dict[str, tuple[Decimal, str, int] | None]:
+    """A half's 总计 and (本年合计 + carry-overs), each as (figure, label, terms), in
+    the column the two halves are compared in."""
+    column = _summary_column(table, side)
+    entries = summary_halves(table).get(side) or []
+    lines = [line for _, line in entries]
+
+    def figure(line: HalfLine) -> Decimal | None:
+        v = _value(line, column)
+        return v if v is not None else _value(line, "amount")
+
+    out: dict[str, tuple[Decimal, str, int] | None] = {"total": None, "current": None}
+    if not lines:
+        return out
+    sub, total, sub_parts, total_parts = half_structure(lines)
+    if total is not None and figure(lines[total]) is not None:
+        out["total"] = (figure(lines[total]), str(lines[total].name), 1)
+    if sub is not None and figure(lines[sub]) is not None:
+        if any(l.role is not None for l in lines):
+            carry = [i for i in carry_over_lines(lines) if figure(lines[i]) is not None]
+            carried = sum_present(figure(lines[i]) for i in carry)
+            label = str(lines[sub].name) + (" + carry-overs" if carry else "")
+            out["current"] = (figure(lines[sub]) + carried, label, 1 + len(carry))
+        else:  # no roles: the names' rule, 本年收入合计 = 本年支出合计
+            out["current"] = (figure(lines[sub]), str(lines[sub].name), 1)
+    return out
 
 
 def check_income_equals_expenditure(doc: Doc) -> list[Violation]:
     found: list[Violation] = []
-    pairs = (("收入总计", "支出总计"), ("本年收入合计", "本年支出合计"))
-    for kind in (TableKind.INCOME_EXPENDITURE_SUMMARY.value, TableKind.FISCAL_APPROPRIATION_SUMMARY.value):
-        for index, table in amount_tables(doc, kind):
-            for income_marker, spending_marker in pairs:
-                income = _summary_figure(table, "income", income_marker)
-                spending = _summary_figure(table, "expenditure", spending_marker)
-                if income is None or spending is None:
-                    continue
-                if abs(income[0] - spending[0]) > tolerance(1, [income[0], spending[0]]):
-                    found.append(
-                        Violation(
-                            "income_equals_expenditure", document_id(doc), table_ref(index, table),
-                            income_marker, "amount", str(income[0]), str(spending[0]),
-                            f"{income_marker} {income[0]} != {spending_marker} {spending[0]}",
-                        )
+    for index, table in enumerate(doc.get("tables") or []):
+        if table.get("kind") not in SUMMARY_KINDS:
+            continue
+        income, spending = summary_balance(table, "income"), summary_balance(table, "expenditure")
+        for pair in ("total", "current"):
+            a, b = income[pair], spending[pair]
+            if a is None or b is None:
+                continue
+            # each side a sum of rounded figures: n_a + n_b - 1 half-steps (1 for two printed figures)
+            if abs(a[0] - b[0]) > tolerance(a[2] + b[2] - 1, [a[0], b[0]]):
+                found.append(
+                    Violation(
+                        "income_equals_expenditure", document_id(doc), table_ref(index, table),
+                        a[1], "amount", str(a[0]), str(b[0]),
+                        f"{a[1]} {a[0]} != {b[1]} {b[0]}",
                     )
+                )
     return found
 
 
@@ -491,6 +758,7 @@ def check_document(doc: Doc) -> list[Violation]:
         *check_row_totals(doc),
         *check_parent_sums(doc),
         *check_class_sums(doc),
+        *check_summary_items_sum(doc),
         *check_income_equals_expenditure(doc),
         *check_basic_function_equals_economic(doc),
         *check_three_public_sums(doc),

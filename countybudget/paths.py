@@ -15,6 +15,7 @@ pointing a test at a temporary one) is one environment variable:
         targets/<sha256>.parquet            one row per performance-target indicator
         claims/<sha256>.parquet             one row per figure stated in the narrative
         warnings/<sha256>.parquet           one row per parser warning
+        tables/<sha256>.parquet             one row per parsed table, empty ones included
       warehouse.duckdb                      the dbt build (one writer: the nightly run)
       serving/countybudget.duckdb           the published copy BI tools read
       quality/                              GX results and data docs (HTML)
@@ -32,7 +33,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-RAW_TABLES = ("documents", "amounts", "targets", "claims", "warnings")
+RAW_TABLES = ("documents", "amounts", "targets", "claims", "warnings", "tables")
 
 
 def data_dir() -> Path:
@@ -40,27 +41,37 @@ def data_dir() -> Path:
 
 
 @contextmanager
+def environment(**variables: str | None) -> Iterator[None]:
+    """Set these environment variables (None: unset) in this process and its
+    children for the duration; restore them afterwards."""
+    saved = {name: os.environ.get(name) for name in variables}
+    try:
+        _set_environment(variables)
+        yield
+    finally:
+        _set_environment(saved)
+
+
+def _set_environment(variables: dict[str, str | None]) -> None:
+    for name, value in variables.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@contextmanager
 def temporary_lake(prefix: str = "countybudget-lake-", **env: str) -> Iterator[Path]:
     """Point the lake (plus any ``env`` variables) at a fresh temporary
     directory for the duration; the environment is restored and the directory
     removed afterwards. Benchmarks use it so they never touch ``data/``."""
-    names = ("COUNTYBUDGET_DATA", "COUNTYBUDGET_WAREHOUSE", "COUNTYBUDGET_SERVING", *env)
-    saved = {name: os.environ.get(name) for name in names}
     root = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         data = root / "data"
         data.mkdir()
-        os.environ["COUNTYBUDGET_DATA"] = str(data)
-        os.environ.pop("COUNTYBUDGET_WAREHOUSE", None)
-        os.environ.pop("COUNTYBUDGET_SERVING", None)
-        os.environ.update(env)
-        yield data
+        with environment(COUNTYBUDGET_DATA=str(data), COUNTYBUDGET_WAREHOUSE=None, COUNTYBUDGET_SERVING=None, **env):
+            yield data
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -130,3 +141,11 @@ PORTAL_REGISTRY = REPO_ROOT / "scrapers" / "portals.yml"
 def portal_registry() -> Path:
     """The registry file the crawler reads: ``COUNTYBUDGET_PORTAL_REGISTRY``, else ``PORTAL_REGISTRY``."""
     return Path(os.environ.get("COUNTYBUDGET_PORTAL_REGISTRY") or PORTAL_REGISTRY).resolve()
+
+
+# The classification code lists (支出功能分类, 部门 / 政府预算支出经济分类) are kept
+# once, as dbt seeds; the parser and the quality gate read the same files
+# through ``countybudget.code_lists`` (docs/code-lists.md).
+CODE_LIST_DIR = DBT_PROJECT_DIR / "seeds"
+FUNCTION_CODE_LIST = CODE_LIST_DIR / "function_classes_curated.csv"
+ECONOMIC_CODE_LIST = CODE_LIST_DIR / "economic_classes_curated.csv"

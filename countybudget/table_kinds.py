@@ -50,11 +50,16 @@ FORMATS: tuple[str, ...] = ("pdf", "docx", "xlsx", "xls", "html")
 # may carry a subset. Summary tables put income and expenditure rows side by
 # side: such rows carry ``side`` = "income" | "expenditure".
 COLUMN_KEYS: dict[str, tuple[str, ...]] = {
-    TableKind.INCOME_EXPENDITURE_SUMMARY.value: ("amount",),  # 预算数/决算数 of each half
+    # 预算数/决算数 of each half; an expenditure half may split its 合计 (amount)
+    # into 基本支出 (人员经费 + 公用经费) + 项目支出
+    TableKind.INCOME_EXPENDITURE_SUMMARY.value: ("amount", "basic", "personnel", "public", "project"),
     TableKind.INCOME_SUMMARY.value: (
         "total",  # 合计
         "current_year_subtotal",  # 本年收入小计
-        "fiscal_appropriation",  # 财政拨款收入 / 一般公共预算拨款收入
+        "fiscal_appropriation",  # 财政拨款收入 (the group, where printed as a column of its own)
+        "general_budget",  # 一般公共预算拨款 (a part of 财政拨款)
+        "government_fund",  # 政府性基金预算拨款
+        "state_capital",  # 国有资本经营预算拨款
         "fiscal_special_account",  # 财政专户管理资金收入
         "business",  # 事业收入
         "operating",  # 事业单位经营收入 / 经营收入

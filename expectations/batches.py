@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -23,10 +24,10 @@ import pandas as pd
 from countybudget import paths
 from countybudget.identities import (
     CROSS_TABLE_TERMS,
-    FUNCTION_CLASSES,
     FUNCTION_CODED_KINDS,
     HIERARCHICAL_KINDS,
     ROW_TOTAL_RULES,
+    SUMMARY_KINDS,
     THREE_PUBLIC_PARTS,
     tolerance_sql,
     total_row_sql,
@@ -48,6 +49,8 @@ class Batches:
     documents: list[str]  # sha256 of every document checked
     labels: dict[str, str]  # sha256 -> "unit_name fiscal_year doc_type (sha…)", for messages
     code_lists: str  # where the official code lists came from
+    # (sha256, table_index) -> table kind of every parsed table (raw ``tables``, empty ones included)
+    table_kinds: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def sql_list(values: Iterable[str]) -> str:
@@ -79,32 +82,32 @@ def load_rules(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_code_list(con: duckdb.DuckDBPyConnection) -> str:
-    """``code_list(family, code, name, alias)``: the official codes with names.
+    """``code_list(family, code, name, alias)`` and ``code_classes(family, class_code, listed)``.
 
-    Read from the dbt seeds (function and economic classification). Where no
-    seed is there yet, the function 类 fall back to the class list of
-    ``countybudget.identities`` (names unknown), so the class check still runs.
-    Returns where the list came from, for the run report.
+    The lists are the dbt seeds, read through ``countybudget.code_lists`` (the
+    one reader the parser uses too). ``family`` is the checks' family:
+    ``function`` or ``economic`` (部门 and 政府 economic codes together: a
+    basic-expenditure table may print a 政府经济分类 code among 部门 ones).
+    ``code_classes`` holds every 类 of each family: the listed ones and the
+    classification's structural 类 no document here printed (202 外交支出,
+    501 机关工资福利支出 …), which are valid but not yet named.
+    Returns where the lists came from, for the run report.
     """
+    from countybudget import code_lists
+
+    lists = code_lists.load()
+    check_family = {"function": "function", "economic_department": "economic", "economic_government": "economic"}
     rows: list[tuple[str, str, str | None, str | None]] = []
-    origins: list[str] = []
-    for family, words in (("function", ("function",)), ("economic", ("economic",))):
-        path = sources.find_seed(words)
-        for seed_row in sources.read_seed_rows(path):
-            code = (seed_row.get("code") or "").strip()
-            if code:
-                name = (seed_row.get("name") or "").strip() or None
-                rows.append((family, code, name, None))
-                for alias in (seed_row.get("aliases") or seed_row.get("alias") or "").split("|"):
-                    if alias.strip():
-                        rows.append((family, code, name, alias.strip()))
-        if path is not None:
-            origins.append(str(path.relative_to(paths.REPO_ROOT)))
-    if not any(r[0] == "function" for r in rows):
-        rows += [("function", c, None, None) for c in sorted(FUNCTION_CLASSES)]
-        origins.append("countybudget.identities.FUNCTION_CLASSES (function 类 only)")
+    for entry in lists.entries.values():
+        family = check_family[entry.family]
+        rows.append((family, entry.code, entry.name, None))
+        rows += [(family, entry.code, entry.name, alias) for alias in entry.aliases]
+    classes = {(check_family[f], c): False for f, cs in code_lists.STRUCTURAL_CLASSES.items() for c in cs}
+    classes.update({(check_family[e.family], e.code): True for e in lists.entries.values() if len(e.code) == 3})
     values_table(con, "code_list", ("family", "code", "name", "alias"), rows)
-    return "; ".join(origins)
+    values_table(con, "code_classes", ("family", "class_code", "listed"),
+                 [(f, c, listed) for (f, c), listed in sorted(classes.items())])
+    return "; ".join(str(Path(p).relative_to(paths.REPO_ROOT)) for p in lists.sources) or "no code lists found"
 
 
 # ------------------------------------------------------------ base views
@@ -131,6 +134,7 @@ def create_base_views(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE cells AS
         SELECT a.sha256, a.table_index, a.table_kind, a.unit, a.row_index, a.code,
                replace(replace(a.name, ' ', ''), '　', '') AS name, a.item, a.side, a.column_key,
+               a.row_role, a.row_level,
                TRY_CAST(a.amount AS DECIMAL(18,2)) AS value,
                CASE WHEN strpos(a.amount, '.') > 0 THEN least(length(a.amount) - strpos(a.amount, '.'), 2) ELSE 0 END AS places,
                coalesce(f.factor, 1) AS factor
@@ -168,22 +172,34 @@ CHECK_COLUMNS = (
 
 def identity_rows_sql() -> str:
     hierarchical = sql_list(sorted(HIERARCHICAL_KINDS))
+    summary_kinds = sql_list(SUMMARY_KINDS)
     return f"""
     WITH
-    -- row_total: 合计 = 基本支出 + 项目支出 (+ …), per row, rules from identities.ROW_TOTAL_RULES
+    -- row_total: 合计 = 基本支出 + 项目支出 (+ …), per row, rules from identities.ROW_TOTAL_RULES;
+    -- a part whose group column (the total of another rule that is itself a part) is printed
+    -- is left to that rule, as identities.rule_parts does
     totals AS (
         SELECT c.*, r.total_key FROM cells c
         JOIN (SELECT DISTINCT table_kind, total_key FROM row_total_rules) r
           ON c.table_kind = r.table_kind AND c.column_key = r.total_key),
+    table_columns AS (SELECT DISTINCT sha256, table_index, table_kind, column_key FROM cells),
+    table_rules AS (
+        SELECT t.sha256, t.table_index, r.total_key, r.part_key
+        FROM table_columns t JOIN row_total_rules r ON r.table_kind = t.table_kind AND r.part_key = t.column_key
+        WHERE NOT EXISTS (
+            SELECT 1 FROM row_total_rules g
+            JOIN row_total_rules o ON o.table_kind = g.table_kind AND o.part_key = g.total_key
+            JOIN table_columns gc ON gc.sha256 = t.sha256 AND gc.table_index = t.table_index AND gc.column_key = g.total_key
+            WHERE g.table_kind = r.table_kind AND g.part_key = r.part_key AND g.total_key <> r.total_key
+              AND o.total_key = r.total_key)),
     -- n counts the part columns the table prints, blank cells included (as identities.py does)
     table_parts AS (
-        SELECT c.sha256, c.table_index, r.total_key, count(DISTINCT c.column_key) AS n
-        FROM cells c JOIN row_total_rules r ON c.table_kind = r.table_kind AND c.column_key = r.part_key
-        GROUP BY ALL),
+        SELECT sha256, table_index, total_key, count(DISTINCT part_key) AS n FROM table_rules GROUP BY ALL),
     parts AS (
         SELECT c.sha256, c.table_index, c.row_index, r.total_key, sum(c.value) AS value, any_value(tp.n) AS n,
                max(c.places) AS places, string_agg(c.column_key, ' + ' ORDER BY c.column_key) AS keys
-        FROM cells c JOIN row_total_rules r ON c.table_kind = r.table_kind AND c.column_key = r.part_key
+        FROM cells c JOIN table_rules r
+          ON r.sha256 = c.sha256 AND r.table_index = c.table_index AND c.column_key = r.part_key
         JOIN table_parts tp ON tp.sha256 = c.sha256 AND tp.table_index = c.table_index AND tp.total_key = r.total_key
         GROUP BY c.sha256, c.table_index, c.row_index, r.total_key),
     row_total AS (
@@ -192,21 +208,30 @@ def identity_rows_sql() -> str:
                t.total_key AS label_a, t.value AS figure_a, p.keys AS label_b, p.value AS figure_b,
                p.n AS n_terms, greatest(t.places, p.places) AS places
         FROM totals t JOIN parts p USING (sha256, table_index, row_index, total_key)),
-    -- parent_sum: a code = the sum of the next level of codes printed below it
+    -- parent_sum: a code = the sum of the next level of codes printed below it; a table keyed
+    -- by unit and function (a unit row over its function rows, row_role subtotal) holds one
+    -- hierarchy per unit, so codes are summed within their unit's block (identities.unit_blocks)
+    row_blocks AS (
+        SELECT sha256, table_index, row_index,
+               sum(CASE WHEN code IS NULL AND row_role = 'subtotal' THEN 1 ELSE 0 END)
+                   OVER (PARTITION BY sha256, table_index ORDER BY row_index) AS block
+        FROM (SELECT DISTINCT sha256, table_index, row_index, code, row_role FROM cells
+              WHERE table_kind IN ({hierarchical}))),
+    coded_cells AS (
+        SELECT c.*, b.block FROM cells c JOIN row_blocks b USING (sha256, table_index, row_index)
+        WHERE c.code IS NOT NULL),
     by_code AS (
-        SELECT sha256, table_index, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places
-        FROM cells WHERE code IS NOT NULL AND table_kind IN ({hierarchical}) GROUP BY ALL),
+        SELECT sha256, table_index, block, table_kind, unit, column_key, code, sum(value) AS value, max(places) AS places
+        FROM coded_cells GROUP BY ALL),
     -- the codes a table prints (in any column): a child blank in this column still counts
-    table_codes AS (
-        SELECT DISTINCT sha256, table_index, code FROM cells
-        WHERE code IS NOT NULL AND table_kind IN ({hierarchical})),
+    table_codes AS (SELECT DISTINCT sha256, table_index, block, code FROM coded_cells),
     descendants AS (
-        SELECT p.sha256, p.table_index, p.table_kind, p.unit, p.column_key, p.code, p.value, p.places,
+        SELECT p.sha256, p.table_index, p.block, p.table_kind, p.unit, p.column_key, p.code, p.value, p.places,
                c.code AS child,
                length(c.code) = min(length(c.code)) OVER (
-                   PARTITION BY p.sha256, p.table_index, p.column_key, p.code) AS is_child
+                   PARTITION BY p.sha256, p.table_index, p.block, p.column_key, p.code) AS is_child
         FROM by_code p JOIN table_codes c
-          ON c.sha256 = p.sha256 AND c.table_index = p.table_index
+          ON c.sha256 = p.sha256 AND c.table_index = p.table_index AND c.block = p.block
          AND length(c.code) > length(p.code) AND starts_with(c.code, p.code)),
     parent_sum AS (
         SELECT 'parent_sum' AS identity, d.sha256, d.table_index, d.table_kind, d.unit, d.code, d.column_key,
@@ -215,9 +240,10 @@ def identity_rows_sql() -> str:
                coalesce(sum(k.value), 0) AS figure_b,
                count(*) AS n_terms, greatest(max(d.places), coalesce(max(k.places), 0)) AS places
         FROM descendants d LEFT JOIN by_code k
-          ON k.sha256 = d.sha256 AND k.table_index = d.table_index AND k.column_key = d.column_key AND k.code = d.child
+          ON k.sha256 = d.sha256 AND k.table_index = d.table_index AND k.block = d.block
+         AND k.column_key = d.column_key AND k.code = d.child
         WHERE d.is_child
-        GROUP BY d.sha256, d.table_index, d.table_kind, d.unit, d.code, d.column_key),
+        GROUP BY d.sha256, d.table_index, d.block, d.table_kind, d.unit, d.code, d.column_key),
     -- class_sum: the 类 (3-digit) rows add up to the table's single total row
     single_total AS (
         SELECT sha256, table_index FROM total_rows WHERE table_kind IN ({hierarchical})
@@ -236,63 +262,122 @@ def identity_rows_sql() -> str:
                c.n AS n_terms, greatest(t.places, c.places) AS places
         FROM total_rows t JOIN single_total USING (sha256, table_index)
         JOIN classes c USING (sha256, table_index, column_key)),
-    -- income_equals_expenditure: 收入总计 = 支出总计, 本年收入合计 = 本年支出合计
-    markers(pair, side, marker) AS (VALUES
-        (1, 'income', '收入总计'), (1, 'expenditure', '支出总计'),
-        (2, 'income', '本年收入合计'), (2, 'expenditure', '本年支出合计')),
-    summary_figures AS (
-        SELECT s.sha256, s.table_index, s.table_kind, s.unit, m.pair, s.side, s.name, s.value, s.places,
-               row_number() OVER (PARTITION BY s.sha256, s.table_index, m.pair, s.side
-                                  ORDER BY s.row_index, s.column_key = 'amount') AS pick
-        FROM cells s JOIN markers m ON s.side = m.side AND strpos(s.name, m.marker) > 0
-        WHERE s.table_kind IN ('{TableKind.INCOME_EXPENDITURE_SUMMARY.value}', '{TableKind.FISCAL_APPROPRIATION_SUMMARY.value}')
-          AND ((s.side = 'income' AND s.column_key = 'amount')
-               OR (s.side = 'expenditure' AND s.column_key IN ('total', 'amount')))),
-    income_equals_expenditure AS (
-        SELECT 'income_equals_expenditure' AS identity, i.sha256, i.table_index, i.table_kind, i.unit,
-               NULL AS code, 'amount' AS column_key, i.name AS label_a, i.value AS figure_a,
-               e.name AS label_b, e.value AS figure_b, 1 AS n_terms, greatest(i.places, e.places) AS places
-        FROM summary_figures i JOIN summary_figures e USING (sha256, table_index, pair)
-        WHERE i.side = 'income' AND e.side = 'expenditure' AND i.pick = 1 AND e.pick = 1),
-    -- summary_items_sum: in the two-sided summaries, the items of a side add up to its
-    -- 本年收入合计 / 本年支出合计, and that subtotal plus the carry-over lines to its 总计
-    side_rows AS (
-        SELECT sha256, table_index, table_kind, unit, side, column_key, row_index, name, value, places,
-               CASE WHEN strpos(name, '本年收入合计') > 0 OR strpos(name, '本年支出合计') > 0 THEN 'subtotal'
-                    WHEN strpos(name, '收入总计') > 0 OR strpos(name, '支出总计') > 0 THEN 'total'
-                    WHEN strpos(name, '合计') > 0 OR strpos(name, '小计') > 0 OR strpos(name, '总计') > 0
-                      OR strpos(name, '其中') > 0 THEN 'other_sum'
-                    ELSE 'item' END AS role
+    -- the lines of the two-sided summaries (a line printing no figure has no row here, nor in
+    -- identities.half_structure), with the role and level the parser read; halves without
+    -- roles (the corpus ground truth) get the role their names suggest (identities.name_role)
+    summary_lines AS (
+        SELECT sha256, table_index, any_value(table_kind) AS table_kind, any_value(unit) AS unit, side, row_index,
+               any_value(name) AS name, any_value(row_role) AS row_role, coalesce(any_value(row_level), 0) AS level
         FROM cells
-        WHERE table_kind IN ('{TableKind.INCOME_EXPENDITURE_SUMMARY.value}', '{TableKind.FISCAL_APPROPRIATION_SUMMARY.value}')
-          AND side IN ('income', 'expenditure')),
-    side_marks AS (
-        SELECT sha256, table_index, side, column_key,
-               min(row_index) FILTER (WHERE role = 'subtotal') AS subtotal_at,
+        WHERE table_kind IN ({summary_kinds}) AND side IN ('income', 'expenditure')
+        GROUP BY sha256, table_index, side, row_index),
+    half_mode AS (
+        SELECT sha256, table_index, side, bool_or(row_role IS NOT NULL) AS by_role
+        FROM summary_lines GROUP BY ALL),
+    half_lines AS (
+        SELECT l.*, h.by_role,
+               CASE WHEN h.by_role THEN coalesce(l.row_role, 'item')
+                    WHEN strpos(l.name, '本年收入合计') > 0 OR strpos(l.name, '本年支出合计') > 0 THEN 'subtotal'
+                    WHEN strpos(l.name, '收入总计') > 0 OR strpos(l.name, '支出总计') > 0 THEN 'total'
+                    WHEN strpos(l.name, '合计') > 0 OR strpos(l.name, '小计') > 0 OR strpos(l.name, '总计') > 0
+                      OR strpos(l.name, '其中') > 0 THEN 'other_sum'
+                    ELSE 'item' END AS role
+        FROM summary_lines l JOIN half_mode h USING (sha256, table_index, side)),
+    half_marks AS (
+        SELECT sha256, table_index, side, any_value(by_role) AS by_role,
+               min(row_index) FILTER (WHERE role = 'subtotal') AS sub_at,
                min(row_index) FILTER (WHERE role = 'total') AS total_at
-        FROM side_rows GROUP BY ALL),
-    side_sums AS (
-        -- items above the subtotal make the subtotal; subtotal and lines between make the total
-        SELECT r.sha256, r.table_index, r.table_kind, r.unit, r.side, r.column_key, s.target, s.target_at,
-               sum(r.value) AS value, count(*) AS n, max(r.places) AS places
-        FROM side_rows r JOIN (
-            SELECT *, 'subtotal' AS target, subtotal_at AS target_at, -1 AS from_at FROM side_marks WHERE subtotal_at IS NOT NULL
-            UNION ALL
-            SELECT *, 'total' AS target, total_at AS target_at, coalesce(subtotal_at, -1) - 1 AS from_at
-            FROM side_marks WHERE total_at IS NOT NULL
-        ) s USING (sha256, table_index, side, column_key)
-        WHERE r.row_index < s.target_at AND r.row_index > s.from_at
-          AND (r.role = 'item' OR (s.target = 'total' AND r.row_index = s.subtotal_at))
+        FROM half_lines GROUP BY ALL),
+    half_heads AS (
+        SELECT m.*, s.level AS sub_level,
+               -- a heading (一、本年收入 over （一）…) when the line right under it is one level deeper:
+               -- its parts are those lines; else the level-0 items above it (identities.half_structure)
+               coalesce(n.role = 'item' AND n.level > s.level, false) AS heading,
+               (SELECT min(b.row_index) FROM half_lines b
+                 WHERE b.sha256 = m.sha256 AND b.table_index = m.table_index AND b.side = m.side
+                   AND b.row_index > m.sub_at AND (b.level <= s.level OR b.role IN ('subtotal', 'total'))) AS heading_end
+        FROM half_marks m
+        LEFT JOIN half_lines s
+          ON s.sha256 = m.sha256 AND s.table_index = m.table_index AND s.side = m.side AND s.row_index = m.sub_at
+        LEFT JOIN half_lines n
+          ON n.sha256 = m.sha256 AND n.table_index = m.table_index AND n.side = m.side
+         AND n.row_index = (SELECT min(a.row_index) FROM half_lines a
+                             WHERE a.sha256 = m.sha256 AND a.table_index = m.table_index AND a.side = m.side
+                               AND a.row_index > m.sub_at)),
+    half_parts AS (
+        SELECT l.sha256, l.table_index, l.side, l.row_index, l.role, h.sub_at, h.total_at,
+               CASE WHEN h.sub_at IS NULL THEN false
+                    WHEN NOT h.by_role THEN l.role = 'item' AND l.row_index < h.sub_at
+                    WHEN h.by_role AND h.heading THEN l.role = 'item' AND l.row_index > h.sub_at
+                         AND l.row_index < coalesce(h.heading_end, 2147483647) AND l.level = h.sub_level + 1
+                    ELSE l.role = 'item' AND l.level = 0 AND l.row_index < h.sub_at END AS in_sub
+        FROM half_lines l JOIN half_heads h USING (sha256, table_index, side)),
+    half_parts_total AS (
+        SELECT p.*,
+               CASE WHEN p.total_at IS NULL THEN false
+                    WHEN p.row_index = p.sub_at THEN l.by_role OR p.sub_at < p.total_at
+                    WHEN NOT l.by_role THEN p.role = 'item' AND p.row_index < p.total_at
+                         AND p.row_index > coalesce(p.sub_at, -1)
+                    ELSE p.role = 'item' AND l.level = 0 AND NOT p.in_sub AND p.row_index <> p.total_at END AS in_total,
+               -- the carry-over lines: the level-0 items outside the subtotal
+               l.by_role AND p.sub_at IS NOT NULL AND p.role = 'item' AND l.level = 0 AND NOT p.in_sub AS is_carry
+        FROM half_parts p JOIN half_lines l USING (sha256, table_index, side, row_index)),
+    -- summary_items_sum: a half's parts add up to its 本年收入合计 / 本年支出合计, and that
+    -- subtotal with the carry-over lines to its 总计 (identities.summary_half_checks)
+    half_sums AS (
+        SELECT c.sha256, c.table_index, c.side, c.column_key, t.target, t.target_at,
+               sum(c.value) AS value, count(*) AS n, max(c.places) AS places
+        FROM cells c JOIN half_parts_total p USING (sha256, table_index, side, row_index)
+        JOIN (SELECT DISTINCT sha256, table_index, side, 'subtotal' AS target, sub_at AS target_at FROM half_parts
+               WHERE sub_at IS NOT NULL
+              UNION ALL
+              SELECT DISTINCT sha256, table_index, side, 'total', total_at FROM half_parts WHERE total_at IS NOT NULL) t
+          USING (sha256, table_index, side)
+        WHERE (t.target = 'subtotal' AND p.in_sub) OR (t.target = 'total' AND p.in_total)
         GROUP BY ALL),
     summary_items_sum AS (
         SELECT 'summary_items_sum' AS identity, t.sha256, t.table_index, t.table_kind, t.unit, t.side AS code,
                t.column_key, t.name AS label_a, t.value AS figure_a,
-               CASE s.target WHEN 'subtotal' THEN 'the ' || s.n || ' lines above it'
+               CASE s.target WHEN 'subtotal' THEN 'the ' || s.n || ' lines that make it up'
                              ELSE 'the subtotal and the carry-over lines' END AS label_b,
                s.value AS figure_b, s.n AS n_terms, greatest(t.places, s.places) AS places
-        FROM side_rows t JOIN side_sums s
+        FROM cells t JOIN half_sums s
           ON s.sha256 = t.sha256 AND s.table_index = t.table_index AND s.side = t.side
          AND s.column_key = t.column_key AND s.target_at = t.row_index),
+    -- income_equals_expenditure: 收入总计 = 支出总计, and 本年收入合计 + 上年结转 = 本年支出合计 +
+    -- 年终结转结余 (halves without roles: 本年收入合计 = 本年支出合计), in the column the halves
+    -- share: income amount, expenditure total (or amount)
+    compare_cells AS (
+        SELECT c.*, row_number() OVER (PARTITION BY c.sha256, c.table_index, c.side, c.row_index
+                                       ORDER BY c.column_key = 'total' DESC, c.column_key = 'amount' DESC) AS pick
+        FROM cells c
+        WHERE c.table_kind IN ({summary_kinds})
+          AND ((c.side = 'income' AND c.column_key = 'amount')
+               OR (c.side = 'expenditure' AND c.column_key IN ('total', 'amount')))),
+    half_figures AS (
+        SELECT p.sha256, p.table_index, p.side, 1 AS pair, any_value(c.name) AS name, any_value(c.value) AS value,
+               max(c.places) AS places, 1 AS n
+        FROM half_parts p JOIN compare_cells c USING (sha256, table_index, side, row_index)
+        WHERE c.pick = 1 AND p.row_index = p.total_at GROUP BY ALL
+        UNION ALL
+        SELECT p.sha256, p.table_index, p.side, 2 AS pair,
+               any_value(c.name) FILTER (WHERE p.row_index = p.sub_at)
+                 || CASE WHEN count(*) > 1 THEN ' + carry-overs' ELSE '' END AS name,
+               sum(c.value) AS value, max(c.places) AS places, count(*) AS n
+        FROM half_parts_total p JOIN compare_cells c USING (sha256, table_index, side, row_index)
+        WHERE c.pick = 1 AND p.sub_at IS NOT NULL
+          AND (p.row_index = p.sub_at OR p.is_carry)
+        GROUP BY ALL
+        HAVING bool_or(p.row_index = p.sub_at)),
+    income_equals_expenditure AS (
+        SELECT 'income_equals_expenditure' AS identity, i.sha256, i.table_index, k.table_kind, k.unit,
+               NULL AS code, 'amount' AS column_key, i.name AS label_a, i.value AS figure_a,
+               e.name AS label_b, e.value AS figure_b,
+               -- each side a sum of rounded figures: n_a + n_b - 1 half-steps (1 for two printed figures)
+               i.n + e.n - 1 AS n_terms, greatest(i.places, e.places) AS places
+        FROM half_figures i JOIN half_figures e USING (sha256, table_index, pair)
+        JOIN (SELECT DISTINCT sha256, table_index, table_kind, unit FROM summary_lines) k USING (sha256, table_index)
+        WHERE i.side = 'income' AND e.side = 'expenditure'),
     -- function_within_summary: a general-budget (or fund) function figure cannot exceed the
     -- all-funds figure of the same code in the expenditure summary (支出总表)
     summary_codes AS (
@@ -305,10 +390,15 @@ def identity_rows_sql() -> str:
         WHERE table_kind IN ('{TableKind.EXPENDITURE_BY_FUNCTION.value}', '{TableKind.GOVERNMENT_FUND_EXPENDITURE.value}',
                              '{TableKind.STATE_CAPITAL_EXPENDITURE.value}')
           AND code IS NOT NULL AND value > 0
-          AND sha256 IN (SELECT sha256 FROM summary_codes)
+          -- only columns the document's summary prints: a column it lacks (a fund table's
+          -- split, a col:<header> kept as printed) has nothing there to be within
+          AND (sha256, column_key) IN (SELECT (sha256, column_key) FROM summary_codes)
         GROUP BY ALL),
     function_within_summary AS (
         SELECT 'function_within_summary' AS identity, f.sha256, f.table_index, f.table_kind, '元' AS unit, f.code,
+               -- the summary it is compared with (the document's first one when the code is not in any)
+               coalesce(s.table_index, (SELECT min(x.table_index) FROM summary_codes x WHERE x.sha256 = f.sha256))
+                   AS other_table_index,
                f.column_key, format('{{}} in table {{}}', f.column_key, f.table_index) AS label_a,
                CAST(f.yuan AS DECIMAL(18,2)) AS figure_a,
                CASE WHEN s.code IS NULL THEN 'not in the expenditure summary'
@@ -336,7 +426,7 @@ def identity_rows_sql() -> str:
     UNION ALL SELECT {CHECK_COLUMNS} FROM income_equals_expenditure
     UNION ALL SELECT {CHECK_COLUMNS} FROM three_public_sum
     UNION ALL SELECT {CHECK_COLUMNS} FROM summary_items_sum
-    UNION ALL SELECT {CHECK_COLUMNS} FROM function_within_summary
+    UNION ALL BY NAME SELECT {CHECK_COLUMNS}, other_table_index FROM function_within_summary
     """
 
 
@@ -345,10 +435,15 @@ def cross_table_rows_sql() -> str:
 
     ``basic_function_equals_economic`` pairs the n-th function table with the
     n-th economic-class table (one pair per unit). ``shared_codes`` compares
-    every pair of tables printing the same code and column: their totals need
-    not be equal (fund scopes differ) but must be of the same order of
-    magnitude, which is how a table in 元 labelled 万元 shows itself.
+    every pair of tables printing the same code and column (except tables of
+    two separate budgets: general, government fund, state capital): their
+    figures need not be equal (fund scopes nest) but where they are closest
+    they must be of the same order of magnitude, which is how a table in 元
+    labelled 万元 shows itself (10^4 off on every code).
     """
+    fund_scopes = sql_list(
+        [TableKind.EXPENDITURE_BY_FUNCTION.value, TableKind.GOVERNMENT_FUND_EXPENDITURE.value,
+         TableKind.STATE_CAPITAL_EXPENDITURE.value])
     return f"""
     WITH ranked AS (
         SELECT *, dense_rank() OVER (PARTITION BY sha256, table_kind ORDER BY table_index) AS nth FROM total_rows),
@@ -368,50 +463,102 @@ def cross_table_rows_sql() -> str:
         SELECT sha256, table_index, table_kind, unit, code, column_key, CAST(value * factor AS DECIMAL(18,2)) AS yuan,
                CAST({STEP.format(p='places')} * factor AS DECIMAL(18,2)) AS step_yuan
         FROM cells WHERE code IS NOT NULL AND value <> 0),
-    shared AS (
-        SELECT 'shared_codes' AS identity, a.sha256,
-               a.table_index AS table_a, any_value(a.table_kind) AS kind_a, any_value(a.unit) AS unit_a,
-               b.table_index AS table_b, any_value(b.table_kind) AS kind_b, any_value(b.unit) AS unit_b,
-               NULL AS code, 'all shared' AS column_key,
-               sum(abs(a.yuan)) AS figure_a, sum(abs(b.yuan)) AS figure_b,
-               greatest(max(a.step_yuan), max(b.step_yuan)) AS step_yuan, count(*) AS n_codes
+    -- every code and column two tables both print, with how far apart the two figures are
+    shared_cells AS (
+        SELECT a.sha256, a.table_index AS table_a, a.table_kind AS kind_a, a.unit AS unit_a,
+               b.table_index AS table_b, b.table_kind AS kind_b, b.unit AS unit_b, a.code, a.column_key,
+               abs(a.yuan) AS figure_a, abs(b.yuan) AS figure_b, greatest(a.step_yuan, b.step_yuan) AS step_yuan,
+               abs(log10(CAST(abs(a.yuan) AS DOUBLE) / CAST(abs(b.yuan) AS DOUBLE))) AS gap
         FROM coded a JOIN coded b
           ON a.sha256 = b.sha256 AND a.table_index < b.table_index
          AND a.code = b.code AND a.column_key = b.column_key
-        GROUP BY a.sha256, a.table_index, b.table_index)
+        -- the general budget, the government funds and state capital are separate budgets:
+        -- the same 类 code in two of them is different money, with no relation to compare
+        WHERE NOT (a.table_kind IN ({fund_scopes}) AND b.table_kind IN ({fund_scopes}) AND a.table_kind <> b.table_kind)),
+    -- A pair is as close as its closest shared figure: tables of nested scopes (the
+    -- all-funds summary and a fund table) differ on codes with other money in them, but
+    -- tables in the same unit agree wherever one holds all of a code's money, while a
+    -- table in 元 labelled 万元 is 10^4 off on every code.
+    shared AS (
+        SELECT 'shared_codes' AS identity, sha256, table_a, kind_a, unit_a, table_b, kind_b, unit_b,
+               code, column_key, figure_a, figure_b, step_yuan,
+               count(*) OVER (PARTITION BY sha256, table_a, table_b) AS n_codes
+        FROM shared_cells
+        QUALIFY row_number() OVER (PARTITION BY sha256, table_a, table_b ORDER BY gap, code, column_key) = 1)
     SELECT * FROM basic UNION ALL SELECT * FROM shared
     """
 
 
 def codes_sql() -> str:
+    """One row per coded row of a hierarchical table, with what the lists say of its code.
+
+    ``parent_printed`` is NULL (not checked) where the table prints no code
+    of the parent's level at all: tables that print only 项 rows exist, and
+    their 款 is checked through the lists instead. ``other_code`` names the
+    listed code of the same level (a 款: under the same 类) whose name an
+    unlisted 类 / 款 is printed with: a wrong digit. Codes in ``other_codes``
+    (a second classification printed on the row) are checked as codes of
+    their own family; they are compared among themselves for parents.
+    """
     function_kinds = sql_list(sorted(FUNCTION_CODED_KINDS))
     hierarchical = sql_list(sorted(HIERARCHICAL_KINDS))
     return f"""
     WITH coded AS (
-        SELECT DISTINCT a.sha256, a.table_index, a.table_kind, a.row_index, a.code,
+        SELECT DISTINCT a.sha256, a.table_index, a.table_kind, a.row_index, a.code, a.code_source,
                replace(replace(a.name, ' ', ''), '　', '') AS name,
-               CASE WHEN a.table_kind IN ({function_kinds}) THEN 'function' ELSE 'economic' END AS family
-        FROM raw_amounts a WHERE a.code IS NOT NULL AND a.table_kind IN ({hierarchical})),
-    printed AS (SELECT DISTINCT sha256, table_index, code FROM coded)
-    SELECT c.*, d.fiscal_year,
-           CASE length(c.code) WHEN 3 THEN '类' WHEN 5 THEN '款' WHEN 7 THEN '项' END AS level,
-           left(c.code, 3) AS class_code,
-           (SELECT any_value(coalesce(l.name, l.code)) FROM code_list l
-             WHERE l.family = c.family AND l.code = left(c.code, 3)) AS class_name,
-           CASE WHEN length(c.code) > 3 THEN left(c.code, length(c.code) - 2) END AS parent_code,
-           CASE WHEN length(c.code) > 3 THEN EXISTS (
-               SELECT 1 FROM printed p WHERE p.sha256 = c.sha256 AND p.table_index = c.table_index
-                 AND p.code = left(c.code, length(c.code) - 2)) END AS parent_printed,
-           -- the official name, or the printed name itself when it is a recorded alias
-           (SELECT CASE WHEN bool_or(l.alias = c.name) THEN c.name ELSE any_value(l.name) END
-              FROM code_list l WHERE l.family = c.family AND l.code = c.code AND l.name IS NOT NULL) AS official_name
-    FROM coded c LEFT JOIN doc_labels d USING (sha256)
+               CASE WHEN a.table_kind IN ({function_kinds}) THEN 'function' ELSE 'economic' END AS family,
+               'code' AS code_column
+        FROM raw_amounts a WHERE a.code IS NOT NULL AND a.table_kind IN ({hierarchical})
+        UNION
+        -- the other classifications printed on the same row (部门 + 政府经济分类 side by side):
+        -- checked as codes of their own family, without a name of their own
+        SELECT DISTINCT a.sha256, a.table_index, a.table_kind, a.row_index, o.code, a.code_source, NULL AS name,
+               CASE WHEN o.scheme = 'function' THEN 'function' ELSE 'economic' END AS family,
+               'other_codes.' || o.scheme AS code_column
+        FROM raw_amounts a,
+             LATERAL (SELECT k AS scheme, CAST(a.other_codes AS JSON) ->> k AS code
+                      FROM unnest(json_keys(CAST(a.other_codes AS JSON))) t(k)) o
+        WHERE a.other_codes IS NOT NULL AND json_valid(a.other_codes) AND o.code IS NOT NULL
+          AND a.table_kind IN ({hierarchical})),
+    printed AS (SELECT DISTINCT sha256, table_index, code_column, code FROM coded),
+    printed_lengths AS (SELECT DISTINCT sha256, table_index, code_column, length(code) AS n FROM coded),
+    listed AS (SELECT family, code, any_value(name) AS official_name, list(DISTINCT alias) AS aliases
+               FROM code_list GROUP BY family, code),
+    named AS (SELECT DISTINCT family, length(code) AS n, {name_key('name')} AS key, code FROM code_list
+              UNION SELECT family, length(code), {name_key('alias')}, code FROM code_list WHERE alias IS NOT NULL),
+    placed AS (
+        SELECT c.*, d.fiscal_year,
+               CASE length(c.code) WHEN 3 THEN '类' WHEN 5 THEN '款' WHEN 7 THEN '项' END AS level,
+               left(c.code, 3) AS class_code,
+               CASE WHEN length(c.code) > 3 THEN left(c.code, length(c.code) - 2) END AS parent_code,
+               l.code IS NOT NULL AS in_list,
+               -- the official name, or the printed name itself when it is a recorded alias
+               CASE WHEN list_contains(l.aliases, c.name) THEN c.name ELSE l.official_name END AS official_name
+        FROM coded c LEFT JOIN doc_labels d USING (sha256)
+        LEFT JOIN listed l ON l.family = c.family AND l.code = c.code)
+    SELECT p.*,
+           (SELECT any_value(coalesce(l.official_name, p.class_code)) FROM listed l
+             WHERE l.family = p.family AND l.code = p.class_code) AS class_name,
+           EXISTS (SELECT 1 FROM code_classes k WHERE k.family = p.family AND k.class_code = p.class_code) AS class_known,
+           CASE WHEN p.parent_code IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM printed_lengths n WHERE n.sha256 = p.sha256 AND n.table_index = p.table_index
+                      AND n.code_column = p.code_column AND n.n = length(p.parent_code))
+                THEN EXISTS (
+                    SELECT 1 FROM printed q WHERE q.sha256 = p.sha256 AND q.table_index = p.table_index
+                      AND q.code_column = p.code_column AND q.code = p.parent_code) END AS parent_printed,
+           CASE WHEN NOT p.in_list AND p.level IN ('类', '款') THEN (
+               SELECT min(n.code) FROM named n WHERE n.family = p.family AND n.n = length(p.code)
+                 AND n.key = {name_key('p.name')} AND n.code <> p.code
+                 AND (p.level = '类' OR left(n.code, 3) = p.class_code)) END AS other_code
+    FROM placed p
     """
 
 
 def name_key(column: str) -> str:
-    """A name as compared: no spaces, full-width parentheses (both spellings are printed)."""
-    return f"replace(replace(replace(replace({column}, ' ', ''), '　', ''), '(', '（'), ')', '）')"
+    """A name as compared: no spaces, full-width parentheses, no quotes (both
+    spellings are printed); as ``countybudget.code_lists.canonical_name``."""
+    return (f"regexp_replace(replace(replace(replace(replace({column}, ' ', ''), '　', ''), '(', '（'), ')', '）'), "
+            "'[\"“”‘’'']', '', 'g')")
 
 
 
@@ -460,21 +607,53 @@ def load_claim_figures(con: duckdb.DuckDBPyConnection) -> None:
 def claims_sql() -> str:
     """Each narrative figure next to the table figure its subject names.
 
-    A subject naming a figure (基本支出, 人员经费, “三公”经费 …) is looked up in
-    ``CLAIM_FIGURES``; otherwise it is matched to a printed row name of the
-    same document (a function class such as 一般公共服务支出), the
-    general-budget function table first, total column first.
+    The parser resolves each claim by meaning (``parsers/claim_figures.py``) and
+    writes where the tables print the figure it names (``resolved_*`` columns of
+    raw/claims); this batch compares the two in yuan, exactly as
+    ``marts.mart_claim_checks`` does. A claim of a lake written before claims
+    were resolved (``n_candidates`` NULL) falls back to the older lookup (``CLAIM_FIGURES`` and printed
+    row names, :func:`claims_lookup_sql`).
     """
+    claim_factor = ("CASE c.unit WHEN '元' THEN CAST(1 AS DECIMAL(18,2)) WHEN '万元' THEN CAST(10000 AS DECIMAL(18,2)) "
+                    "WHEN '亿元' THEN CAST(100000000 AS DECIMAL(18,2)) END")
+    table_factor = claim_factor.replace("c.unit", "c.resolved_unit")
+    places = "CASE WHEN strpos({a}, '.') > 0 THEN least(length({a}) - strpos({a}, '.'), 2) ELSE 0 END"
     return f"""
     SELECT *, {EXCESS.format(difference='abs(claim_yuan - table_yuan)', tolerance='tolerance_yuan')} AS excess_thousandths
     FROM (
+    WITH resolved AS (
+        SELECT c.*, {claim_factor} AS claim_factor, {table_factor} AS table_factor,
+               {places.format(a='c.amount')} AS claim_places, {places.format(a='c.resolved_amount')} AS table_places
+        FROM raw_claims c
+        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL AND c.n_candidates IS NOT NULL),
+    kinds AS (SELECT DISTINCT sha256, table_index, table_kind FROM raw_amounts)
+    SELECT r.sha256, r.claim_index, r.page, replace(r.subject, ' ', '') AS subject, r.text,
+           TRY_CAST(r.amount AS DECIMAL(18,2)) AS claim_value, r.unit AS claim_unit,
+           CAST(TRY_CAST(r.amount AS DECIMAL(20,6)) * r.claim_factor AS DECIMAL(18,2)) AS claim_yuan,
+           r.resolved_table_index || ':' || coalesce(k.table_kind, '?') AS "table",
+           r.resolved_table_index AS table_index, k.table_kind, r.code, r.resolved_column_key AS column_key,
+           TRY_CAST(r.resolved_amount AS DECIMAL(18,2)) AS table_value, r.resolved_unit AS table_unit,
+           CAST(TRY_CAST(r.resolved_amount AS DECIMAL(20,6)) * r.table_factor AS DECIMAL(18,2)) AS table_yuan,
+           CAST(({STEP.format(p='r.claim_places')} * r.claim_factor
+                 + coalesce(r.resolved_n_terms, 1) * {STEP.format(p='r.table_places')} * r.table_factor) * 0.5
+                AS DECIMAL(18,3)) AS tolerance_yuan
+    FROM resolved r LEFT JOIN kinds k ON k.sha256 = r.sha256 AND k.table_index = r.resolved_table_index
+    UNION ALL BY NAME
+    SELECT * FROM ({claims_lookup_sql()})
+    )
+    """
+
+
+def claims_lookup_sql() -> str:
+    """The older lookup, for claims the parser did not resolve (``n_candidates`` NULL: an older lake)."""
+    return f"""
     WITH claims AS (
         SELECT c.sha256, c.claim_index, c.page, replace(c.subject, ' ', '') AS subject, c.text,
                TRY_CAST(c.amount AS DECIMAL(18,2)) AS claim_value, c.unit AS claim_unit,
                CASE WHEN strpos(c.amount, '.') > 0 THEN least(length(c.amount) - strpos(c.amount, '.'), 2) ELSE 0 END AS claim_places,
                coalesce(f.factor, 1) AS claim_factor
         FROM raw_claims c LEFT JOIN unit_factor f ON f.unit = c.unit
-        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL),
+        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL AND c.n_candidates IS NULL),
     figure_cells AS (
         SELECT *, 1 AS n_terms FROM cells
         UNION ALL BY NAME
@@ -510,7 +689,6 @@ def claims_sql() -> str:
            CAST({tolerance_sql('1', STEP.format(p='cl.claim_places') + ' * cl.claim_factor')}
                 + {tolerance_sql('c.n_terms', STEP.format(p='c.places') + ' * c.factor')} AS DECIMAL(18,3)) AS tolerance_yuan
     FROM claims cl LEFT JOIN (SELECT * FROM candidates WHERE pick = 1) c USING (sha256, claim_index)
-    )
     """
 
 
@@ -579,7 +757,8 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         f"""
         WITH r AS ({sql}),
         t AS (SELECT r.*, {tolerance_sql('n_terms', STEP.format(p='places'))} AS tolerance FROM r)
-        SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index, table_kind,
+        SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index,
+               CAST(other_table_index AS INTEGER) AS other_table_index, table_kind,
                -- figures as their exact decimal text: they are read, not computed with, from here on
                unit, coalesce(code, '') AS code, column_key, label_a, CAST(figure_a AS VARCHAR) AS figure_a,
                label_b, CAST(figure_b AS VARCHAR) AS figure_b, n_terms, CAST(tolerance AS VARCHAR) AS tolerance,
@@ -593,13 +772,21 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
 def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None) -> Batches:
     """Load the raw layer (all documents, or ``only`` these hashes) and build every batch."""
     only = list(only) if only is not None else None
-    for table in ("documents", "amounts", "claims"):
+    for table in ("documents", "amounts", "claims", "tables"):
         sources.load_raw_table(con, table, only)
     load_rules(con)
     code_lists = load_code_list(con)
     load_claim_figures(con)
     create_base_views(con)
     labels = dict(con.execute("SELECT sha256, document FROM doc_labels").fetchall())
+    # every table: the raw tables table, and tables of a lake written before it existed (from their amounts)
+    table_kinds = {
+        (sha, int(index)): kind for sha, index, kind in con.execute(
+            "SELECT sha256, table_index, any_value(table_kind) FROM ("
+            " SELECT sha256, table_index, table_kind FROM raw_tables UNION ALL"
+            " SELECT DISTINCT sha256, table_index, table_kind FROM raw_amounts) "
+            "WHERE sha256 IS NOT NULL AND table_index IS NOT NULL GROUP BY ALL").fetchall()
+    }
     documents = sorted(
         {r[0] for r in con.execute(
             "SELECT sha256 FROM raw_documents UNION SELECT sha256 FROM raw_amounts").fetchall() if r[0]}
@@ -609,7 +796,10 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     frames["documents"] = query_frame(con, "SELECT * FROM raw_documents ORDER BY sha256")
     frames["amounts"] = query_frame(
         con,
-        "SELECT *, table_kind || '.' || column_key AS kind_column FROM raw_amounts "
+        "SELECT *, table_kind || '.' || column_key AS kind_column, "
+        # a key kept as printed (col:<header>, docs/contracts.md §4) is outside the vocabulary by design
+        "CASE WHEN starts_with(column_key, 'col:') THEN 'as_printed' ELSE 'vocabulary' END AS column_mapping "
+        "FROM raw_amounts "
         "ORDER BY sha256, table_index, row_index, column_key",
     )
     frames["codes"] = query_frame(
@@ -623,7 +813,8 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
         con,
         f"""
         WITH r AS ({cross_table_rows_sql()})
-        SELECT identity, sha256, format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
+        SELECT identity, sha256, r.table_a AS table_index, r.table_b AS other_table_index, coalesce(code, '') AS code,
+               format('{{}}:{{}}', table_a, kind_a) AS table_a, unit_a,
                format('{{}}:{{}}', table_b, kind_b) AS table_b, unit_b, column_key, n_codes,
                figure_a AS yuan_a, figure_b AS yuan_b,
                -- a ratio, not money: how many powers of ten apart the two tables are
@@ -639,4 +830,4 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     regions = query_frame(con, "SELECT * FROM document_regions ORDER BY sha256")
     frames["regions"] = regions[regions["sha256"].isin(documents)].reset_index(drop=True)
     frames["staging_columns"] = query_frame(con, "SELECT * FROM staging_columns ORDER BY relation_column")
-    return Batches(frames=frames, documents=documents, labels=labels, code_lists=code_lists)
+    return Batches(frames=frames, documents=documents, labels=labels, code_lists=code_lists, table_kinds=table_kinds)

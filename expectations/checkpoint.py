@@ -8,15 +8,22 @@ marts``:
 2. validates each with its suite from ``expectations/suites/<name>.json``
    through a real GX Checkpoint in a file context under
    ``paths.quality_dir()``, which also renders the data docs (HTML) there;
-3. turns the failing rows into one result per document × expectation and
-   writes them, replacing the previous rows of the documents checked, to
-   ``quality.expectation_results`` and ``quality.quarantined_documents``
-   (documents with a blocking failure) in the warehouse; the marts leave
-   quarantined documents out. Nothing is deleted from the lake: fixing the
-   document or the parser and re-running brings it back.
+3. turns the failing rows into results per document × expectation (one per
+   failing table, or pair of tables for a cross-table check) and writes them,
+   replacing the previous rows of the documents checked, to
+   ``quality.expectation_results``, ``quality.quarantined_tables`` (tables
+   with a blocking failure of their own or of a cross-table check they take
+   part in) and ``quality.quarantined_documents`` (documents withheld whole:
+   a document-level check failed) in the warehouse; the marts leave withheld
+   tables and documents out, and a document's other tables still publish.
+   Nothing is deleted from the lake: fixing the document or the parser and
+   re-running brings it back.
 
-Each expectation's severity is GX's own (``critical`` blocks a document,
-``warning`` only lists it); its message, tolerance and reason live in ``meta``.
+Each expectation's severity is GX's own (``critical`` blocks, ``warning`` only
+lists); what a blocking failure withholds is its ``meta.withholds``
+(``table``: the failing row's table and, for a cross-table check, the other
+table it names; ``document``: the whole document), defaulting to the suite's
+``meta.withholds``. Its message, tolerance and reason live in ``meta`` too.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from uuid import uuid4
 import duckdb
 import pandas as pd
 
-from countybudget import paths
+from countybudget import build_stamp, paths
 from expectations.batches import BATCH_NAMES, Batches, build_batches, region_codes, staging_columns_declared
 from expectations.results import QualityResult
 
@@ -64,10 +71,13 @@ class Outcome:
     failing_rows: list[int]  # positions in the batch frame
     checked_rows: pd.Series  # rows in scope per sha256
     error: str | None = None
+    withholds: str = "document"  # what a blocking failure withholds: document | table
 
 
 @dataclass
 class DocumentResult:
+    """One expectation's result for one document, or for one failing table (pair) of it."""
+
     sha256: str
     suite: str
     expectation: str
@@ -75,6 +85,24 @@ class DocumentResult:
     passed: bool
     observed: dict[str, Any]
     message: str
+    table_index: int | None = None  # the failing table (None: the document as a whole, or passed)
+    other_table_index: int | None = None  # the other table of a cross-table check
+    scope: str = "document"  # what a blocking failure withholds: document | table
+
+    @property
+    def withholds_tables(self) -> bool:
+        return self.scope == "table" and self.table_index is not None
+
+
+@dataclass
+class Quarantine:
+    """What the run withholds: whole documents, and tables of the others."""
+
+    documents: dict[str, list[str]] = field(default_factory=dict)  # sha256 -> reasons
+    tables: dict[tuple[str, int], list[str]] = field(default_factory=dict)  # (sha256, table_index) -> reasons
+
+    def documents_partial(self) -> set[str]:
+        return {sha for sha, _ in self.tables} - set(self.documents)
 
 
 @dataclass
@@ -212,6 +240,7 @@ def validate_suite(
     result = checkpoint.run(batch_parameters={"dataframe": frame}, expectation_parameters=dict(parameters or {}))
     # GX turns a row_condition into its own object; scope rows by the suite file's declaration.
     declared = {e["meta"]["name"]: e["kwargs"] for e in suite_doc["expectations"]}
+    suite_withholds = suite_doc["meta"].get("withholds", "document")
     outcomes: list[Outcome] = []
     for validation_result in result.run_results.values():
         for er in validation_result.results:
@@ -233,6 +262,7 @@ def validate_suite(
                     failing_rows=sorted({int(r["row_id"]) for r in index_rows if isinstance(r, dict)}),
                     checked_rows=rows_in_scope(frame, declared.get(meta.get("name"), {})),
                     error=exception,
+                    withholds=meta.get("withholds", suite_withholds),
                 )
             )
     return outcomes
@@ -273,41 +303,72 @@ def fill_message(template: str, row: Mapping[str, Any]) -> str:
     return string.Formatter().vformat(template, (), values)
 
 
+def table_of(row: Mapping[str, Any], column: str) -> int | None:
+    """A failing row's table index (batches name it ``table_index`` / ``other_table_index``)."""
+    value = plain(row.get(column))
+    return None if value is None else int(value)
+
+
 def document_results(
     outcome: Outcome, frame: pd.DataFrame, documents: Iterable[str], labels: Mapping[str, str]
 ) -> list[DocumentResult]:
-    """Spread one expectation's outcome over the documents of the run."""
-    failing: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    """Spread one expectation's outcome over the documents of the run.
+
+    A document that passes gets one result; one that fails gets one result
+    per failing table (or pair of tables, for a cross-table check), so the
+    gate can withhold exactly those tables. A failing row that names no table
+    is a failure of the document as a whole.
+    """
+    failing: dict[str, dict[tuple[int | None, int | None], list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for row_id in outcome.failing_rows:
         row = frame.iloc[row_id].to_dict()
         row["document"] = labels.get(str(row["sha256"]), str(row["sha256"]))  # named in every message
-        failing[str(row["sha256"])].append(row)
+        failing[str(row["sha256"])][(table_of(row, "table_index"), table_of(row, "other_table_index"))].append(row)
     results = []
     for sha in documents:
-        rows = failing.get(sha, [])
-        observed: dict[str, Any] = {"rows_checked": int(outcome.checked_rows.get(sha, 0)), "rows_failed": len(rows)}
-        if rows:
-            observed["failing_rows"] = [
-                {k: plain(v) for k, v in r.items() if k not in ("row_id", "document")} for r in rows[:MAX_OBSERVED_ROWS]
-            ]
-        results.append(
-            DocumentResult(
-                sha256=sha, suite=outcome.suite, expectation=outcome.expectation, severity=outcome.severity,
-                passed=not rows,
-                observed=observed,
-                message="\n".join(fill_message(outcome.message, r) for r in rows) if rows else "",
+        checked = int(outcome.checked_rows.get(sha, 0))
+        groups = failing.get(sha) or {(None, None): []}
+        for (table_index, other_table_index), rows in sorted(groups.items(), key=lambda g: (g[0][0] is None, g[0])):
+            observed: dict[str, Any] = {"rows_checked": checked, "rows_failed": len(rows)}
+            if rows:
+                observed["failing_rows"] = [
+                    {k: plain(v) for k, v in r.items() if k not in ("row_id", "document")}
+                    for r in rows[:MAX_OBSERVED_ROWS]
+                ]
+            results.append(
+                DocumentResult(
+                    sha256=sha, suite=outcome.suite, expectation=outcome.expectation, severity=outcome.severity,
+                    passed=not rows,
+                    observed=observed,
+                    message="\n".join(fill_message(outcome.message, r) for r in rows) if rows else "",
+                    table_index=table_index, other_table_index=other_table_index, scope=outcome.withholds,
+                )
             )
-        )
     return results
 
 
-def quarantine(results: Iterable[DocumentResult]) -> dict[str, list[str]]:
-    """Documents with a blocking failure, with every reason."""
-    reasons: dict[str, list[str]] = defaultdict(list)
+def quarantine(results: Iterable[DocumentResult]) -> Quarantine:
+    """What the blocking failures withhold, with every reason.
+
+    A table-scoped failure withholds its table and, for a cross-table check,
+    the other table it names: neither of the two figures can be trusted
+    until they agree. A document-scoped failure (the document did not parse,
+    its unit or structure is wrong), or a failure that names no table,
+    withholds the whole document. A document's table failures are kept even
+    when the document is withheld whole, so every reason is listed.
+    """
+    held = Quarantine(documents=defaultdict(list), tables=defaultdict(list))
     for r in results:
-        if not r.passed and r.severity == "block":
-            reasons[r.sha256].extend(f"[{r.suite}.{r.expectation}] {line}" for line in r.message.splitlines())
-    return dict(reasons)
+        if r.passed or r.severity != "block":
+            continue
+        lines = [f"[{r.suite}.{r.expectation}] {line}" for line in r.message.splitlines()]
+        if r.withholds_tables:
+            held.tables[(r.sha256, r.table_index)].extend(lines)
+            if r.other_table_index is not None and r.other_table_index != r.table_index:
+                held.tables[(r.sha256, r.other_table_index)].extend(lines)
+        else:
+            held.documents[r.sha256].extend(lines)
+    return Quarantine(documents=dict(held.documents), tables=dict(held.tables))
 
 
 # ------------------------------------------------------------ the warehouse
@@ -317,12 +378,26 @@ RESULTS_DDL = """
 CREATE SCHEMA IF NOT EXISTS quality;
 CREATE TABLE IF NOT EXISTS quality.expectation_results (
     run_id VARCHAR, sha256 VARCHAR, suite VARCHAR, expectation VARCHAR, severity VARCHAR,
-    passed BOOLEAN, observed JSON, message VARCHAR, checked_at TIMESTAMPTZ);
+    passed BOOLEAN, observed JSON, message VARCHAR, checked_at TIMESTAMPTZ,
+    table_index INTEGER, other_table_index INTEGER, scope VARCHAR);
+-- a warehouse written before results were per table: add the columns
+ALTER TABLE quality.expectation_results ADD COLUMN IF NOT EXISTS table_index INTEGER;
+ALTER TABLE quality.expectation_results ADD COLUMN IF NOT EXISTS other_table_index INTEGER;
+ALTER TABLE quality.expectation_results ADD COLUMN IF NOT EXISTS scope VARCHAR;
 CREATE TABLE IF NOT EXISTS quality.quarantined_documents (sha256 VARCHAR, reasons VARCHAR);
+CREATE TABLE IF NOT EXISTS quality.quarantined_tables (
+    sha256 VARCHAR, table_index INTEGER, table_kind VARCHAR, reasons VARCHAR, run_id VARCHAR);
 """
+# The dbt on-run-start hook (dbt_project/macros/create_quality_tables.sql) creates the same tables empty.
+RESULT_COLUMNS = [
+    "run_id", "sha256", "suite", "expectation", "severity", "passed", "observed", "message", "checked_at",
+    "table_index", "other_table_index", "scope",
+]
 
 
-def write_results(summary: RunSummary, quarantined: Mapping[str, list[str]], checked_at: datetime) -> None:
+def write_results(
+    summary: RunSummary, quarantined: Quarantine, checked_at: datetime, table_kinds: Mapping[tuple[str, int], str]
+) -> None:
     """Replace the rows of the documents checked, in one transaction."""
     target = paths.warehouse_path()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -333,15 +408,24 @@ def write_results(summary: RunSummary, quarantined: Mapping[str, list[str]], che
                 "severity": r.severity, "passed": r.passed,
                 "observed": json.dumps(r.observed, ensure_ascii=False, default=str),
                 "message": r.message, "checked_at": checked_at,
+                "table_index": r.table_index, "other_table_index": r.other_table_index, "scope": r.scope,
             }
             for r in summary.results
         ],
-        columns=["run_id", "sha256", "suite", "expectation", "severity", "passed", "observed", "message", "checked_at"],
-    )
+        columns=RESULT_COLUMNS,
+    ).astype({"table_index": "Int64", "other_table_index": "Int64"})
     held = pd.DataFrame(
-        [{"sha256": sha, "reasons": "\n".join(reasons)} for sha, reasons in sorted(quarantined.items())],
+        [{"sha256": sha, "reasons": "\n".join(reasons)} for sha, reasons in sorted(quarantined.documents.items())],
         columns=["sha256", "reasons"],
     )
+    held_tables = pd.DataFrame(  # noqa: F841 - read by DuckDB
+        [
+            {"sha256": sha, "table_index": index, "table_kind": table_kinds.get((sha, index)),
+             "reasons": "\n".join(reasons), "run_id": summary.run_id}
+            for (sha, index), reasons in sorted(quarantined.tables.items())
+        ],
+        columns=["sha256", "table_index", "table_kind", "reasons", "run_id"],
+    ).astype({"table_index": "Int64", "table_kind": object})
     checked = pd.DataFrame({"sha256": summary.documents}, dtype=object)  # noqa: F841 - read by DuckDB
     con = duckdb.connect(str(target))
     try:
@@ -349,11 +433,18 @@ def write_results(summary: RunSummary, quarantined: Mapping[str, list[str]], che
         con.execute("BEGIN")
         con.execute("DELETE FROM quality.expectation_results WHERE sha256 IN (SELECT sha256 FROM checked)")
         con.execute("DELETE FROM quality.quarantined_documents WHERE sha256 IN (SELECT sha256 FROM checked)")
+        con.execute("DELETE FROM quality.quarantined_tables WHERE sha256 IN (SELECT sha256 FROM checked)")
         con.execute(
-            "INSERT INTO quality.expectation_results SELECT run_id, sha256, suite, expectation, severity, "
-            "passed, CAST(observed AS JSON), message, checked_at FROM results"
+            "INSERT INTO quality.expectation_results BY NAME SELECT run_id, sha256, suite, expectation, severity, "
+            "passed, CAST(observed AS JSON) AS observed, message, checked_at, "
+            "CAST(table_index AS INTEGER) AS table_index, CAST(other_table_index AS INTEGER) AS other_table_index, "
+            "scope FROM results"
         )
         con.execute("INSERT INTO quality.quarantined_documents SELECT sha256, reasons FROM held")
+        con.execute(
+            "INSERT INTO quality.quarantined_tables BY NAME SELECT sha256, CAST(table_index AS INTEGER) AS table_index, "
+            "CAST(table_kind AS VARCHAR) AS table_kind, reasons, run_id FROM held_tables"
+        )
         con.execute("COMMIT")
     finally:
         con.close()
@@ -362,6 +453,7 @@ def write_results(summary: RunSummary, quarantined: Mapping[str, list[str]], che
 # ------------------------------------------------------------ the stage function
 
 
+@build_stamp.recorded(build_stamp.quality_step, lambda result: result.ok)  # publish needs it
 def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> QualityResult:
     """Check every document of the raw layer (or ``only`` these sha256).
 
@@ -406,20 +498,36 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> Q
     validated = time.perf_counter()
 
     held = quarantine(summary.results)
-    write_results(summary, held, checked_at)
+    write_results(summary, held, checked_at, batches.table_kinds)
     docs_path = None
     if build_docs:
         context.build_data_docs(site_names=[DATA_DOCS_SITE])
         docs_path = str(data_docs_index(context))
     warnings = [r for r in summary.results if not r.passed and r.severity == "warn"]
+    partial = held.documents_partial()
+    tables_by_document = defaultdict(int)
+    for sha, _ in batches.table_kinds:
+        tables_by_document[sha] += 1
+    n_tables = sum(tables_by_document.values())
+    n_tables_withheld = sum(tables_by_document[sha] for sha in held.documents) + sum(
+        1 for sha, index in held.tables if sha not in held.documents and (sha, index) in batches.table_kinds)
     outcome = {
         "run_id": run_id,
         "documents_checked": len(batches.documents),
-        "documents_passed": len(batches.documents) - len(held),
-        "documents_quarantined": len(held),
+        # passed: every table publishes; partial: some tables withheld; quarantined: withheld whole
+        "documents_passed": len(batches.documents) - len(held.documents) - len(partial),
+        "documents_partial": len(partial),
+        "documents_quarantined": len(held.documents),
+        "tables_checked": n_tables,
+        "tables_withheld": n_tables_withheld,
         "quarantined": [
             {"sha256": sha, "document": batches.labels.get(sha, sha), "reasons": reasons}
-            for sha, reasons in sorted(held.items())
+            for sha, reasons in sorted(held.documents.items())
+        ],
+        "quarantined_tables": [
+            {"sha256": sha, "document": batches.labels.get(sha, sha), "table_index": index,
+             "table_kind": batches.table_kinds.get((sha, index)), "reasons": reasons}
+            for (sha, index), reasons in sorted(held.tables.items())
         ],
         "warnings": len(warnings),
         "warning_messages": [w.message for w in warnings][:50],
@@ -438,8 +546,8 @@ def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> Q
         },
     }
     log.info(
-        "quality %s: %d documents, %d passed, %d quarantined, %d warnings",
-        run_id, outcome["documents_checked"], outcome["documents_passed"], outcome["documents_quarantined"],
-        outcome["warnings"],
+        "quality %s: %d documents, %d passed, %d partial (%d of %d tables withheld), %d quarantined, %d warnings",
+        run_id, outcome["documents_checked"], outcome["documents_passed"], outcome["documents_partial"],
+        outcome["tables_withheld"], outcome["tables_checked"], outcome["documents_quarantined"], outcome["warnings"],
     )
     return QualityResult.from_outcome(outcome)  # not ok when an expectation crashed: documents went unchecked

@@ -18,12 +18,17 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(
             f"{outcome.documents_checked} documents checked: {outcome.documents_passed} passed, "
-            f"{outcome.documents_quarantined} quarantined, {outcome.warnings} warnings "
+            f"{outcome.documents_partial} partial ({outcome.tables_withheld} of {outcome.tables_checked} "
+            f"tables withheld), {outcome.documents_quarantined} quarantined whole, {outcome.warnings} warnings "
             f"({outcome.seconds['total']} s)"
         )
         for held in outcome.quarantined:
             print(f"  quarantined {held.document}")
             for reason in held.reasons:
+                print(f"    - {reason}")
+        for table in outcome.quarantined_tables:
+            print(f"  table withheld {table.document} table {table.table_index}:{table.table_kind}")
+            for reason in table.reasons:
                 print(f"    - {reason}")
         if outcome.data_docs:
             print(f"data docs: {outcome.data_docs}")

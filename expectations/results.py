@@ -17,15 +17,33 @@ class QuarantinedDocument:
 
 
 @dataclass(frozen=True, kw_only=True)
+class QuarantinedTable:
+    """A table withheld: a blocking check of its own, or a cross-table check it takes part in, failed."""
+
+    sha256: str
+    document: str
+    table_index: int
+    table_kind: str | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class QualityResult(StageResult):
-    """One checkpoint run. Quarantining documents is the gate working, not a failure;
-    ``error`` is set when expectations crashed, since that leaves documents unchecked."""
+    """One checkpoint run. Withholding tables and documents is the gate working, not a failure;
+    ``error`` is set when expectations crashed, since that leaves documents unchecked.
+
+    Documents are ``passed`` (every table publishes), ``partial`` (some tables
+    withheld, the others publish) or ``quarantined`` (withheld whole)."""
 
     run_id: str
     documents_checked: int
     documents_passed: int
+    documents_partial: int = 0
     documents_quarantined: int
+    tables_checked: int = 0
+    tables_withheld: int = 0  # the tables of documents withheld whole included
     quarantined: tuple[QuarantinedDocument, ...]
+    quarantined_tables: tuple[QuarantinedTable, ...] = ()
     warnings: int
     warning_messages: tuple[str, ...]
     expectations: int
@@ -48,6 +66,11 @@ class QualityResult(StageResult):
             quarantined=tuple(
                 QuarantinedDocument(sha256=q["sha256"], document=q["document"], reasons=tuple(q["reasons"]))
                 for q in outcome.get("quarantined") or ()
+            ),
+            quarantined_tables=tuple(
+                QuarantinedTable(sha256=q["sha256"], document=q["document"], table_index=q["table_index"],
+                                 table_kind=q["table_kind"], reasons=tuple(q["reasons"]))
+                for q in outcome.get("quarantined_tables") or ()
             ),
             warning_messages=tuple(outcome.get("warning_messages") or ()),
             suites_skipped=tuple(outcome.get("suites_skipped") or ()),

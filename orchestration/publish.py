@@ -10,6 +10,12 @@ module replaces atomically once a run has passed its checks:
 3. open the copy read-only and check the marts are there and have rows;
 4. ``os.replace`` the copy over the serving file.
 
+Only a build whose steps all recorded success is published: the build stamp
+(``countybudget.build_stamp``) must show dbt → quality checkpoint → dbt marts
+on this very file, so a build killed mid-way (or rewritten by anything else)
+is refused. Publishes take a lock beside the serving file, and each first
+removes staged copies that a killed publish left behind.
+
 A reader that opened the old file keeps reading it (POSIX keeps an unlinked
 inode alive while it is open); the next connection sees the new one. Note
 that DuckDB shares one database instance per path within a process: a BI
@@ -22,6 +28,7 @@ complete, verified database.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import logging
 import os
@@ -33,7 +40,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from countybudget import paths
+from countybudget import build_stamp, paths
 from countybudget.results import StageResult
 
 log = logging.getLogger(__name__)
@@ -122,10 +129,17 @@ def served_mart_rows(serving: Path) -> dict[str, int]:
 
 @dataclass(frozen=True, kw_only=True)
 class PublishResult(StageResult):
-    """What was published (a build that cannot be published raises ``PublishError`` instead)."""
+    """What was published (a build that cannot be published raises ``PublishError`` instead).
+
+    ``build_id`` is the stamped build that was published (None for an unchecked one);
+    ``unchecked`` why the build was not publishable when ``allow_unchecked`` published it anyway;
+    ``removed_stale_copies`` the staged copies a killed publish had left."""
 
     serving_path: str
     build_path: str
+    build_id: str | None
+    unchecked: str | None
+    removed_stale_copies: tuple[str, ...]
     size_bytes: int
     mart_rows: dict[str, int]
     empty_marts: tuple[str, ...]
@@ -133,11 +147,15 @@ class PublishResult(StageResult):
     seconds: float
 
 
-def publish(build: Path | None = None, serving: Path | None = None, allow_emptied: bool = False) -> PublishResult:
+def publish(
+    build: Path | None = None, serving: Path | None = None, allow_emptied: bool = False, allow_unchecked: bool = False
+) -> PublishResult:
     """Replace the serving database with a verified copy of the build; return what was published.
 
     A build that would empty a mart BI currently reads is refused (a broken
-    upstream stage looks like that) unless ``allow_emptied``.
+    upstream stage looks like that) unless ``allow_emptied``. A build whose
+    stamp does not show dbt, the quality checkpoint and the marts all finished
+    with success on this file is refused unless ``allow_unchecked``.
     """
     build = Path(build or paths.warehouse_path())
     serving = Path(serving or paths.serving_path())
@@ -145,8 +163,46 @@ def publish(build: Path | None = None, serving: Path | None = None, allow_emptie
     if not build.is_file():
         raise PublishError(f"no warehouse to publish at {build}")
     serving.parent.mkdir(parents=True, exist_ok=True)
-    _checkpoint(build)
+    with _publish_lock(serving):
+        removed = remove_stale_staged_copies(serving)
+        unchecked: str | None = None
+        stamp = None
+        try:
+            stamp = build_stamp.check_publishable(build)
+        except build_stamp.UnpublishableBuild as exc:
+            unchecked = str(exc)
+            if not allow_unchecked:
+                # never touch a build no stamp vouches for; say first what is wrong with the file itself
+                # (unless a step is still writing it, or was killed doing so: that is the news)
+                if (build_stamp.read(build) or {}).get("state") != "running":
+                    verify_database(build)
+                raise PublishError(
+                    f"{build} is not a checked build: {unchecked} (publish --allow-unchecked to override)") from exc
+        _checkpoint(build)
+        if stamp is not None:
+            build_stamp.rebase(build, stamp)  # the checkpoint rewrote the file, not its data
+        counts = _stage_and_replace(build, serving, allow_emptied)
+    _fsync_directory(serving.parent)
 
+    result = PublishResult(
+        serving_path=str(serving),
+        build_path=str(build),
+        build_id=stamp.get("build_id") if stamp else None,
+        unchecked=unchecked if allow_unchecked else None,
+        removed_stale_copies=tuple(removed),
+        size_bytes=serving.stat().st_size,
+        mart_rows=counts,
+        empty_marts=tuple(sorted(name for name, n in counts.items() if n == 0)),
+        published_at=datetime.now(timezone.utc).isoformat(),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    if unchecked and allow_unchecked:
+        log.warning("published an unchecked build (%s)", unchecked)
+    log.info("published %s (%d marts, %d rows)", serving, len(counts), sum(counts.values()))
+    return result
+
+
+def _stage_and_replace(build: Path, serving: Path, allow_emptied: bool) -> dict[str, int]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{serving.name}.", suffix=".tmp", dir=serving.parent)
     os.close(fd)
     staged = Path(tmp_name)
@@ -161,19 +217,40 @@ def publish(build: Path | None = None, serving: Path | None = None, allow_emptie
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    _fsync_directory(serving.parent)
+    return counts
 
-    result = PublishResult(
-        serving_path=str(serving),
-        build_path=str(build),
-        size_bytes=serving.stat().st_size,
-        mart_rows=counts,
-        empty_marts=tuple(sorted(name for name, n in counts.items() if n == 0)),
-        published_at=datetime.now(timezone.utc).isoformat(),
-        seconds=round(time.perf_counter() - started, 3),
-    )
-    log.info("published %s (%d marts, %d rows)", serving, len(counts), sum(counts.values()))
-    return result
+
+def _lock_path(serving: Path) -> Path:
+    return serving.with_name(f".{serving.name}.publish.lock")
+
+
+class _publish_lock:
+    """One publish at a time per serving file (a second one waits); the kernel drops it if we die."""
+
+    def __init__(self, serving: Path):
+        self.path = _lock_path(serving)
+
+    def __enter__(self) -> None:
+        self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
+def remove_stale_staged_copies(serving: Path) -> list[str]:
+    """Staged copies a killed publish left (call with the publish lock held: then none is in use)."""
+    removed = []
+    for staged in serving.parent.glob(f".{serving.name}.*.tmp"):
+        try:
+            staged.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(staged.name)
+    if removed:
+        log.info("removed %d stale staged copies: %s", len(removed), ", ".join(removed))
+    return removed
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -192,7 +269,7 @@ def _fsync_directory(directory: Path) -> None:
 
 def _run_publish(args: argparse.Namespace) -> int:
     try:
-        result = publish(allow_emptied=args.allow_emptied)
+        result = publish(allow_emptied=args.allow_emptied, allow_unchecked=args.allow_unchecked)
     except PublishError as exc:
         print(f"publish failed: {exc}")
         return 1
@@ -203,4 +280,6 @@ def _run_publish(args: argparse.Namespace) -> int:
 def register_publish(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("publish", help="atomically replace the serving database with the checked build")
     p.add_argument("--allow-emptied", action="store_true", help="publish even if a mart BI reads would become empty")
+    p.add_argument("--allow-unchecked", action="store_true",
+                   help="publish a build whose stamp does not show dbt, quality and marts succeeded (logged)")
     p.set_defaults(func=_run_publish)

@@ -85,14 +85,16 @@ def raw_documents() -> dict[str, dict[str, Any]]:
     documents = paths.raw_table_dir("documents")
     if not any(documents.glob("*.parquet")):
         return {}
-    relation = duckdb.sql(
-        f"""
-        select sha256, status, error, unit_name, fiscal_year, doc_type, source_path, parser_version
-        from read_parquet('{documents}/*.parquet', union_by_name = true)
-        """
-    )
-    columns = relation.columns
-    return {row[0]: dict(zip(columns, row)) for row in relation.fetchall()}
+    with duckdb.connect() as con:
+        cursor = con.execute(  # the path is a bound parameter: a "'" in it must not end the SQL string
+            """
+            select sha256, status, error, unit_name, fiscal_year, doc_type, source_path, parser_version, n_tables
+            from read_parquet(?, union_by_name = true)
+            """,
+            [f"{documents}/*.parquet"],
+        )
+        columns = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(columns, row)) for row in cursor.fetchall()}
 
 
 def parse_outcomes(journal: list[dict[str, Any]], documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -155,6 +157,39 @@ def quarantined_documents(documents: Mapping[str, Mapping[str, Any]]) -> list[di
     ]
 
 
+def withheld_tables(documents: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Documents the quality checkpoint published in part: per document, the tables it
+    withheld (each with its reasons), from ``quality.quarantined_tables``. Documents
+    withheld whole are left out here (``quarantined_documents`` lists them)."""
+    import duckdb
+
+    build = paths.warehouse_path()
+    if not build.is_file():
+        return []
+    with duckdb.connect(str(build), read_only=True) as con:
+        relation = _find_relation(con, "quarantined_tables")
+        whole = _find_relation(con, "quarantined_documents")
+        if relation is None:
+            return []
+        excluded = f"where sha256 not in (select sha256 from {whole})" if whole else ""
+        rows = con.execute(
+            f"select sha256, table_index, table_kind, reasons from {relation} {excluded} order by sha256, table_index"
+        ).fetchall()
+    by_document: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for sha, index, kind, reasons in rows:
+        by_document[sha].append({"table_index": index, "table_kind": kind, "reasons": _reason_list(reasons)})
+    return [
+        {
+            "sha256": sha,
+            "unit_name": documents.get(sha, {}).get("unit_name"),
+            "source_path": documents.get(sha, {}).get("source_path"),
+            "n_tables": documents.get(sha, {}).get("n_tables"),
+            "tables_withheld": tables,
+        }
+        for sha, tables in sorted(by_document.items())
+    ]
+
+
 def _reason_list(reasons: Any) -> list[str]:
     """The checkpoint stores reasons as text: a JSON list, or messages one per line."""
     if isinstance(reasons, list):
@@ -164,6 +199,34 @@ def _reason_list(reasons: Any) -> list[str]:
     except (TypeError, ValueError):
         return [line for line in str(reasons).splitlines() if line.strip()]
     return [str(r) for r in parsed] if isinstance(parsed, list) else [str(parsed)]
+
+
+def claim_mismatches(limit: int = 50) -> dict[str, Any]:
+    """Narrative figures that differ from the table figure they name (warn severity,
+    never quarantine), from ``marts.mart_claim_checks`` of the build warehouse: counts
+    per verdict and the first ``limit`` mismatches with both figures."""
+    import duckdb
+
+    build = paths.warehouse_path()
+    if not build.is_file():
+        return {"verdicts": {}, "changes_differ": 0, "differs": []}
+    with duckdb.connect(str(build), read_only=True) as con:
+        relation = _find_relation(con, "mart_claim_checks")
+        if relation is None:
+            return {"verdicts": {}, "changes_differ": 0, "differs": []}
+        verdicts = dict(con.execute(f"select verdict, count(*) from {relation} group by 1 order by 1").fetchall())
+        changes = con.execute(f"select count(*) from {relation} where change_verdict = 'differs'").fetchone()[0]
+        rows = con.execute(
+            f"""select document_sha256, unit_name, page_number, subject, claim_amount_text, claim_unit,
+                       table_amount_text, table_unit, resolved_table_index, resolved_table_kind,
+                       resolved_row_name, resolved_column_key, difference_yuan, unit_suspect
+                from {relation} where verdict = 'differs'
+                order by document_sha256, claim_index limit {int(limit)}""").fetchall()
+    keys = ("sha256", "unit_name", "page", "subject", "claim_amount", "claim_unit", "table_amount", "table_unit",
+            "table_index", "table_kind", "row_name", "column_key", "difference_yuan", "unit_suspect")
+    return {"verdicts": verdicts, "changes_differ": changes,
+            "differs": [dict(zip(keys, (str(v) if k == "difference_yuan" else v for k, v in zip(keys, row))))
+                        for row in rows]}
 
 
 def serving_mart_rows() -> dict[str, int]:
@@ -190,8 +253,10 @@ def build_run_report(run_id: str) -> dict[str, Any]:
     portals = portal_outcomes(journal)
     parse = parse_outcomes(journal, documents)
     quarantined = quarantined_documents(documents)
+    partial = withheld_tables(documents)
     published_entry = next((e for e in _entries(journal, "publish") if e["status"] == "ok"), None)
     quarantined_shas = {q["sha256"] for q in quarantined}
+    partial_shas = {p["sha256"] for p in partial}
     fetched = manifest_outcomes(run_id)
     failed_tasks = [
         {"task": e["key"], "error": e.get("error")} for e in _entries(journal, "task_failure")
@@ -207,20 +272,26 @@ def build_run_report(run_id: str) -> dict[str, Any]:
             "parse_tasks": parse["tasks"],
             "not_parsed": len(parse["not_parsed"]),
             "quarantined": len(quarantined),
+            # published: every table reaches the marts; partial: some tables withheld, the others reach them
             "published": sum(
-                1 for sha, d in documents.items() if d.get("status") == PARSE_OK and sha not in quarantined_shas
+                1 for sha, d in documents.items()
+                if d.get("status") == PARSE_OK and sha not in quarantined_shas and sha not in partial_shas
             )
             if published_entry
             else 0,
+            "partial": len(partial) if published_entry else 0,
+            "tables_withheld": sum(len(p["tables_withheld"]) for p in partial),
         },
         "left_out": {
             "portals": {pid: p["error"] for pid, p in sorted(portals.items()) if p["status"] != "ok"},
             "not_parsed": parse["not_parsed"],
             "quarantined": quarantined,
+            "partial": partial,
             "failed_tasks": failed_tasks,
         },
         "portals": portals,
         "mart_rows": serving_mart_rows(),
+        "claim_checks": claim_mismatches(),
         "stage_seconds": stage_seconds(journal),
         "serving_database": str(paths.serving_path()),
         "build_database": str(paths.warehouse_path()),
@@ -245,7 +316,8 @@ def format_summary(report: Mapping[str, Any]) -> str:
         f"countybudget run {report['run_id']}: {'published' if report['published'] else 'NOT published'}",
         f"  documents: discovered {d['discovered']}, downloaded {d['downloaded']}, parsed {d['parsed']}"
         f" (of {d['parse_tasks']} parse tasks), not parsed {d['not_parsed']}, quarantined {d['quarantined']},"
-        f" published {d['published']}",
+        f" published {d['published']} in full and {d.get('partial', 0)} in part"
+        f" ({d.get('tables_withheld', 0)} tables withheld)",
     ]
     left = report["left_out"]
     for portal, error in left["portals"].items():
@@ -257,8 +329,25 @@ def format_summary(report: Mapping[str, Any]) -> str:
         reasons = doc["reasons"]
         more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
         lines.append(f"  quarantined: {doc['sha256'][:16]} {label}: {reasons[0] if reasons else '?'}{more}")
+    for doc in left.get("partial", []):
+        label = doc.get("unit_name") or doc.get("source_path") or ""
+        tables = doc["tables_withheld"]
+        of = f" of {doc['n_tables']}" if doc.get("n_tables") else ""
+        lines.append(f"  partial: {doc['sha256'][:16]} {label}: {len(tables)}{of} tables withheld")
+        for table in tables:
+            reasons = table["reasons"]
+            more = f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""
+            lines.append(f"    table {table['table_index']}:{table['table_kind']}: {reasons[0] if reasons else '?'}{more}")
     for task in left["failed_tasks"]:
         lines.append(f"  failed task: {task['task']}: {task['error']}")
+    claims = report.get("claim_checks") or {}
+    if claims.get("verdicts"):
+        v = claims["verdicts"]
+        lines.append(f"  narrative claims (warnings): agrees {v.get('agrees', 0)}, differs {v.get('differs', 0)},"
+                     f" unresolved {v.get('unresolved', 0)}; stated changes that differ {claims.get('changes_differ', 0)}")
+        for c in claims.get("differs", [])[:10]:
+            lines.append(f"    claim differs: {c['sha256'][:12]} p.{c['page']} {c['subject']}: {c['claim_amount']} {c['claim_unit']}"
+                         f" vs table {c['table_index']}:{c['table_kind']} {c['row_name']} {c['table_amount']} {c['table_unit']}")
     lines.append("  rows per mart:")
     for mart, n in report["mart_rows"].items():
         lines.append(f"    {mart:<45} {n:>10}")

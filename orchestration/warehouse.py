@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from countybudget import identities, paths
+from countybudget import build_stamp, identities, paths
 from countybudget.results import StageResult
 
 THREADS_ENV = "COUNTYBUDGET_DBT_THREADS"
@@ -103,6 +103,7 @@ class DbtBuildResult(StageResult):
     log_tail: str
 
 
+@build_stamp.recorded(build_stamp.dbt_step, lambda result: result.ok)
 def dbt_build(
     select: str | list[str] | None = None,
     exclude: str | list[str] | None = None,

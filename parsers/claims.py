@@ -21,7 +21,22 @@ _CHANGE_WORDS = {
     "减少": "decrease", "下降": "decrease", "降低": "decrease", "减": "decrease", "节约": "decrease",
 }
 _CHANGE_RE = re.compile(r"(?P<word>增加|增长|上升|提高|减少|下降|降低|节约)了?(?P<amount>\d[\d,]*(?:\.\d+)?)(?P<unit>亿元|万元|元)")
-_FLAT_RE = re.compile(r"持平|无变化|没有变化")
+_FLAT_RE = re.compile(r"持平|无变化|没有变化|相同|无增减")
+# The stated change as a percentage (增长 9.24%, 下降 13.5%), after the change amount or alone.
+_PERCENT_CHANGE_RE = re.compile(r"(?:增加|增长|上升|提高|减少|下降|降低|节约|增|减|降)(?:了|幅度?为?|比例为?)?(?P<percent>\d+(?:\.\d+)?)%")
+# An amount that is a threshold, not a figure (单价在 100 万元以上的设备, 100 万元(含)以上).
+# Performance-target indicator values (≤ 1144.72 万元, 不超过 35 万元, 100 元/平方米) are
+# limits, not disclosed figures: no claim either.
+_THRESHOLD_AFTER_RE = re.compile(r"^(?:[(（]含[)）])?(?:以上|以下|及以上|及以下|以内|/|每|左右)")
+_THRESHOLD_BEFORE_RE = re.compile(
+    r"(?:(?:单价|单位价值|价值)(?:在|为)?|[≤≥<>＜＞]|不超过|不高于|不低于|不少于|不多于|不超出|小于|低于|大于|高于|超过|"
+    r"控制在|少于|多于|上限为?|下限为?|每[^，,、]{0,4}|人均|平均|约|近|逾)(?:等于)?(?:预算|项目概算)?$")
+# The text of a form (a 绩效目标表 read as prose: 项目名称 … 主管部门 … 资金总额 …) is not narrative.
+_FORM_TEXT_RE = re.compile(r"项目名称|主管部门|实施单位|一级指标|二级指标|三级指标|指标值|资金总额|专项资金情况")
+# Text of a table page read as prose (1.971.971.970.00…): figures run together, no claim.
+_RUN_TOGETHER_RE = re.compile(r"\d+\.\d{2}\d+\.\d{2}|\d{1,3}(?:,\d{3})+\.\d{2}\d")
+# A classification code printed in brackets right before the amount: 行政运行（2011301）
+_CODE_BEFORE_RE = re.compile(r"[(（](?P<code>\d{3}(?:\d{2}){0,2})[)）][^(（\d]{0,6}$")
 _SHARE_RE = re.compile(r"占[^，,；;。%\d]{0,12}?(?:比重|比例|比)?(?:为)?(?P<share>\d+(?:\.\d+)?)%")
 # Where a subject starts: after punctuation or a connecting word.
 _SUBJECT_CUT_RE = re.compile(
@@ -63,7 +78,8 @@ def _sentences(text: str) -> list[str]:
 
 
 def _claims_in_sentence(sentence: str, page: int) -> list[dict]:
-    matches = [m for m in _AMOUNT_RE.finditer(sentence) if not _is_change_amount(sentence, m.start())]
+    matches = [m for m in _AMOUNT_RE.finditer(sentence)
+               if not _is_change_amount(sentence, m.start()) and not _is_threshold(sentence, m)]
     found: list[dict] = []
     for i, match in enumerate(matches):
         amount = _amount_text(match.group("amount"))
@@ -73,10 +89,12 @@ def _claims_in_sentence(sentence: str, page: int) -> list[dict]:
         tail = sentence[match.end():end]
         start = matches[i - 1].end() if i else 0
         subject = _subject(sentence[start:match.start()])
-        if not subject:
+        if not subject or _RUN_TOGETHER_RE.search(sentence[start:end]) or _FORM_TEXT_RE.search(sentence):
             continue
-        change, direction = _change(tail)
+        change, direction, change_unit = _change(tail)
         share = _SHARE_RE.search(tail)
+        percent = _PERCENT_CHANGE_RE.search(tail)
+        code = _CODE_BEFORE_RE.search(sentence[start:match.start()])
         found.append(
             {
                 "text": sentence[max(start, 0):end].strip("，,、：: "),
@@ -87,6 +105,10 @@ def _claims_in_sentence(sentence: str, page: int) -> list[dict]:
                 "share": share.group("share") if share else None,
                 "change": change,
                 "change_direction": direction,
+                "change_unit": change_unit,
+                "change_percent": percent.group("percent") if percent and direction != "flat" else (
+                    "0" if direction == "flat" else None),
+                "code": code.group("code") if code else None,
             }
         )
     return found
@@ -97,13 +119,22 @@ def _is_change_amount(sentence: str, start: int) -> bool:
     return any(before.endswith(w) or before.endswith(w + "了") for w in _CHANGE_WORDS)
 
 
-def _change(tail: str) -> tuple[str | None, str | None]:
+def _is_threshold(sentence: str, match: re.Match) -> bool:
+    return bool(_THRESHOLD_AFTER_RE.match(sentence[match.end():])
+                or _THRESHOLD_BEFORE_RE.search(sentence[max(0, match.start() - 10):match.start()]))
+
+
+def _change(tail: str) -> tuple[str | None, str | None, str | None]:
     match = _CHANGE_RE.search(tail)
     if match:
-        return _amount_text(match.group("amount")), _CHANGE_WORDS[match.group("word")]
+        return _amount_text(match.group("amount")), _CHANGE_WORDS[match.group("word")], match.group("unit")
+    percent = _PERCENT_CHANGE_RE.search(tail)
+    if percent:  # a change stated only as a percentage: its direction, no amount
+        word = re.match(r"增加|增长|上升|提高|减少|下降|降低|节约|增|减|降", percent.group(0)).group(0)
+        return None, _CHANGE_WORDS.get(word, "decrease" if word == "降" else None), None
     if _FLAT_RE.search(tail):
-        return "0", "flat"
-    return None, None
+        return "0", "flat", None
+    return None, None, None
 
 
 def _subject(before: str) -> str | None:

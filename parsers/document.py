@@ -84,6 +84,10 @@ def parse_document(path: str | Path, sha256: str | None = None) -> dict[str, Any
             shown = fmt if fmt in ("html", "xls", "doc") else None
             return error_record(source, sha256, shown, _UNREADABLE_TYPES[fmt])
         result = _reader_for(fmt)(path)
+        if fmt == "pdf" and not result.n_pages:
+            # pdfminer walks a page tree that loops (Kids pointing back at an ancestor) to no page at all
+            return error_record(source, sha256, fmt, "corrupt PDF: its page tree yields no page "
+                                "(empty, or it loops back on itself)")
     except MemoryError:
         return error_record(source, sha256, fmt, "ran out of memory while reading the document")
     except Exception as exc:  # a reader failing on hostile input is an outcome, not a crash
@@ -170,8 +174,17 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
     record.update(extract_metadata(result.page_texts, [t.get("unit") for t in tables]))
     try:
         record["claims"] = extract_claims(result.page_texts)
+        from parsers.claim_figures import resolve_claims
+
+        resolve_claims(record)  # what each claim names, and where the tables print it
     except Exception as exc:
         warnings.append(f"claims could not be extracted: {type(exc).__name__}: {exc}")
+    try:
+        from parsers.disclosure import assess
+
+        record["disclosure"] = assess(record, result.page_texts)  # the template items it disclosed
+    except Exception as exc:
+        warnings.append(f"disclosure items could not be assessed: {type(exc).__name__}: {exc}")
     if not tables:
         warnings.append("no tables found")
     record["warnings"] = warnings

@@ -7,13 +7,24 @@ bound; in the child it can only lose its own process. The child is forked
 sends the record back through a pipe. Whatever happens to it (timeout, out of
 memory, a crash in native code) the parent returns an error record with the
 reason.
+
+Nothing outlives the parent: the child closes its copy of the pipe's read end
+(so a write to a parent that is gone fails instead of blocking forever), asks
+the kernel for SIGKILL when its parent dies (``PR_SET_PDEATHSIG``, Linux) and
+caps its CPU time (``RLIMIT_CPU``), so even a child whose parent was killed
+with SIGKILL ends on its own.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import math
 import multiprocessing
 import os
 import resource
+import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +66,11 @@ def run_isolated(path: str | Path, sha256: str | None = None, limits: ParseLimit
         return SafeParse(error_record(source, sha256, None, f"cannot read file: {exc.strerror or exc}"), 0.0, None)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main, args=(sender, source, sha256, limits.memory_mb), daemon=True)
+    child = context.Process(
+        target=_child_main,
+        args=(sender, receiver, os.getpid(), source, sha256, limits.memory_mb, limits.timeout_s),
+        daemon=True,
+    )
     started = time.perf_counter()
     child.start()
     sender.close()  # only the child writes; EOF then means the child is gone
@@ -93,13 +108,19 @@ def _why_child_failed(child, limits: ParseLimits, seconds: float) -> str:
     code = child.exitcode
     if code is None or seconds >= limits.timeout_s:
         return f"parse timed out after {limits.timeout_s:g} s (the per-document time limit); the document was skipped"
+    if code == -signal.SIGXCPU:
+        return (f"the parser used more than its CPU time limit ({_cpu_seconds(limits.timeout_s)} s); "
+                f"the document was skipped")
     if code < 0:
         return (f"the parser process was killed by signal {-code} (likely the per-document memory limit of "
                 f"{limits.memory_mb} MB, or a crash on malformed input)")
     return f"the parser process exited with code {code} without a result (memory limit {limits.memory_mb} MB)"
 
 
-def _child_main(sender, source: str, sha256: str, memory_mb: int) -> None:
+def _child_main(sender, receiver, parent_pid: int, source: str, sha256: str, memory_mb: int, timeout_s: float) -> None:
+    receiver.close()  # the parent reads; holding this end would make a write to a dead parent block forever
+    _die_with_parent(parent_pid)
+    _limit_cpu(timeout_s)
     _limit_address_space(memory_mb)
     try:
         record = parse_document(source, sha256=sha256)
@@ -113,6 +134,38 @@ def _child_main(sender, source: str, sha256: str, memory_mb: int) -> None:
     finally:
         sender.close()
         os._exit(0)  # skip atexit handlers inherited from the parent
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Have the kernel SIGKILL this process when its parent dies (Linux); exit now if it already has.
+
+    The kernel's "parent" is the thread that forked: ``run_isolated`` waits for
+    the child in that thread, so it outlives the child unless the process dies."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl: the closed pipe end and the CPU limit still end the child
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _cpu_seconds(timeout_s: float) -> int:
+    return max(1, math.ceil(timeout_s)) + 5
+
+
+def _limit_cpu(timeout_s: float) -> None:
+    """CPU seconds: the wall-time limit plus a margin (SIGXCPU at the soft limit, SIGKILL at the hard)."""
+    try:
+        soft = _cpu_seconds(timeout_s)
+        used = math.ceil(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]))  # a forked child starts at ~0
+        resource.setrlimit(resource.RLIMIT_CPU, (soft + used, soft + used + 5))
+    except (OSError, ValueError):
+        pass
 
 
 def _limit_address_space(memory_mb: int) -> None:

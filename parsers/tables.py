@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from countybudget.money import UNIT_LABEL_RE as UNIT_RE, normalise_amount_text
 from countybudget.table_kinds import COLUMN_KEYS, TableKind
+from parsers import codes
 from parsers.model import Grid
+from parsers.summary import SUMMARY_KINDS, interpret_summary
 
 K = TableKind
 
@@ -146,6 +148,8 @@ def interpret_grid(grid: Grid) -> dict:
     if kind is K.PERFORMANCE_TARGETS:
         table["rows"] = target_rows(header, body, body_pages, grid)
         return table
+    if kind in SUMMARY_KINDS:  # halves, hierarchy, line roles, unit-keyed rows: parsers/summary.py
+        return interpret_summary(table, grid, header, body, body_pages, [n_header + i for i in keep], kind)
     layout = column_layout(header, body, kind)
     if kind is K.THREE_PUBLIC_EXPENSES:
         rows = three_public_rows(layout, body, body_pages)
@@ -153,6 +157,9 @@ def interpret_grid(grid: Grid) -> dict:
         rows = amount_rows(layout, body, body_pages, kind)
     table["rows"] = rows
     table["columns"] = _columns_in_order(layout, rows)
+    labels = layout.segments[0].label_cols if layout.segments else []
+    codes.resolve_codes(table, kind, codes.grid_name_cells(grid, n_header, labels),
+                        layout.header_texts[layout.code_col] if layout.code_col is not None else None)
     return table
 
 

@@ -27,7 +27,10 @@ def read_xlsx(path: str | Path) -> ReadResult:
     import openpyxl  # deferred: keeps ``countybudget --help`` fast
 
     # read_only mode cannot see merged ranges; data_only gives formula results.
-    workbook = openpyxl.load_workbook(Path(path), data_only=True)
+    # Handed the bytes, not the path: openpyxl refuses a name not ending in .xlsx,
+    # and the caller has already sniffed this file's type from its bytes.
+    with Path(path).open("rb") as stream:
+        workbook = openpyxl.load_workbook(stream, data_only=True)
     grids: list[Grid] = []
     page_texts: list[str] = []
     warnings: list[str] = []

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from countybudget import paths
 from countybudget.results import StageResult, jsonable
 from scrapers import manifest, store
+from scrapers.crawl_lock import CrawlInProgress, crawl_lock
 from scrapers.discover import Candidate, PortalUnreachable, Skipped, discover_portal
 from scrapers.fetch import FetchFailure, HttpClient, Validators
 from scrapers.registry import Portal, RegistryError, load_registry
@@ -275,15 +276,20 @@ def summarise_fetch(portal_id: str, run_id: str, rows: list[dict[str, Any]], ret
     )
 
 
-def fetch(portal_id: str, candidates: list[dict[str, Any]], run_id: str, allow_unverified: bool = False) -> FetchResult:
-    """Download the candidates of ``discover`` (dicts) and record every attempt in the manifest."""
+def fetch(
+    portal_id: str, candidates: list[dict[str, Any]], run_id: str, allow_unverified: bool = False, wait: bool = True
+) -> FetchResult:
+    """Download the candidates of ``discover`` (dicts) and record every attempt in the manifest.
+
+    Holds the crawl lock shared and the portal's exclusively (fetches of other portals run side by side)."""
     (portal,) = select_portals([portal_id], allow_unverified)
-    prepare_lake()
-    client = HttpClient()
-    try:
-        return fetch_with_client(client, portal, [Candidate(**c) for c in candidates], run_id)
-    finally:
-        client.close()
+    with crawl_lock(portal_id, wait=wait):
+        prepare_lake()
+        client = HttpClient()
+        try:
+            return fetch_with_client(client, portal, [Candidate(**c) for c in candidates], run_id)
+        finally:
+            client.close()
 
 
 # ---------------------------------------------------------------- crawl
@@ -295,9 +301,17 @@ def crawl(
     allow_unverified: bool = False,
     progress: bool | None = None,
     registry: dict[str, Portal] | None = None,
+    wait: bool = False,
 ) -> dict[str, Any]:
-    """Discover and fetch every selected portal with one polite client; a summary per portal."""
+    """Discover and fetch every selected portal with one polite client; a summary per portal.
+
+    One crawl at a time: raises ``CrawlInProgress`` if another holds the lock, unless ``wait``."""
     portals = select_portals(portal_ids, allow_unverified, registry)
+    with crawl_lock(wait=wait):
+        return _crawl_locked(portals, as_of, progress)
+
+
+def _crawl_locked(portals: list[Portal], as_of: date | str | None, progress: bool | None) -> dict[str, Any]:
     cutoff = _as_date(as_of)
     run_id = manifest.new_run_id()
     started = time.perf_counter()
@@ -347,4 +361,7 @@ def crawl_portal(client: HttpClient, portal: Portal, as_of: date | None, run_id:
     return summary
 
 
-__all__ = ["DiscoverResult", "FetchResult", "crawl", "discover", "fetch", "select_portals", "UnverifiedPortalError"]
+__all__ = [
+    "DiscoverResult", "FetchResult", "crawl", "discover", "fetch", "select_portals", "CrawlInProgress",
+    "UnverifiedPortalError",
+]

@@ -1,8 +1,9 @@
 """``countybudget crawl [--portal ID ...] [--as-of DATE]``.
 
 Prints a summary per portal; exits 1 only if a whole portal could not be
-reached (individual failed documents are recorded and retried next run), and
-2 for a bad registry or an unknown / unverified portal.
+reached (individual failed documents are recorded and retried next run),
+2 for a bad registry or an unknown / unverified portal, and 3 when another
+crawl is running (``--wait`` waits for it instead).
 """
 
 from __future__ import annotations
@@ -23,18 +24,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-unverified", action="store_true",
                    help="allow crawling portals marked verified: false (live sites)")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.add_argument("--wait", action="store_true", help="if another crawl is running, wait for it instead of exiting")
     p.set_defaults(func=run_crawl)
 
 
 def run_crawl(args: argparse.Namespace) -> int:
-    from scrapers.api import crawl  # imported here: `countybudget --help` stays instant
+    from scrapers.api import CrawlInProgress, crawl  # imported here: `countybudget --help` stays instant
     from scrapers.registry import RegistryError
 
     try:
-        result = crawl(args.portals, args.as_of, allow_unverified=args.allow_unverified)
+        result = crawl(args.portals, args.as_of, allow_unverified=args.allow_unverified, wait=args.wait)
     except RegistryError as exc:
         print(f"crawl: {exc}", file=sys.stderr)
         return 2
+    except CrawlInProgress as exc:
+        print(f"crawl: {exc}", file=sys.stderr)
+        return 3
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     else:

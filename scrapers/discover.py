@@ -111,13 +111,13 @@ def _load_cached_page(url: str) -> dict | None:
         return None
 
 
-def _save_cached_page(url: str, etag: str | None, last_modified: str | None, text: str) -> None:
+def _save_cached_page(url: str, etag: str | None, last_modified: str | None, text: str, final_url: str | None = None) -> None:
     if not (etag or last_modified):
         return  # nothing to validate against next time
     target = _page_cache_path(url)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(json.dumps({"url": url, "etag": etag, "last_modified": last_modified, "text": text}, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(json.dumps({"url": url, "final_url": final_url or url, "etag": etag, "last_modified": last_modified, "text": text}, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, target)
 
 
@@ -147,13 +147,14 @@ def fetch_page(client: HttpClient, portal: Portal, guard: HostGuard, url: str) -
     validators = Validators(cached.get("etag"), cached.get("last_modified")) if cached else None
     sink = MemorySink()
     got = client.get(url, portal.politeness, guard, sink, validators, max_bytes=portal.politeness.max_page_bytes)
+    # Page.url is where the page was served from, after redirects: its relative links resolve against it
     if got.status == 304 and cached:
-        return Page(url=url, status=200, text=cached["text"], from_cache=True)
+        return Page(url=cached.get("final_url") or got.url, status=200, text=cached["text"], from_cache=True)
     if got.status >= 300:
-        return Page(url=url, status=got.status, text="", from_cache=False)
+        return Page(url=got.url, status=got.status, text="", from_cache=False)
     text = decode_page(sink.data, got.content_type, portal.encoding)
-    _save_cached_page(url, got.etag, got.last_modified, text)
-    return Page(url=url, status=got.status, text=text, from_cache=False)
+    _save_cached_page(url, got.etag, got.last_modified, text, got.url)
+    return Page(url=got.url, status=got.status, text=text, from_cache=False)
 
 
 # ---------------------------------------------------------------- parsing

@@ -13,7 +13,9 @@ reason that the manifest records.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
+from socket import timeout as SocketTimeout
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,8 +25,12 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
-from scrapers.registry import USER_AGENT, Politeness
+from scrapers.registry import USER_AGENT, Politeness, netloc_key
 from scrapers.urls import HostGuard, OffPortalError, canonical_url, resolve_link
 
 log = logging.getLogger(__name__)
@@ -147,6 +153,141 @@ class ClientStats:
     by_host: dict[str, int] = field(default_factory=dict)
 
 
+# ---------------------------------------------------------------- deadline of one request
+
+
+class _Deadline:
+    """The wall-clock limit of one HTTP exchange, and its minimum average rate.
+
+    The socket timeout bounds each read, not the response: a server sending a
+    byte a second never trips it. A watchdog timer shuts the connection's socket
+    down when the deadline passes, which ends any read blocked on it (headers
+    included); the body loop checks the average rate after a grace period.
+    """
+
+    def __init__(self, policy: Politeness):
+        self.seconds = policy.deadline_seconds
+        self.min_rate = policy.min_bytes_per_second
+        self.grace = policy.timeout_seconds
+        self.started = time.monotonic()
+        self.reason: str | None = None
+        self._connection: HTTPConnection | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(self.seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def attach(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self._connection = connection
+            expired = self.reason is not None
+        if expired:
+            self._shut(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self.reason is None:
+                self.reason = f"timeout: the response did not arrive in full within the {self.seconds:g} s deadline"
+            connection = self._connection
+        if connection is not None:
+            self._shut(connection)
+
+    @staticmethod
+    def _shut(connection: HTTPConnection) -> None:
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # wakes the reader; the pool discards the connection
+            except OSError:
+                pass
+
+    def check(self, received: int) -> None:
+        """Raise if the deadline passed, or the body comes slower than the minimum rate."""
+        elapsed = time.monotonic() - self.started
+        if self.reason is None and elapsed >= self.seconds:
+            self._expire()
+        if self.reason is None and self.min_rate > 0 and elapsed > self.grace and received < self.min_rate * elapsed:
+            self.reason = (f"too slow: {received} bytes in {elapsed:.1f} s, under the minimum of "
+                           f"{self.min_rate:g} bytes/s")
+        if self.reason is not None:
+            raise FetchFailure(self.reason)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+_in_flight = threading.local()  # the _Deadline of the request this thread is sending
+
+
+class _DeadlineConnectionMixin:
+    """Hands the connection of every request to the deadline of the request in flight."""
+
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        deadline = getattr(_in_flight, "deadline", None)
+        if deadline is not None:
+            deadline.attach(self)  # type: ignore[arg-type]
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+Pins = dict[str, "str | OSError"]  # "host:port" → the address HostGuard checked (or why it did not resolve)
+
+
+class _PinnedConnectionMixin:
+    """Connects to the address the HostGuard checked, never to a second DNS answer.
+
+    ``pins`` is set on a per-client subclass; None means resolve as usual (a bare session).
+    TLS still verifies the certificate against the host name (only the socket's address is pinned)."""
+
+    pins: Pins | None = None
+
+    def _new_conn(self):  # type: ignore[no-untyped-def]
+        if self.pins is None:
+            return super()._new_conn()  # type: ignore[misc]
+        host, port = self.host, self.port or self.default_port  # type: ignore[attr-defined]
+        pinned = self.pins.get(f"{host.lower()}:{port}")
+        if pinned is None or isinstance(pinned, OSError):
+            cause = pinned if isinstance(pinned, OSError) else socket.gaierror(f"no checked address for {host}")
+            raise NameResolutionError(host, self, cause)  # type: ignore[arg-type]
+        try:
+            sock = urllib3_connection.create_connection(
+                (pinned, port), self.timeout,  # type: ignore[attr-defined]
+                source_address=self.source_address, socket_options=self.socket_options,  # type: ignore[attr-defined]
+            )
+        except SocketTimeout as exc:
+            raise ConnectTimeoutError(self, f"Connection to {host} ({pinned}) timed out. "  # type: ignore[arg-type]
+                                      f"(connect timeout={self.timeout})") from exc  # type: ignore[attr-defined]
+        except OSError as exc:
+            raise NewConnectionError(self, f"Failed to establish a new connection: {exc}") from exc  # type: ignore[arg-type]
+        return sock
+
+
+class _GuardedHTTPConnection(_DeadlineConnectionMixin, _PinnedConnectionMixin, HTTPConnection):
+    pass
+
+
+class _GuardedHTTPSConnection(_DeadlineConnectionMixin, _PinnedConnectionMixin, HTTPSConnection):
+    pass
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """requests' adapter with the connections above (deadline watchdog, pinned addresses)."""
+
+    def __init__(self, *args, pins: Pins | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        self._pins = pins
+        super().__init__(*args, **kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        pins = getattr(self, "_pins", None)
+        http = type("_PinnedHTTPConnection", (_GuardedHTTPConnection,), {"pins": pins})
+        https = type("_PinnedHTTPSConnection", (_GuardedHTTPSConnection,), {"pins": pins})
+        # a new dict: the module-level default is shared by every PoolManager
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": type("_GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http}),
+            "https": type("_GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https}),
+        }
+
+
 # ---------------------------------------------------------------- the client
 
 
@@ -154,10 +295,14 @@ def make_session(user_agent: str = USER_AGENT) -> requests.Session:
     session = requests.Session()
     session.headers.update({"User-Agent": user_agent, "Accept-Encoding": "identity"})
     session.trust_env = False  # never route through a proxy from the environment
-    adapter = HTTPAdapter(pool_connections=8, pool_maxsize=8, max_retries=0)  # retries are ours
+    _mount_guarded_adapter(session)
+    return session
+
+
+def _mount_guarded_adapter(session: requests.Session, pins: Pins | None = None) -> None:
+    adapter = _GuardedAdapter(pool_connections=8, pool_maxsize=8, max_retries=0, pins=pins)  # retries are ours
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    return session
 
 
 class HttpClient:
@@ -170,6 +315,9 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.session = session or make_session()
+        # every connection goes to the address its HostGuard checked (no second DNS answer), with the deadline
+        self._pins: Pins = {}
+        _mount_guarded_adapter(self.session, self._pins)
         self.rate = rate_limiter or RateLimiter()
         self._sleep = sleep
         self._robots: dict[str, robotparser.RobotFileParser | str] = {}
@@ -178,6 +326,17 @@ class HttpClient:
 
     def close(self) -> None:
         self.session.close()
+
+    def _pin(self, url: str, guard: HostGuard) -> None:
+        """Check the URL with the guard and pin the address it checked for the connection."""
+        key = netloc_key(url)
+        try:
+            self._pins[key] = guard.checked_address(url)
+        except OffPortalError:
+            self._pins.pop(key, None)
+            raise
+        except OSError as exc:  # does not resolve: the connection fails with this reason (and is retried)
+            self._pins[key] = exc
 
     # -- robots.txt
 
@@ -228,7 +387,7 @@ class HttpClient:
 
         ``on_retry(reason, http_status)`` hears of every attempt that failed and is retried."""
         try:
-            guard.check(url)
+            self._pin(url, guard)
         except OffPortalError as exc:
             raise FetchFailure(str(exc), outcome="failed") from exc
         if not self.robots_allows(url, policy, guard):
@@ -285,45 +444,67 @@ class HttpClient:
         max_bytes: int,
         check_robots: bool,
     ) -> Fetched:
+        deadline = _Deadline(policy)
+        try:
+            return self._follow(url, policy, guard, sink, headers, max_bytes, check_robots, deadline)
+        finally:
+            deadline.cancel()
+
+    def _follow(
+        self,
+        url: str,
+        policy: Politeness,
+        guard: HostGuard,
+        sink: BodySink,
+        headers: dict[str, str],
+        max_bytes: int,
+        check_robots: bool,
+        deadline: _Deadline,
+    ) -> Fetched:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            response = self._send(current, policy, headers)
+            response = self._send(current, policy, headers, deadline)
             with response:
                 if response.is_redirect:
                     target = resolve_link(current, response.headers.get("Location", ""))
                     if target is None:
                         raise FetchFailure(f"redirect without a usable Location from {current}", http_status=response.status_code)
                     try:
-                        guard.check(target)
+                        self._pin(target, guard)
                     except OffPortalError as exc:
                         raise FetchFailure(f"redirect leaves the portal: {exc}", http_status=response.status_code) from exc
                     if check_robots and not self.robots_allows(target, policy, guard):
                         raise FetchFailure(f"redirect to {target} disallowed by robots.txt", outcome="robots_disallowed")
                     current = canonical_url(target)
                     continue
-                return self._read(current, response, sink, max_bytes)
+                return self._read(current, response, sink, max_bytes, deadline)
         raise FetchFailure(f"more than {MAX_REDIRECTS} redirects")
 
-    def _send(self, url: str, policy: Politeness, headers: dict[str, str]) -> requests.Response:
+    def _send(self, url: str, policy: Politeness, headers: dict[str, str], deadline: _Deadline) -> requests.Response:
         host = urlsplit(url).netloc
         self.rate.wait(host, max(policy.min_interval_seconds, self._crawl_delay.get(host, 0.0)))
         self.stats.requests += 1
         self.stats.by_host[host] = self.stats.by_host.get(host, 0) + 1
+        _in_flight.deadline = deadline
         try:
             return self.session.get(
                 url, headers=headers, stream=True, allow_redirects=False, timeout=policy.timeout_seconds
             )
-        except requests.exceptions.ConnectTimeout as exc:
-            raise _Retryable(f"connect timeout after {policy.timeout_seconds:g}s") from exc
-        except requests.exceptions.ReadTimeout as exc:
-            # the server answers but too slowly: do not hammer it, try on a later run
-            raise FetchFailure(f"timeout: no response within {policy.timeout_seconds:g}s") from exc
-        except requests.exceptions.ConnectionError as exc:
-            raise _Retryable(f"connection error: {_connection_cause(exc)}") from exc
         except requests.exceptions.RequestException as exc:
+            if deadline.reason is not None:  # the watchdog cut a response that was still arriving
+                raise FetchFailure(deadline.reason) from exc
+            if isinstance(exc, requests.exceptions.ConnectTimeout):
+                raise _Retryable(f"connect timeout after {policy.timeout_seconds:g}s") from exc
+            if isinstance(exc, requests.exceptions.ReadTimeout):
+                # the server answers but too slowly: do not hammer it, try on a later run
+                raise FetchFailure(f"timeout: no response within {policy.timeout_seconds:g}s") from exc
+            if isinstance(exc, requests.exceptions.ConnectionError):
+                raise _Retryable(f"connection error: {_connection_cause(exc)}") from exc
             raise FetchFailure(f"request error: {_short(exc)}") from exc
+        finally:
+            _in_flight.deadline = None
 
-    def _read(self, url: str, response: requests.Response, sink: BodySink, max_bytes: int) -> Fetched:
+    def _read(self, url: str, response: requests.Response, sink: BodySink, max_bytes: int, deadline: _Deadline) -> Fetched:
         status = response.status_code
         if status >= 500:
             raise _Retryable(f"HTTP {status}", http_status=status, retry_after=_retry_after(response))
@@ -336,17 +517,24 @@ class HttpClient:
             )
         received = 0
         try:
-            for chunk in response.raw.stream(_CHUNK, decode_content=False):
+            # read1: whatever has arrived, so the deadline and the rate are checked as bytes come
+            while chunk := response.raw.read1(_CHUNK, decode_content=False):
                 received += len(chunk)
                 self.stats.bytes_received += len(chunk)
                 if received > max_bytes:
                     raise FetchFailure(
                         f"too large: more than {max_bytes} bytes", outcome="too_large", http_status=status
                     )
+                deadline.check(received)
                 sink.write(chunk)
-        except FetchFailure:
+            deadline.check(received)  # a body cut short by the watchdog looks like an early end
+        except FetchFailure as exc:
+            if exc.http_status is None:
+                exc.http_status = status
             raise
         except Exception as exc:  # urllib3 ProtocolError (IncompleteRead), ReadTimeoutError, socket errors
+            if deadline.reason is not None:
+                raise FetchFailure(deadline.reason, http_status=status) from exc
             if "timed out" in str(exc).lower():
                 raise FetchFailure(f"timeout while reading the body after {received} bytes", http_status=status) from exc
             cause = "connection closed" if "IncompleteRead" in str(exc) else _short(exc)

@@ -41,6 +41,11 @@ class RegistryError(ValueError):
 class Politeness:
     min_interval_seconds: float = 1.0  # between two requests to the same host
     timeout_seconds: float = 20.0  # connect and read timeout of one request
+    # wall clock of one whole response (headers and body): a server that drips
+    # bytes never trips the per-read timeout, so the request as a whole has a deadline
+    deadline_seconds: float = 600.0
+    # once ``timeout_seconds`` have passed, a response slower than this on average is given up
+    min_bytes_per_second: float = 1024.0
     max_retries: int = 3  # extra attempts on 5xx / connection errors
     backoff_seconds: float = 1.0  # first retry delay; doubles on every retry
     max_file_bytes: int = 100 * 1024 * 1024
@@ -111,6 +116,8 @@ _POLITENESS_SCHEMA = {
     "properties": {
         "min_interval_seconds": {"type": "number", "minimum": 0},
         "timeout_seconds": {"type": "number", "exclusiveMinimum": 0},
+        "deadline_seconds": {"type": "number", "exclusiveMinimum": 0},
+        "min_bytes_per_second": {"type": "number", "minimum": 0},
         "max_retries": {"type": "integer", "minimum": 0, "maximum": 10},
         "backoff_seconds": {"type": "number", "minimum": 0},
         "max_file_bytes": {"type": "integer", "minimum": 1},

@@ -11,12 +11,12 @@ corpus on 127.0.0.1 and the crawler reads the mirror's registry
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from urllib.parse import urlsplit
 
+from countybudget.paths import environment
 from testkit import DEFAULT_MIRROR_URL, MIRROR_REGISTRY
 
 log = logging.getLogger(__name__)
@@ -25,21 +25,6 @@ log = logging.getLogger(__name__)
 def crawler_environment(base_url: str) -> dict[str, str]:
     """The variables that point the crawler at a mirror serving on ``base_url``."""
     return {"COUNTYBUDGET_MIRROR_URL": base_url, "COUNTYBUDGET_PORTAL_REGISTRY": str(MIRROR_REGISTRY)}
-
-
-@contextmanager
-def environment(variables: Mapping[str, str]) -> Iterator[None]:
-    """Set ``variables`` in this process (and its children) for the duration."""
-    saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextmanager
@@ -58,7 +43,7 @@ def mirror_portals(as_of: date | None = None) -> Iterator[str]:
         log.warning("mirror port busy (%s); using a free port, so this crawl cannot reuse earlier downloads", exc)
         server = MirrorServer(port=0, as_of=as_of).start()
     try:
-        with environment(crawler_environment(server.base_url)):
+        with environment(**crawler_environment(server.base_url)):
             yield server.base_url
     finally:
         server.stop()

@@ -29,10 +29,10 @@ import pyarrow.parquet as pq
 import yaml
 
 from countybudget import paths
-from countybudget.contracts import RAW_SCHEMAS
-from testkit import CORPUS_DIR
+from countybudget.contracts import RAW_COMMIT_MARKER, RAW_SCHEMAS
 from countybudget.money import to_yuan
 from countybudget.table_kinds import TableKind
+from testkit import CORPUS_DIR
 
 GROUND_TRUTH_PARSER_VERSION = "ground-truth"
 
@@ -55,16 +55,30 @@ def write_raw_document(
     """Write (or overwrite) one document's raw-layer files; return rows per table."""
     rows = raw_rows(doc, sha256, parser_version, parsed_at or datetime.now(timezone.utc))
     counts: dict[str, int] = {}
-    for table, table_rows in rows.items():
+    # as parsers.lake writes a parse: every file (empty ones too), the documents marker last
+    paths.raw_table_file(RAW_COMMIT_MARKER, sha256).unlink(missing_ok=True)
+    for table in sorted(rows, key=lambda t: t == RAW_COMMIT_MARKER):
         target = paths.raw_table_file(table, sha256)
-        if not table_rows:
-            target.unlink(missing_ok=True)  # re-parse replaces: no stale rows from an older parse
-            counts[table] = 0
-            continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(table_rows, schema=RAW_SCHEMAS[table]), target)
-        counts[table] = len(table_rows)
+        pq.write_table(pa.Table.from_pylist(rows[table], schema=RAW_SCHEMAS[table]), target)
+        counts[table] = len(rows[table])
     return counts
+
+
+def plant_failing_table(doc: Mapping[str, Any], kind: str) -> tuple[dict[str, Any], int]:
+    """A copy of ``doc`` whose first table of ``kind`` breaks its own identities, and that
+    table's index: the first coded (else first) row's total figure, and only it, is 1.00
+    more, so 合计 ≠ its parts and its parent ≠ Σ children. For testing the gate's
+    per-table quarantine on a document whose other tables are right."""
+    import copy
+
+    planted = copy.deepcopy(dict(doc))
+    index = next(i for i, t in enumerate(planted["tables"]) if t["kind"] == kind)
+    rows = planted["tables"][index]["rows"]
+    row = next((r for r in rows if r.get("code")), rows[0])
+    key = next(k for k in ("total", "amount", *row["amounts"]) if row["amounts"].get(k) is not None)
+    row["amounts"][key] = str(Decimal(row["amounts"][key]) + Decimal("1.00"))
+    return planted, index
 
 
 def write_manifest(rows: list[dict], name: str) -> Path:

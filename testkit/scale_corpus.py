@@ -27,8 +27,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from countybudget import paths
-from testkit.ground_truth_lake import failed_document, write_manifest, write_raw_document
 from countybudget.identities import FUNCTION_CLASSES
+from testkit.ground_truth_lake import failed_document, write_manifest, write_raw_document
 
 SEEDS_DIR = paths.DBT_PROJECT_DIR / "seeds"
 PARSER_VERSION = "scale-corpus"

@@ -4,7 +4,8 @@
     them by one rule, kept here: one row per printed split amount, or one
     'unsplit' row carrying the total when the row prints no split. A printed row
     is (document, table, row); its amounts are DECIMAL(18,2) yuan from
-    `amounts` (int_amounts_yuan), restricted to `table_kinds`. -#}
+    `amounts` (int_amounts_yuan), restricted to `table_kinds` and to the tables
+    the quality gate published (macros/publication.sql). -#}
 {% macro amounts_by_expenditure_type(amounts, table_kinds, split_keys) -%}
     with printed_rows as (
         select
@@ -24,6 +25,7 @@
             and code is not null
             and column_key in {{ sql_list(['total'] + split_keys) }}
             and amount_yuan is not null
+            and {{ is_published_table() }}
         group by all
     )
 

@@ -5,13 +5,22 @@
 {% macro raw_source(source_name, table_name, columns) %}
     {%- set relation = source(source_name, table_name) -%}
     {%- if execute and relation.external -%}
-        {#- the external location is read_parquet('<glob>', ...): its first quoted string is the glob -#}
-        {%- set glob = modules.re.search("'([^']+)'", relation.external).group(1) -%}
+        {#- the external location is read_parquet('<glob>', ...): its first quoted string is the glob,
+            a SQL literal ("'" doubled, see _sources.yml), kept as such for the glob() below -#}
+        {%- set glob = modules.re.search("'((?:[^']|'')+)'", relation.external).group(1) -%}
         {%- set n_files = run_query("select count(*) from glob('" ~ glob ~ "')").columns[0].values()[0] -%}
         {%- if n_files == 0 -%}
             (select {% for column in columns %}cast(null as varchar) as {{ column }}{{ ", " if not loop.last }}{% endfor %} where false)
         {%- else -%}
-            {{ relation }}
+            {#- a lake written before a column existed (older parser) reads it as NULL, so a
+                new column never breaks the build of an existing lake (re-parse to fill it) -#}
+            {%- set present = run_query("select column_name from (describe select * from " ~ relation ~ ")").columns[0].values() | list -%}
+            {%- set missing = columns | reject('in', present) | list -%}
+            {%- if missing -%}
+                (select *{% for column in missing %}, cast(null as varchar) as {{ column }}{% endfor %} from {{ relation }})
+            {%- else -%}
+                {{ relation }}
+            {%- endif -%}
         {%- endif -%}
     {%- else -%}
         {{ relation }}

@@ -1,12 +1,14 @@
 -- Nothing is lost or double counted between the raw layer and the fact: for every
--- reportable document, the fact's yuan equal the converted printed cells of the
--- function tables (basic and project where printed, else the row total), to the cent.
+-- reportable document, the fact's yuan equal the converted printed cells of its
+-- published function tables (basic and project where printed, else the row total),
+-- to the cent. A withheld table's figure summed into the fact would break this.
 with printed as (
     select document_sha256, sum(amount_yuan) as printed_yuan
     from {{ ref('int_amounts_yuan') }} as amounts
     where table_kind in {{ sql_list(var('function_fact_scopes').keys() | list) }}
         and code is not null
         and amount_yuan is not null
+        and {{ is_published_table('amounts.document_sha256', 'amounts.table_index') }}
         and (
             column_key in ('basic', 'project')
             or (column_key = 'total' and not exists (

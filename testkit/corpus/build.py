@@ -23,11 +23,11 @@ from typing import Any
 
 import yaml
 
+from countybudget.table_kinds import TableKind
 from testkit.corpus import render
 from testkit.corpus.narrative import Paragraph, narrative
 from testkit.corpus.specs import DocumentSpec, all_documents
 from testkit.corpus.tables import PrintedTable, standard_tables
-from countybudget.table_kinds import TableKind
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from testkit.corpus.codes import (
     economic_name,
     function_name,
 )
-from testkit.corpus.model import ZERO, Budget, Project, hierarchy
 from countybudget.table_kinds import TableKind
+from testkit.corpus.model import ZERO, Budget, Project, hierarchy
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,9 @@ import pytest
 import yaml
 
 from countybudget import paths
+from orchestration.pipeline import run_slug
 from testkit import CORPUS_DIR
 from testkit.demo import crawler_environment
-from orchestration.pipeline import run_slug
 
 pytestmark = pytest.mark.slow
 
@@ -217,7 +217,7 @@ def test_the_second_run_parses_only_what_is_new(nightly: dict) -> None:
 
 def test_the_run_report_has_every_section_an_operator_needs(nightly: dict) -> None:
     report = nightly["second"]
-    for key in ("discovered", "downloaded", "parsed", "quarantined", "published"):
+    for key in ("discovered", "downloaded", "parsed", "quarantined", "published", "partial", "tables_withheld"):
         assert isinstance(report["documents"][key], int), key
     assert report["mart_rows"] == nightly["second_counts"]
     assert {"discover", "fetch", "parse", "dbt_build", "quality", "dbt_marts", "publish"} <= set(report["stage_seconds"])
@@ -269,6 +269,8 @@ def test_the_quarantine_is_exactly_the_defective_documents(nightly: dict) -> Non
     for report in (nightly["first"], nightly["second"]):
         for q in report["left_out"]["quarantined"]:
             why[q["sha256"]] = q["reasons"]
+        for p in report["left_out"]["partial"]:  # withheld in part: the defective tables
+            why[p["sha256"]] = [r for t in p["tables_withheld"] for r in t["reasons"]]
         for d in report["left_out"]["not_parsed"]:
             why[d["sha256"]] = [f"not parsed: {d['reason']}"]
     by_sha = {d["sha256"]: d for d in catalogue_documents()}

@@ -65,6 +65,31 @@ def unit_mislabelled() -> dict[str, Any]:
     return doc
 
 
+def economic_disagrees_with_function() -> dict[str, Any]:
+    """The economic-class table adds up (its 301 款 and the total carry 10.00 more) but no
+    longer equals 基本支出 by function: a cross-table failure, neither table's own."""
+    doc = clean_document()
+    for table in doc["tables"]:
+        if table["kind"] == "basic_expenditure_by_economic":
+            for row in table["rows"]:
+                if row["code"] in (None, "301", "30101"):
+                    for key in ("total", "personnel"):
+                        row["amounts"][key] = str(Decimal(row["amounts"][key]) + Decimal("10.00"))
+    return doc
+
+
+def column_kept_as_printed() -> dict[str, Any]:
+    """The function table prints a column the vocabulary lacks (人员经费, here equal to
+    基本支出): the parser keeps it as col:人员经费 (docs/contracts.md §4)."""
+    doc = clean_document()
+    for table in doc["tables"]:
+        if table["kind"] == "expenditure_by_function":
+            table["columns"].append("col:人员经费")
+            for row in table["rows"]:
+                row["amounts"]["col:人员经费"] = row["amounts"]["basic"]
+    return doc
+
+
 def claim_mismatch() -> dict[str, Any]:
     """The narrative says 905.10 where the table prints 950.10 (a warning, not a block)."""
     doc = clean_document()

@@ -1,4 +1,4 @@
-"""The quality gate end to end: raw layer → GX suites → warehouse rows, quarantine, data docs."""
+"""The quality gate end to end: raw layer → GX suites → warehouse rows, quarantine per table, data docs."""
 
 from __future__ import annotations
 
@@ -19,12 +19,17 @@ from expectations.checkpoint import load_suite_files, run_quality
 from testkit.ground_truth_lake import write_raw_document
 
 DEFECTS = {
-    # label: (document, suite.expectation meant to catch it, words its message must contain)
-    "parent_not_sum_of_children": (mutations.parent_not_sum_of_children, "totals.parent_sum", ["20103", "960.10", "950.10"]),
-    "invalid_function_code": (mutations.invalid_function_code, "codes.class_in_code_list", ["2990101", "类 299"]),
-    "unit_mislabelled": (mutations.unit_mislabelled, "units.unit_label", ["basic_expenditure_by_economic", "万元", "10^"]),
-    "parse_failure": (parse_failure, "structure_documents.document_parsed", ["truncated PDF"]),
+    # label: (document, suite.expectation meant to catch it, words its message must contain,
+    #         what it withholds: the kind of the table withheld, or None for the whole document)
+    "parent_not_sum_of_children": (mutations.parent_not_sum_of_children, "totals.parent_sum", ["20103", "960.10", "950.10"],
+                                   "expenditure_by_function"),
+    "invalid_function_code": (mutations.invalid_function_code, "codes.class_in_code_list", ["2990101", "类 299"],
+                              "expenditure_by_function"),
+    "unit_mislabelled": (mutations.unit_mislabelled, "units.unit_label", ["basic_expenditure_by_economic", "万元", "10^"],
+                         None),
+    "parse_failure": (parse_failure, "structure_documents.document_parsed", ["truncated PDF"], None),
 }
+CLEAN_KINDS = [t["kind"] for t in clean_document()["tables"]]  # table_index -> kind of the clean document
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +38,14 @@ def checked(quality_env: Path) -> tuple[QualityLake, dict[str, Any]]:
     lake.add("clean", clean_document())
     lake.add("rounded", mutations.rounded_within_tolerance())
     lake.add("claim_mismatch", mutations.claim_mismatch())
-    for label, (make, _, _) in DEFECTS.items():
+    for label, (make, _, _, _) in DEFECTS.items():
         lake.add(label, make())
     for label, doc in [*mutations.amount_mutants(), *mutations.code_mutants()]:
         lake.add(label, doc)
     lake.add("region_unknown", clean_document())
     lake.add("region_unrecognised", clean_document())
+    lake.add("economic_disagrees", mutations.economic_disagrees_with_function())
+    lake.add("column_as_printed", mutations.column_kept_as_printed())
     place_in_regions(
         {lake.shas["clean"]: "130532", lake.shas["region_unknown"]: "139999", lake.shas["region_unrecognised"]: None}
     )
@@ -82,15 +89,44 @@ def quarantined() -> dict[str, str]:
         con.close()
 
 
+def quarantined_tables() -> dict[tuple[str, int], tuple[str, str]]:
+    """(sha256, table_index) -> (table_kind, reasons) of every table withheld."""
+    con = duckdb.connect(str(paths.warehouse_path()), read_only=True)
+    try:
+        rows = con.execute("SELECT sha256, table_index, table_kind, reasons FROM quality.quarantined_tables").fetchall()
+    finally:
+        con.close()
+    return {(sha, index): (kind, reasons) for sha, index, kind, reasons in rows}
+
+
+def withheld_tables_of(sha256: str) -> dict[int, str]:
+    return {index: kind for (sha, index), (kind, _) in quarantined_tables().items() if sha == sha256}
+
+
+def caught(sha256: str) -> bool:
+    """Withheld whole, or some of its tables withheld."""
+    return sha256 in quarantined() or bool(withheld_tables_of(sha256))
+
+
 def failures(sha256: str) -> dict[str, dict[str, Any]]:
     return {f"{r['suite']}.{r['expectation']}": r for r in results(sha256) if not r["passed"]}
+
+
+def mutated_table(label_doc: dict[str, Any]) -> int:
+    """The table a mutant differs from the clean document in."""
+    clean = clean_document()
+    [index] = [i for i, (a, b) in enumerate(zip(clean["tables"], label_doc["tables"])) if a != b]
+    return index
 
 
 def test_the_run_checked_every_document_without_errors(checked) -> None:
     lake, outcome = checked
     assert outcome.ok and not outcome.errors
     assert outcome.documents_checked == len(lake.shas) > 300
-    assert outcome.documents_passed + outcome.documents_quarantined == outcome.documents_checked
+    assert (outcome.documents_passed + outcome.documents_partial + outcome.documents_quarantined
+            == outcome.documents_checked)
+    assert outcome.documents_partial > outcome.documents_quarantined  # most defects are one table's
+    assert outcome.tables_checked == 5 * len(lake.shas) - 5  # the parse failure has no table
 
 
 def test_the_clean_fixtures_satisfy_the_shared_identity_checks(checked) -> None:
@@ -106,7 +142,8 @@ def test_a_clean_document_passes_every_expectation(checked) -> None:
     expected = sum(len(s["expectations"]) for s in suites.values() if s["meta"].get("scope") != "run")
     assert len(rows) == expected  # one row per document × expectation
     assert [r for r in rows if not r["passed"]] == []
-    assert lake.shas["clean"] not in quarantined()
+    assert not caught(lake.shas["clean"])
+    assert {r["table_index"] for r in rows} == {None}  # a pass names no table
     # the checks really looked at it: totals were compared row by row
     totals = [json.loads(r["observed"]) for r in rows if r["suite"] == "totals"]
     assert sum(o["rows_checked"] for o in totals) > 50
@@ -118,9 +155,9 @@ def test_a_difference_within_rounding_tolerance_passes(checked) -> None:
 
 
 @pytest.mark.parametrize("label", list(DEFECTS))
-def test_each_defective_document_is_quarantined_by_its_expectation(checked, label: str) -> None:
+def test_each_defect_is_withheld_by_its_expectation_table_or_document(checked, label: str) -> None:
     lake, outcome = checked
-    _, expectation, words = DEFECTS[label]
+    _, expectation, words, withheld_kind = DEFECTS[label]
     sha = lake.shas[label]
     failed = failures(sha)
     assert expectation in failed, f"{label}: failed {sorted(failed)}"
@@ -128,10 +165,47 @@ def test_each_defective_document_is_quarantined_by_its_expectation(checked, labe
     assert row["severity"] == "block"
     for word in words:
         assert word in row["message"], (word, row["message"])
-    reasons = quarantined()[sha]
-    assert f"[{expectation}]" in reasons
-    held = {q.sha256: q for q in outcome.quarantined}
-    assert any(expectation in reason for reason in held[sha].reasons)
+    if withheld_kind is None:  # a document-level failure withholds the whole document
+        assert row["scope"] == "document"
+        assert f"[{expectation}]" in quarantined()[sha]
+        held = {q.sha256: q for q in outcome.quarantined}
+        assert any(expectation in reason for reason in held[sha].reasons)
+        return
+    # a table's own failure withholds that table, with its reasons; the document is not withheld whole
+    assert row["scope"] == "table" and CLEAN_KINDS[row["table_index"]] == withheld_kind
+    assert sha not in quarantined()
+    kind, reasons = quarantined_tables()[(sha, row["table_index"])]
+    assert kind == withheld_kind and f"[{expectation}]" in reasons
+    held = {(q.sha256, q.table_index): q for q in outcome.quarantined_tables}
+    assert any(expectation in reason for reason in held[(sha, row["table_index"])].reasons)
+
+
+def test_a_documents_other_tables_publish_when_one_is_withheld(checked) -> None:
+    lake, _ = checked
+    sha = lake.shas["parent_not_sum_of_children"]
+    withheld = withheld_tables_of(sha)
+    # the function table's own failure, and the expenditure summary it disagrees with now
+    # (totals.function_within_summary is a cross-table check both take part in)
+    assert sorted(withheld.values()) == ["expenditure_by_function", "expenditure_summary"]
+    published = {kind for i, kind in enumerate(CLEAN_KINDS) if i not in withheld}
+    assert published == {"income_expenditure_summary", "basic_expenditure_by_economic", "three_public_expenses"}
+    row = failures(sha)["totals.function_within_summary"]
+    assert (CLEAN_KINDS[row["table_index"]], CLEAN_KINDS[row["other_table_index"]]) == (
+        "expenditure_by_function", "expenditure_summary")
+
+
+def test_a_cross_table_failure_withholds_both_tables_and_names_them(checked) -> None:
+    lake, _ = checked
+    sha = lake.shas["economic_disagrees"]
+    row = failures(sha)["units.basic_function_equals_economic"]
+    assert row["scope"] == "table"
+    pair = {CLEAN_KINDS[row["table_index"]], CLEAN_KINDS[row["other_table_index"]]}
+    assert pair == {"expenditure_by_function", "basic_expenditure_by_economic"}
+    withheld = withheld_tables_of(sha)
+    assert set(withheld.values()) == pair  # the economic table's own sums hold: only the pair is withheld
+    for index in (row["table_index"], row["other_table_index"]):
+        assert "[units.basic_function_equals_economic]" in quarantined_tables()[(sha, index)][1]
+    assert sha not in quarantined()
 
 
 def test_a_narrative_mismatch_is_a_warning_not_a_block(checked) -> None:
@@ -146,21 +220,23 @@ def test_a_narrative_mismatch_is_a_warning_not_a_block(checked) -> None:
     assert outcome.warnings >= 1
 
 
-def test_every_amount_changed_by_one_yuan_unit_is_caught(checked) -> None:
+def test_every_amount_changed_by_one_yuan_unit_is_caught_in_its_own_table(checked) -> None:
     lake, _ = checked
-    held = quarantined()
+    held, tables = quarantined(), quarantined_tables()
     labels = [label for label in lake.shas if label.startswith("amount ")]
     assert len(labels) > 100
-    missed = [label for label in labels if lake.shas[label] not in held]
+    missed = [label for label in labels if lake.shas[label] not in held
+              and (lake.shas[label], mutated_table(lake.docs[label])) not in tables]
     assert missed == []
 
 
-def test_every_code_changed_by_one_digit_is_caught(checked) -> None:
+def test_every_code_changed_by_one_digit_is_caught_in_its_own_table(checked) -> None:
     lake, _ = checked
-    held = quarantined()
+    held, tables = quarantined(), quarantined_tables()
     labels = [label for label in lake.shas if label.startswith("code ")]
     assert len(labels) > 150
-    missed = [label for label in labels if lake.shas[label] not in held]
+    missed = [label for label in labels if lake.shas[label] not in held
+              and (lake.shas[label], mutated_table(lake.docs[label])) not in tables]
     assert missed == []
 
 
@@ -186,13 +262,15 @@ def test_fixing_a_document_and_rerunning_brings_it_back(checked) -> None:
     lake, _ = checked
     sha = lake.shas["parent_not_sum_of_children"]
     other = lake.shas["invalid_function_code"]
-    assert sha in quarantined()
+    whole = lake.shas["unit_mislabelled"]
+    assert withheld_tables_of(sha)
     write_raw_document(clean_document(), sha)  # the parser (or the document) was fixed
     outcome = run_quality(only=[sha], build_docs=False)
     assert outcome.documents_checked == 1 and outcome.documents_quarantined == 0
-    assert sha not in quarantined()
+    assert outcome.documents_partial == 0 and outcome.tables_withheld == 0
+    assert not caught(sha)
     assert all(r["passed"] for r in results(sha))
-    assert other in quarantined()  # documents not re-checked keep their rows
+    assert withheld_tables_of(other) and whole in quarantined()  # documents not re-checked keep their rows
     run_ids = {r["run_id"] for r in results(sha)}
     assert run_ids == {outcome.run_id}  # the old rows were replaced, not added to
 
@@ -202,7 +280,7 @@ def test_region_codes_are_checked_against_gbt2260(checked) -> None:
     unknown = failures(lake.shas["region_unknown"])
     assert set(unknown) == {"regions.region_code_in_gbt2260"}
     assert "139999" in unknown["regions.region_code_in_gbt2260"]["message"]
-    assert lake.shas["region_unknown"] in quarantined()
+    assert lake.shas["region_unknown"] in quarantined()  # the document's region: withheld whole
     unrecognised = failures(lake.shas["region_unrecognised"])
     assert set(unrecognised) == {"regions.region_recognised"}
     assert unrecognised["regions.region_recognised"]["severity"] == "warn"
@@ -230,3 +308,13 @@ def test_a_staging_view_without_a_declared_column_stops_the_run(checked) -> None
     assert "structure_staging.staging_has_its_columns" in error
     assert "stg_raw__documents.parse_status" in error
     assert "stg_raw__documents.document_sha256" not in error.split("missing", 1)[1]
+
+
+def test_a_column_kept_as_printed_is_listed_not_withheld(checked) -> None:
+    lake, _ = checked
+    sha = lake.shas["column_as_printed"]
+    failed = failures(sha)
+    assert set(failed) == {"structure_amounts.column_key_as_printed"}
+    row = failed["structure_amounts.column_key_as_printed"]
+    assert row["severity"] == "warn" and "col:人员经费" in row["message"]
+    assert not caught(sha)

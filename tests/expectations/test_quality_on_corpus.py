@@ -1,5 +1,6 @@
 """The committed corpus through the checkpoint: every clean document passes, every
-deliberately defective one is quarantined by the expectation meant for it."""
+deliberately defective one is withheld (the defective table, or the whole document
+for a document-level defect) by the expectation meant for it."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import pytest
 import yaml
 
 from countybudget import paths
+from expectations.checkpoint import run_quality
 from testkit import CORPUS_DIR
 from testkit.ground_truth_lake import load_ground_truth
-from expectations.checkpoint import run_quality
 
 # corpus defect kind -> the expectations meant to catch it
 MEANT_FOR: dict[str, tuple[str, ...]] = {
@@ -45,11 +46,16 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
                 "SELECT sha256, suite || '.' || expectation, severity, message FROM quality.expectation_results "
                 "WHERE NOT passed"
             ).fetchall()
-            held = dict(con.execute("SELECT sha256, reasons FROM quality.quarantined_documents").fetchall())
+            whole = dict(con.execute("SELECT sha256, reasons FROM quality.quarantined_documents").fetchall())
+            tables = con.execute("SELECT sha256, table_index, reasons FROM quality.quarantined_tables").fetchall()
         finally:
             con.close()
         entries = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))["documents"]
-        yield {"loaded": loaded, "outcome": outcome, "failed": failed, "held": held, "entries": entries}
+        held = dict(whole)  # withheld whole or in part
+        for sha, _, reasons in tables:
+            held[sha] = held.get(sha, "") + reasons
+        yield {"loaded": loaded, "outcome": outcome, "failed": failed, "held": held, "whole": whole,
+               "tables": {(sha, index) for sha, index, _ in tables}, "entries": entries}
 
 
 def ground_truth_defects(entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -118,14 +124,19 @@ def test_the_marts_leave_quarantined_documents_out_and_mart_quarantine_lists_the
             statuses["mart_quarantine"] = "ERROR" not in line
     con = duckdb.connect(str(paths.warehouse_path()), read_only=True)
     try:
-        listed = dict(con.execute("SELECT document_sha256, failed_expectations FROM marts.mart_quarantine").fetchall())
-        in_facts = {r[0] for r in con.execute("SELECT DISTINCT document_sha256 FROM marts.fct_expenditure_by_function").fetchall()}
+        listed = con.execute(
+            "SELECT withheld, document_sha256, table_index, failed_expectations FROM marts.mart_quarantine").fetchall()
+        fact_tables = set(con.execute(
+            "SELECT DISTINCT document_sha256, table_index FROM marts.fct_expenditure_by_function").fetchall())
     finally:
         con.close()
-    held = corpus_run["held"]
+    whole, tables = corpus_run["whole"], corpus_run["tables"]
     assert statuses.get("mart_quarantine", True), build.log_tail[-2000:]
-    assert set(listed) == set(held)
-    for sha, expectations in listed.items():
+    assert {sha for kind, sha, _, _ in listed if kind == "document"} == set(whole)
+    assert {(sha, index) for kind, sha, index, _ in listed if kind == "table"} == tables
+    for _, _, _, expectations in listed:
         assert expectations and all("." in e for e in expectations)
+    in_facts = {sha for sha, _ in fact_tables}
     assert in_facts, "clean documents reach the facts"
-    assert not in_facts & set(held), "no quarantined document reaches the facts"
+    assert not in_facts & set(whole), "no document withheld whole reaches the facts"
+    assert not fact_tables & tables, "no withheld table reaches the facts"

@@ -11,8 +11,8 @@ import pytest
 from countybudget import paths
 from countybudget.results import StageResult
 from orchestration import callbacks, pipeline
-from testkit.mirror.fixtures import minimal_pdf
 from orchestration.report import build_run_report, format_summary, write_run_report
+from testkit.mirror.fixtures import minimal_pdf
 
 RUN = "manual__2026-11-23T02:00:00+08:00"
 

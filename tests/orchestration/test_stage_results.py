@@ -13,10 +13,10 @@ from countybudget.results import StageResult
 from expectations import checkpoint
 from expectations.results import QualityResult
 from orchestration import publish, warehouse
-from parsers import lake
-from parsers.lake import ParseResult
 from orchestration.publish import PublishResult
 from orchestration.warehouse import DbtBuildResult
+from parsers import lake
+from parsers.lake import ParseResult
 from scrapers import api
 from scrapers.api import DiscoverResult, FetchResult
 from scrapers.discover import Candidate

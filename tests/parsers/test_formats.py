@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from parser_fixtures import HEADER_BOTTOM, HEADER_TOP, ROWS, TABLE_TITLE, TITLE_LINE, UNIT_LINE
 
-from parsers.docx import read_docx
 from countybudget.sniff import sniff_bytes, sniff_file
+from parsers.docx import read_docx
 from parsers.tables import interpret_grid
 from parsers.xlsx import format_number, read_xlsx
 

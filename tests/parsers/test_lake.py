@@ -1,4 +1,4 @@
-"""The raw layer: one row per amount cell, five files per document, re-parse replaces."""
+"""The raw layer: one row per amount cell, one file per raw table per document, re-parse replaces."""
 
 from __future__ import annotations
 
@@ -72,3 +72,31 @@ def test_given_hash_is_used_as_the_document_key(lake: Path, budget_docx: Path):
     landing_hash = "ab" * 32
     parse_to_lake(budget_docx, sha256=landing_hash)
     assert paths.raw_table_file("amounts", landing_hash).exists()
+
+
+def test_the_tables_table_lists_every_parsed_table_empty_ones_included(lake: Path):
+    from datetime import datetime, timezone
+
+    from parsers.lake import write_record
+
+    record = {
+        "sha256": "cd" * 32, "source": "x.pdf", "format": "pdf", "status": "ok", "error": None,
+        "unit_name": "测试县财政局", "fiscal_year": 2024, "doc_type": "budget", "currency_unit": "万元", "n_pages": 9,
+        "claims": [], "warnings": [],
+        "tables": [
+            {"kind": "expenditure_by_function", "title": "一般公共预算支出表", "unit": "万元", "unit_source": "printed",
+             "pages": [5, 6], "columns": ["total", "basic", "project", "col:备注"], "note": None,
+             "rows": [{"code": "201", "name": "一般公共服务支出", "page": 5, "amounts": {"total": "1.00", "basic": "1.00"}}]},
+            {"kind": "government_fund_expenditure", "title": "政府性基金预算支出表", "unit": None, "unit_source": "inferred",
+             "pages": [7], "columns": ["total"], "rows": [], "note": "本表无数据"},
+        ],
+    }
+    counts = write_record(record, datetime.now(timezone.utc))
+    assert counts["tables"] == 2
+    rows = sorted(raw("tables"), key=lambda r: r["table_index"])
+    assert [(r["table_index"], r["table_kind"], r["n_rows"], r["note"]) for r in rows] == [
+        (0, "expenditure_by_function", 1, None), (1, "government_fund_expenditure", 0, "本表无数据")]
+    assert rows[0]["pages"] == "[5, 6]" and rows[0]["columns"] == '["total", "basic", "project", "col:备注"]'
+    assert (rows[0]["unit"], rows[0]["unit_source"], rows[1]["unit_source"]) == ("万元", "printed", "inferred")
+    # the empty table has no amount rows, only its row here
+    assert {r["table_index"] for r in raw("amounts")} == {0}

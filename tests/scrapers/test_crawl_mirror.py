@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 import yaml
 
 from countybudget import paths
-from testkit import CORPUS_DIR
 from orchestration import cli
 from scrapers import api, manifest, store
 from scrapers.cli import print_summary
 from scrapers.registry import load_registry, with_politeness
 from scrapers.urls import canonical_url
+from testkit import CORPUS_DIR
 
 
 def _catalogue() -> dict[str, dict]:

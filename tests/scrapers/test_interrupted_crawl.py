@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from countybudget import paths
+from scrapers import manifest, store
 from testkit.demo import crawler_environment
 from testkit.mirror.server import MirrorServer
-from scrapers import manifest, store
 
 
 @pytest.fixture()

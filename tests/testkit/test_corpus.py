@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from countybudget import identities
-from testkit.corpus import check
-from testkit import CORPUS_DIR
 from countybudget.table_kinds import TABLE_KINDS, TableKind
+from testkit import CORPUS_DIR
+from testkit.corpus import check
 
 CATALOGUE = check.load_catalogue()
 WITH_TRUTH = [e for e in CATALOGUE if e.get("ground_truth")]

@@ -72,4 +72,26 @@ def test_raw_rows_keep_printed_strings_and_skip_blank_cells() -> None:
     rows = raw_rows(doc, "abc", "v1", parsed_at=__import__("datetime").datetime(2024, 1, 1))
     assert [(r["column_key"], r["amount"]) for r in rows["amounts"]] == [("total", "449.30"), ("basic", "449.30")]
     assert rows["documents"][0]["n_tables"] == 1
+    [table] = rows["tables"]  # one row per table, as the parser's writer makes it
+    assert (table["sha256"], table["table_index"], table["table_kind"], table["n_rows"]) == (
+        "abc", 0, "expenditure_by_function", 1)
+    assert table["columns"] == '["total", "basic", "project"]' and table["pages"] == "[]"
     assert expected_function_spending(doc) == {("expenditure_by_function", "2010301", "basic"): Decimal("4493000.00")}
+
+
+def test_a_planted_failing_table_breaks_its_own_identities_only() -> None:
+    from testkit.ground_truth_lake import plant_failing_table
+    from countybudget.identities import check_document
+
+    doc = {"status": "ok", "unit_name": "u", "fiscal_year": 2024, "doc_type": "budget", "currency_unit": "万元",
+           "tables": [
+               {"kind": "three_public_expenses", "unit": "万元", "columns": ["amount"], "rows": [
+                   {"code": None, "name": "合计", "item": "total", "amounts": {"amount": "1.00"}},
+                   {"code": None, "name": "公务接待费", "item": "reception", "amounts": {"amount": "1.00"}}]},
+               {"kind": "expenditure_by_function", "unit": "万元", "columns": ["total", "basic", "project"],
+                "rows": [{"code": "201", "name": "一般公共服务支出", "amounts": {"total": "2.00", "basic": "2.00"}}]}]}
+    planted, index = plant_failing_table(doc, "expenditure_by_function")
+    assert index == 1 and doc["tables"][1]["rows"][0]["amounts"]["total"] == "2.00"  # the original is untouched
+    assert planted["tables"][1]["rows"][0]["amounts"] == {"total": "3.00", "basic": "2.00"}
+    assert planted["tables"][0] == doc["tables"][0]
+    assert check_document(doc) == [] and check_document(planted) != []

@@ -14,8 +14,8 @@ import requests
 import yaml
 
 from testkit.mirror.listing import published_postings
-from testkit.mirror.site import resolve_document_file
 from testkit.mirror.server import MirrorServer
+from testkit.mirror.site import resolve_document_file
 from mirror_helpers import AS_OF, LATE_DATE, page_soup
 
 COUNTY_PORTALS = ("pingxiang", "huainan", "yongqiao", "suixi", "fengxian")

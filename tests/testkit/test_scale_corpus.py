@@ -50,5 +50,8 @@ def test_write_scale_corpus_writes_one_file_per_document_per_table(lake: Path) -
     assert table.num_rows == summary["rows"]["amounts"] > 0
     # amounts are decimal strings, never floats
     assert all(Decimal(a) == Decimal(a).quantize(Decimal("0.01")) for a in table.column("amount").to_pylist())
+    tables = pq.read_table(paths.raw_table_dir("tables"))  # one row per table of every parsed document
+    assert tables.schema.names == RAW_SCHEMAS["tables"].names
+    assert tables.num_rows == summary["rows"]["tables"] == 6 * 12  # 6 tables per generated document
     manifest = pq.read_table(paths.manifest_dir())
     assert manifest.num_rows == summary["postings"] >= 12

@@ -7,9 +7,9 @@ import csv
 import yaml
 
 from countybudget import paths
-from testkit.ground_truth_lake import FUNCTION_TABLE_KINDS
 from countybudget.identities import FUNCTION_CODED_KINDS
 from countybudget.table_kinds import DOC_TYPES, TABLE_KINDS, THREE_PUBLIC_ITEMS
+from testkit.ground_truth_lake import FUNCTION_TABLE_KINDS
 
 
 def project_vars() -> dict:
@@ -32,10 +32,12 @@ def test_curated_code_seeds_are_prefix_consistent() -> None:
         codes = {r["code"] for r in rows}
         assert len(codes) == len(rows) > 50
         for r in rows:
-            assert (r["level"], len(r["code"])) in {("类", 3), ("款", 5)}
-            assert r["name"]
-            if r["level"] == "款":
-                assert r["parent_code"] == r["code"][:3] and r["parent_code"] in codes
+            assert (r["level"], len(r["code"])) in {("类", 3), ("款", 5), ("项", 7)}
+            assert r["name"] and r["first_seen"] and int(r["n_documents_seen"]) >= 1  # seen, and where
+            if r["level"] != "类":
+                assert r["parent_code"] == r["code"][:-2] and r["parent_code"] in codes
+            else:
+                assert any(c.startswith(r["code"]) and len(c) == 5 for c in codes)  # a 类 with a printed 款
 
 
 def test_region_seed_is_the_shared_reference_list() -> None:

@@ -4,8 +4,9 @@ dbt builds take tens of seconds on the shared machine, so one lake is built
 once per session, in the nightly order, and every build test reads it:
 an empty first run → the generated scale corpus (and the corpus ground truth,
 once the corpus exists) → ``dbt build --exclude marts`` → a quarantine written
-as the quality checkpoint would, and one document re-parsed with its unit's
-name spelled differently → ``dbt build --select +snap_departments marts``.
+as the quality checkpoint would (one document withheld whole, one document's
+economic-class table withheld alone), and one document re-parsed with its
+unit's name spelled differently → ``dbt build --select +snap_departments marts``.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ import duckdb
 import pytest
 
 from countybudget import paths
+from orchestration.warehouse import dbt_build
 from testkit import CORPUS_DIR
 from testkit.ground_truth_lake import write_raw_document
 from testkit.scale_corpus import ScaleDocument, generate_documents, write_scale_corpus
-from orchestration.warehouse import dbt_build
 
 N_DOCUMENTS = 120  # includes a parse failure (every 100th), republications and double postings
 SEED = 5
@@ -38,6 +39,7 @@ class BuiltLake:
     data: Path
     scale: list[ScaleDocument]
     quarantined: str
+    partial: tuple[str, int]  # (sha256, table_index) of the one table withheld alone
     corpus: dict[str, Any] | None  # load_ground_truth() summary, None before the corpus exists
     builds: dict[str, dict]
     renamed: tuple[str, str]  # (department name, the printed spelling a later parse gave it)
@@ -67,6 +69,9 @@ def build_lake(data: Path) -> BuiltLake:
     scale = list(generate_documents(N_DOCUMENTS, SEED))
     superseded = {item.supersedes for item in scale}
     quarantined = next(i.sha256 for i in scale[5:] if i.doc["status"] == "ok" and i.sha256 not in superseded)
+    partial_doc = next(i for i in scale[6:] if i.doc["status"] == "ok" and i.sha256 not in superseded | {quarantined})
+    economic = next(n for n, t in enumerate(partial_doc.doc["tables"]) if t["kind"] == "basic_expenditure_by_economic")
+    partial = (partial_doc.sha256, economic)
     with lake_env(data):
         # an empty lake (no Parquet yet, no quality tables): every model must still build
         first_run = dbt_build(skip_tests=True).to_dict()
@@ -81,10 +86,17 @@ def build_lake(data: Path) -> BuiltLake:
         renamed = reprint_unit_name(scale)
         with duckdb.connect(str(paths.warehouse_path())) as con:  # what expectations.checkpoint writes
             con.execute("insert into quality.quarantined_documents values (?, ?)", [quarantined, "test: parent_sum"])
+            con.execute("insert into quality.quarantined_tables values (?, ?, ?, ?, ?)",
+                        [*partial, "basic_expenditure_by_economic", "[totals.class_sum] test", "test"])
+            con.execute(  # the result the quarantine came from (read by the dbt test on the marts)
+                "insert into quality.expectation_results (run_id, sha256, suite, expectation, severity, passed, "
+                "observed, message, checked_at, table_index, other_table_index, scope) "
+                "values ('test', ?, 'totals', 'class_sum', 'block', false, '{}', 'test', now(), ?, null, 'table')",
+                list(partial))
         # the marts, and the department snapshot again so it records the new spelling
         marts = dbt_build(select=["+snap_departments", "marts"]).to_dict()
     builds = {"first_run": first_run, "before_marts": before_marts, "marts": marts}
-    return BuiltLake(data, scale, quarantined, corpus, builds, renamed)
+    return BuiltLake(data, scale, quarantined, partial, corpus, builds, renamed)
 
 
 def reprint_unit_name(scale: list[ScaleDocument]) -> tuple[str, str]:

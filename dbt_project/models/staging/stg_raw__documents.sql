@@ -1,6 +1,7 @@
 with source as (
     select * from {{ raw_source('raw', 'documents', ['sha256', 'source_path', 'format', 'status', 'error', 'unit_name',
-        'fiscal_year', 'doc_type', 'currency_unit', 'n_pages', 'n_tables', 'parser_version', 'parsed_at']) }}
+        'fiscal_year', 'doc_type', 'currency_unit', 'n_pages', 'n_tables', 'parser_version', 'parsed_at',
+        'disclosure']) }}
 ),
 
 renamed as (
@@ -17,7 +18,9 @@ renamed as (
         cast(n_pages as integer) as n_pages,
         cast(n_tables as integer) as n_tables,
         cast(parser_version as varchar) as parser_version,
-        cast(parsed_at as timestamptz) as parsed_at
+        cast(parsed_at as timestamptz) as parsed_at,
+        -- the national template's items it disclosed (parsers/disclosure.py), JSON text
+        cast(disclosure as varchar) as disclosure_json
     from source
 )
 

@@ -2,6 +2,14 @@
 -- has one budget and, later, one final account): total, basic and project spending
 -- (一般公共预算, summed over 类 rows), personnel and public (基本支出 by economic
 -- class), 三公, and the change on the previous year.
+--
+-- Withheld tables (docs/quality.md): each figure here is built from one kind of table
+-- (spending from the 一般公共预算 function tables, personnel / public from the basic
+-- expenditure tables by economic class, 三公 from the 三公 table). When the quality
+-- gate withheld a table of that kind, the figure is NULL, never the sum of what is
+-- left: a partial sum would read as the department's whole. is_complete says whether
+-- every figure is there; withheld_parts names the ones that are not (NULL is also what
+-- a document that does not print the table gets, so the two are told apart here).
 with documents as (
     select * from {{ ref('dim_document') }}
     where is_reportable
@@ -41,6 +49,16 @@ three_public as (
     group by document_sha256
 ),
 
+parts_withheld as (
+    -- which figures of the summary lean on a withheld table
+    select
+        document_sha256,
+        list_contains(withheld_table_kinds, 'expenditure_by_function') as spending_withheld,
+        list_contains(withheld_table_kinds, 'basic_expenditure_by_economic') as economic_withheld,
+        list_contains(withheld_table_kinds, 'three_public_expenses') as three_public_withheld
+    from documents
+),
+
 per_year as (
     select
         documents.department_key,
@@ -49,13 +67,20 @@ per_year as (
         documents.document_sha256,
         documents.region_code,
         documents.unit_name,
-        spending.total_yuan,
-        spending.basic_yuan,
-        spending.project_yuan,
-        basic_by_economic.personnel_yuan,
-        basic_by_economic.public_yuan,
-        three_public.three_public_yuan
+        documents.publication_status,
+        case when not parts_withheld.spending_withheld then spending.total_yuan end as total_yuan,
+        case when not parts_withheld.spending_withheld then spending.basic_yuan end as basic_yuan,
+        case when not parts_withheld.spending_withheld then spending.project_yuan end as project_yuan,
+        case when not parts_withheld.economic_withheld then basic_by_economic.personnel_yuan end as personnel_yuan,
+        case when not parts_withheld.economic_withheld then basic_by_economic.public_yuan end as public_yuan,
+        case when not parts_withheld.three_public_withheld then three_public.three_public_yuan end as three_public_yuan,
+        list_concat(
+            case when parts_withheld.spending_withheld then ['total', 'basic', 'project'] else [] end,
+            case when parts_withheld.economic_withheld then ['personnel', 'public'] else [] end,
+            case when parts_withheld.three_public_withheld then ['three_public'] else [] end
+        ) as withheld_parts
     from documents
+    inner join parts_withheld using (document_sha256)
     left join spending using (document_sha256)
     left join basic_by_economic using (document_sha256)
     left join three_public using (document_sha256)
@@ -71,6 +96,9 @@ select
     current_year.document_sha256,
     current_year.region_code,
     current_year.unit_name,
+    current_year.publication_status,
+    len(current_year.withheld_parts) = 0 as is_complete,
+    current_year.withheld_parts,
     cast(current_year.total_yuan as decimal(18, 2)) as total_yuan,
     cast(current_year.basic_yuan as decimal(18, 2)) as basic_yuan,
     cast(current_year.project_yuan as decimal(18, 2)) as project_yuan,

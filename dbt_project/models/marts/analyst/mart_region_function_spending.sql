@@ -2,11 +2,21 @@
 -- 类 rows of every reportable department's 一般公共预算 expenditure table, with the
 -- change on the previous year. Documents whose unit could not be placed in a
 -- region are left out (dim_document.region_match says why).
+--
+-- Withheld tables (docs/quality.md): a department whose 一般公共预算 function table
+-- (or whole document) the quality gate withheld is not in these sums. So that a
+-- region's figure is never read as complete when it is not, n_documents_withheld
+-- counts those departments' documents per region × year × type, and is_complete
+-- is false when there are any.
 with spending as (
     select * from {{ ref('fct_expenditure_by_function') }}
     where budget_scope = 'general_public_budget'
         and function_code_length = 3
         and region_code is not null
+),
+
+withheld as (
+    {{ documents_withheld_from('expenditure_by_function') }}
 ),
 
 classes as (
@@ -43,6 +53,8 @@ select
     cast(current_year.project_yuan as decimal(18, 2)) as project_yuan,
     current_year.n_documents,
     current_year.n_departments,
+    coalesce(withheld.n_documents_withheld, 0) as n_documents_withheld,
+    coalesce(withheld.n_documents_withheld, 0) = 0 as is_complete,
     cast(previous_year.total_yuan as decimal(18, 2)) as previous_year_total_yuan,
     cast(current_year.total_yuan - previous_year.total_yuan as decimal(18, 2)) as change_yuan,
     {{ percent_change('current_year.total_yuan', 'previous_year.total_yuan') }} as change_percent
@@ -52,3 +64,7 @@ left join per_year as previous_year
     and previous_year.doc_type = current_year.doc_type
     and previous_year.class_code = current_year.class_code
     and previous_year.fiscal_year = current_year.fiscal_year - 1
+left join withheld
+    on withheld.region_code = current_year.region_code
+    and withheld.fiscal_year = current_year.fiscal_year
+    and withheld.doc_type = current_year.doc_type

@@ -1,8 +1,14 @@
 -- Grain: one row per region × fiscal year × document type: the 三公 expenses of
 -- every reportable department, per item, planned (budgets) and actual (final accounts).
+-- A department whose 三公 table (or whole document) the quality gate withheld is not in
+-- these sums: n_documents_withheld counts them and is_complete is false when there are any.
 with expenses as (
     select * from {{ ref('fct_three_public_expenses') }}
     where region_code is not null
+),
+
+withheld as (
+    {{ documents_withheld_from('three_public_expenses') }}
 ),
 
 per_region as (
@@ -25,9 +31,12 @@ select
     fiscal_year,
     doc_type,
     n_documents,
+    coalesce(withheld.n_documents_withheld, 0) as n_documents_withheld,
+    coalesce(withheld.n_documents_withheld, 0) = 0 as is_complete,
     {%- for item in ['total', 'overseas', 'vehicle_purchase', 'vehicle_operation', 'reception'] %}
     cast(planned_{{ item }}_yuan as decimal(18, 2)) as planned_{{ item }}_yuan,
     cast(actual_{{ item }}_yuan as decimal(18, 2)) as actual_{{ item }}_yuan,
     {%- endfor %}
     {{ percent_change('actual_total_yuan', 'planned_total_yuan') }} as actual_vs_planned_percent
 from per_region
+left join withheld using (region_code, fiscal_year, doc_type)

@@ -1,10 +1,15 @@
--- Grain: one row per document × income source (财政拨款收入, 事业收入, 上年结转 …),
--- from the 收入总表's total row (合计); a table without a total row is summed over its 类 rows.
+-- Grain: one row per document × income source (财政拨款收入 or its parts 一般公共预算 /
+-- 政府性基金 / 国有资本经营, 事业收入, 上年结转 …), from the 收入总表's total row (the row the
+-- parser read as the table's total: 合计, or the department row over its units); a table
+-- without a total row is summed over its 类 rows. Columns kept under their printed header
+-- (col:…, e.g. the parts of a carry-over) are no source of their own here.
 with amounts as (
     select * from {{ ref('int_amounts_yuan') }}
     where table_kind = 'income_summary'
         and column_key not in ('total', 'current_year_subtotal')
+        and column_key not like 'col:%'
         and amount_yuan is not null
+        and {{ is_published_table() }}
 ),
 
 documents as (
@@ -13,10 +18,12 @@ documents as (
 ),
 
 total_rows as (
-    -- the table's total row: no code and a name like 合计 / 总计 (as countybudget.identities reads it)
+    -- the table's total row: the parser's role total, else (no roles, e.g. the corpus ground
+    -- truth) no code and a name like 合计 / 总计 (as countybudget.identities reads it)
     select document_sha256, table_index, row_index
     from amounts
-    where {{ is_total_row('code', 'row_name') }}
+    where row_role = 'total'
+        or (row_role is null and {{ is_total_row('code', 'row_name') }})
     qualify row_number() over (partition by document_sha256, table_index order by row_index) = 1
 ),
 

@@ -1,6 +1,7 @@
 -- Grain: one row per document × project × indicator (绩效目标表 level 3), as printed.
 with targets as (
     select * from {{ ref('stg_raw__targets') }}
+    where {{ is_published_table() }}
 ),
 
 documents as (

@@ -6,6 +6,7 @@ with amounts as (
     where table_kind = 'three_public_expenses'
         and three_public_item is not null
         and amount_yuan is not null
+        and {{ is_published_table() }}
 ),
 
 documents as (

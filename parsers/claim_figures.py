@@ -1,0 +1,652 @@
+"""What a narrative figure names, and which table figure that is.
+
+The 情况说明 repeats table figures in words (docs/contracts.md §4 ``claims``):
+``本部门收入预算 3944.08 万元``, ``“三公”经费 176.31 万元``, ``行政运行（2011301）
+449.30 万元``. :func:`classify` reads a claim's subject by meaning (never by one
+city's wording) and returns the *figure* it names, one of ``FIGURES``;
+:func:`resolve_claims` then finds that figure in the same document's parsed
+tables and records where it is printed (table, row, column, amount as
+printed, unit), so the warehouse can compare words and figures exactly
+(``mart_claim_checks``).
+
+Rules, in order (the first that applies wins):
+
+1. thresholds and counts are not amount claims (the claim extractor drops them);
+2. “三公” items by their words (因公出国, 公务接待, 公务用车购置 / 运行, both
+   together), then “三公” itself;
+3. figures that standard tables do not print: 机关运行经费, 政府采购 (and its
+   货物 / 工程 / 服务 parts, unless a 政府采购 table is present), 国有资产 /
+   固定资产, 绩效目标 funds, 委托业务费 … (``narrative_only``: unresolved by
+   design, listed so a reader can see why);
+4. totals and their parts by meaning: 收入 / 支出 预算 (总计, 合计), 财政拨款,
+   一般公共预算, 政府性基金, 国有资本经营, 基本支出, 项目支出, 人员经费,
+   公用经费, the income sources (事业收入, 其他收入, 上年结转 …) and the
+   expenditure columns (经营支出, 上缴上级支出 …);
+5. a classification named in words (function 类/款/项 with or without its
+   code in brackets, an economic class, a project name): the printed row of
+   that name or code.
+
+A subject may name the same figure in several tables (教育支出 is a row of the
+支出总表 and of the 一般公共预算支出表). The candidates are ranked by the
+sentence's own words (一般公共预算 / 财政拨款 / 政府性基金); the first that
+agrees within rounding is the one the words name, else the first one (a
+"differs" then shows both figures). Amounts are compared as ``Decimal``,
+never float; each side in its own unit (the claim's unit is the one written
+in the sentence).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable
+
+from countybudget.table_kinds import TableKind
+
+K = TableKind
+
+UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000), "千元": Decimal(1000)}
+
+# Figures a claim can name (the ``figure`` column of raw claims).
+FIGURES: tuple[str, ...] = (
+    "income_total", "expenditure_total", "fiscal_appropriation_income", "fiscal_appropriation_expenditure",
+    "general_budget_income", "general_budget_expenditure", "government_fund_income", "government_fund_expenditure",
+    "state_capital_income", "state_capital_expenditure", "income_source", "expenditure_column",
+    "basic_expenditure", "project_expenditure", "personnel_expenditure", "public_expenditure",
+    "function_class", "economic_class", "project", "unit_total", "named_row",
+    "three_public_total", "three_public_overseas", "three_public_vehicles", "three_public_vehicle_purchase",
+    "three_public_vehicle_operation", "three_public_reception", "three_public_meeting", "three_public_training",
+    "operation_cost", "procurement_total", "procurement_goods", "procurement_works", "procurement_services",
+    "assets", "performance_funds", "narrative_only",
+)
+# Figures no standard table prints (unresolved by design, with this reason).
+NARRATIVE_ONLY = {
+    "operation_cost": "机关运行经费 is stated in the narrative; no standard table prints it",
+    "assets": "国有资产占用 (fixed assets, vehicles, equipment) has no standard table",
+    "performance_funds": "the funds under performance targets are not a table figure",
+    "narrative_only": "a figure the standard tables do not print",
+}
+
+_THREE_PUBLIC_ITEM = {
+    "three_public_total": ("total",), "three_public_overseas": ("overseas",),
+    "three_public_vehicles": ("vehicle_purchase", "vehicle_operation"),
+    "three_public_vehicle_purchase": ("vehicle_purchase",), "three_public_vehicle_operation": ("vehicle_operation",),
+    "three_public_reception": ("reception",), "three_public_meeting": ("meeting",),
+    "three_public_training": ("training",),
+}
+_PROCUREMENT_COLUMN = {"procurement_total": "total", "procurement_goods": "goods",
+                       "procurement_works": "works", "procurement_services": "services"}
+
+# income sources: words → income_summary column key and the summary line's words
+_INCOME_SOURCES: tuple[tuple[str, str], ...] = (
+    ("财政专户", "fiscal_special_account"),
+    ("事业单位经营", "operating"), ("经营收入", "operating"),
+    ("事业收入", "business"),
+    ("上级补助", "superior_subsidy"),
+    ("附属单位上缴", "subordinate_remittance"),
+    ("上年结转", "carryover"), ("结转结余", "carryover"), ("结转和结余", "carryover"),
+    ("其他收入", "other"),
+)
+_EXPENDITURE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("经营支出", "operating"), ("上缴上级", "remittance_to_superior"), ("对附属单位补助", "subsidy_to_subordinate"),
+)
+
+_QUOTES_RE = re.compile(r"[“”\"'‘’「」《》]")
+_LEVEL_MARK_RE = re.compile(r"[(（](类|款|项)[)）]")
+_CODE_RE = re.compile(r"[(（]?(\d{3}(?:\d{2}){0,2})[)）]?")
+_LEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.)）]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、)）]|其中|本年度?|本部门|本单位|"
+    r"部门|单位|全年|共|合计为?|总计为?|20\d{2}年度?|[一二三四五六七八九十]+\)|\))+")
+_TRAILING_RE = re.compile(r"(?:预算数|预算|安排|支出预算|科目|为|是|达|共计|合计|计|共|总额|金额)+$")
+
+
+def normalise_name(text: str | None) -> str:
+    """A name as compared: NFKC, no spaces or quotes, half-width brackets."""
+    s = unicodedata.normalize("NFKC", text or "")
+    s = re.sub(r"\s+", "", s)
+    return _QUOTES_RE.sub("", s)
+
+
+def core_name(subject: str) -> str:
+    """The subject without numbering, year, 本部门, level marks and trailing
+    预算 / 安排 words: what a table row would be named."""
+    s = normalise_name(subject)
+    s = re.sub(r"^.*(部门|单位)(预算|决算)公开", "", s) or s  # a page header run into the sentence
+    s = _LEVEL_MARK_RE.sub("|", s)
+    parts = [p for p in s.split("|") if p]
+    # 社会保障和就业支出(类)行政事业单位养老支出(款)基本养老保险缴费支出(项)支出: the finest level named
+    if len(parts) > 1:
+        named = [p for p in parts if not re.fullmatch(r"支出|科目|支出科目|[\d.、]+", p)]
+        s = named[-1] if named else parts[-1]
+    s = re.sub(r"\d[\d.]*[.、]", "", s)
+    s = _CODE_RE.sub("", s) if re.search(r"[(（]\d{3,7}[)）]", s) else s
+    for _ in range(3):
+        s = _LEADING_RE.sub("", s)
+        s = _TRAILING_RE.sub("", s)
+    return s.strip("(),、:：")
+
+
+def classify(subject: str | None, text: str | None = None) -> str | None:
+    """The figure a claim's subject names (one of ``FIGURES``), or None when the
+    words name nothing we know (``named_row``: match a printed row by name)."""
+    s = normalise_name(subject)
+    if not s or re.fullmatch(r"(20\d{2}年度?)?(预算数?|预算安排|安排|金额|合计|总计|共计|其中|年初预算数?)", s):
+        return None  # the subject is in an earlier sentence (a heading): nothing to name
+    # a function 类/款/项 named with its level (社会保障和就业支出(类)支出): a classification row
+    if _LEVEL_MARK_RE.search(s):
+        return "named_row"
+    # “三公” items (before 三公 itself: “三公”经费中公务接待费 names the item)
+    if "因公出国" in s or "出国(境)" in s:
+        return "three_public_overseas"
+    if "公务接待" in s:
+        return "three_public_reception"
+    if "公务用车" in s or "公车" in s:
+        if "购置" in s and "运行" in s:
+            return "three_public_vehicles"
+        if "运行" in s or "维护" in s:
+            return "three_public_vehicle_operation"
+        if "购置" in s:
+            return "three_public_vehicle_purchase"
+        return "three_public_vehicles"
+    if "三公" in s:
+        return "three_public_total"
+    if re.search(r"会议费", s) and len(core_name(s)) <= 6:
+        return "three_public_meeting"
+    if re.search(r"培训费", s) and len(core_name(s)) <= 6:
+        return "three_public_training"
+    if "机关运行经费" in s or "运行经费" in s:
+        return "operation_cost"
+    if "政府采购" in s or "采购预算" in s or "采购支出" in s or "拟采购" in s or re.search(r"(货物|工程|服务)类", s):
+        if "货物" in s:
+            return "procurement_goods"
+        if "工程" in s:
+            return "procurement_works"
+        if "服务" in s and "购买服务" not in s:
+            return "procurement_services"
+        return "procurement_total"
+    if re.search(r"固定资产|国有资产|资产总|房屋|车辆|设备|单价|单位价值", s):
+        return "assets"
+    if re.search(r"绩效|涉及(项目)?预算资金|涉及财政性资金|涉及资金", s):
+        return "performance_funds"
+    if re.search(r"委托业务费|购买服务|会议费|培训费|差旅费", s):
+        return "narrative_only"
+    # the unit's own name and the year before the words (无锡市交通运输局(本级)2026年财政拨款预算支出),
+    # and a page header run into the sentence (无锡市教育局2026年度部门预算公开)
+    s = re.sub(r"^.*(部门|单位)(预算|决算)公开", "", s) or s
+    s = re.sub(r"^.*?20\d{2}年度?", "", s) or s
+    core = core_name(s)
+    is_income = "收入" in s and "支出" not in s.split("收入")[-1]
+    if re.search(r"收入", s) and is_income:
+        if "财政拨款" in s and not re.search(r"一般公共|政府性基金|国有资本", s):
+            return "fiscal_appropriation_income"
+        if "一般公共预算" in s:
+            return "general_budget_income"
+        if "政府性基金" in s:
+            return "government_fund_income"
+        if "国有资本" in s:
+            return "state_capital_income"
+        for words, _ in _INCOME_SOURCES:
+            if words in s:
+                return "income_source"
+        if re.search(r"(收入|收支)(预算)?(总|合计)|(^|部门|单位|年|度|[)）])收入(预算)?$|总收入|收入总|收入预算|预算收入$", s) or core in ("收入", ""):
+            return "income_total"
+        return "named_row"
+    if re.search(r"收支(预算)?总", s) or re.search(r"(^|部门|单位|年|度|[)）])收支预算$", s):
+        return "income_total"
+    for words, _ in _INCOME_SOURCES:
+        if words in s and "支出" not in s:
+            return "income_source"
+    for words, _ in _EXPENDITURE_COLUMNS:
+        if words in s:
+            return "expenditure_column"
+    if "人员经费" in s or "人员支出" in s:
+        return "personnel_expenditure"
+    if "公用经费" in s or "公用支出" in s:
+        return "public_expenditure"
+    if "基本支出" in s:
+        return "basic_expenditure"
+    if re.fullmatch(r"(一般公共预算|财政拨款|政府性基金)?(拨款)?项目支出(预算)?", core) or core == "项目支出":
+        return "project_expenditure"
+    if "政府性基金" in s and re.search(r"支出|拨款|预算$", s) and len(core) <= 14:
+        return "government_fund_expenditure"
+    if "国有资本经营" in s and len(core) <= 16:
+        return "state_capital_expenditure"
+    if "一般公共预算" in s and re.search(r"支出|拨款", s) and len(core) <= 14:
+        return "general_budget_expenditure"
+    if "财政拨款" in s and re.search(r"支出|拨款|预算$", s) and len(core) <= 12:
+        return "fiscal_appropriation_expenditure"
+    if re.search(r"支出(预算)?(总|合计)|总支出|(^|部门|单位|年|度|[)）])支出(预算)?$|支总预算|支出预算总|预算支出$|安排支出预算$", s) or core in ("支出", ""):
+        return "expenditure_total"
+    return "named_row"
+
+
+# ---------------------------------------------------------------- resolution
+
+def _amount(text: Any) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(str(text))
+    except InvalidOperation:
+        return None
+
+
+def _places(text: str | None) -> int:
+    if not text or "." not in str(text):
+        return 0
+    return len(str(text).split(".", 1)[1])
+
+
+def _step(text: str | None) -> Decimal:
+    return Decimal(1).scaleb(-_places(text))
+
+
+def tolerance_yuan(claim_amount: str, claim_unit: str, table_amount: str, table_unit: str, n_terms: int = 1) -> Decimal:
+    """Half a step in the claim's unit plus half a step per table term in the
+    table's unit, in yuan (docs/quality.md, Tolerance)."""
+    return (_step(claim_amount) * UNIT_FACTORS.get(claim_unit, 1)
+            + n_terms * _step(table_amount) * UNIT_FACTORS.get(table_unit, 1)) / 2
+
+
+def _yuan(amount: str | None, unit: str | None) -> Decimal | None:
+    value = _amount(amount)
+    if value is None or unit not in UNIT_FACTORS:
+        return None
+    return value * UNIT_FACTORS[unit]
+
+
+class Figure(dict):
+    """One candidate table figure: table_index, row_index (first row), column_key,
+    amount (as printed, or the exact sum), unit, page, row_name, n_terms."""
+
+
+def _cell(ti: int, table: dict, ri: int, row: dict, column: str) -> Figure | None:
+    amount = (row.get("amounts") or {}).get(column)
+    if amount is None:
+        return None
+    prior = next((v for k, v in (row.get("amounts") or {}).items()
+                  if k.startswith("col:") and "上年" in k and v is not None), None)
+    return Figure(table_index=ti, row_index=ri, column_key=column, amount=str(amount), unit=table.get("unit"),
+                  page=row.get("page"), row_name=row.get("name"), code=row.get("code"), n_terms=1,
+                  table_kind=table.get("kind"), prior_amount=prior)
+
+
+def _tables(record: dict, *kinds: TableKind) -> Iterable[tuple[int, dict]]:
+    wanted = {k.value for k in kinds}
+    for ti, table in enumerate(record.get("tables") or []):
+        if table.get("kind") in wanted:
+            yield ti, table
+
+
+def _is_total_row(row: dict) -> bool:
+    if row.get("role") == "total":
+        return True
+    name = normalise_name(row.get("name"))
+    return not row.get("code") and not row.get("item") and bool(re.search(r"^(合计|总计)|[^收支入出]合计$|^合计$", name) or name in ("合计", "总计"))
+
+
+def _total_cells(record: dict, kinds: tuple[TableKind, ...], columns: tuple[str, ...]) -> list[Figure]:
+    out: list[Figure] = []
+    later: list[Figure] = []
+    unit = normalise_name(record.get("unit_name"))
+    for column in columns:
+        for ti, table in _tables(record, *kinds):
+            rows = table.get("rows") or []
+            has_total = any(not r.get("side") and _is_total_row(r) for r in rows)
+            first_coded = next((i for i, r in enumerate(rows) if r.get("code")), len(rows))
+            # rows of budget units above the coded rows (the department, its 本级, its units):
+            # later candidates, the claim may be about one unit
+            for ri, row in enumerate(rows[:first_coded]):
+                if ri and not row.get("side") and not row.get("code") and not _is_total_row(row) \
+                        and re.search(r"本级|局|委|办|院|中心|站|所|队", normalise_name(row.get("name"))):
+                    cell = _cell(ti, table, ri, row, column)
+                    if cell:
+                        later.append(cell)
+            for ri, row in enumerate(rows):
+                # a table keyed by budget unit totals on the department's own row
+                unit_row = (not has_total and ri == 0 and not row.get("code") and bool(unit)
+                            and normalise_name(row.get("name")) == unit)
+                if not row.get("side") and (_is_total_row(row) or unit_row):
+                    cell = _cell(ti, table, ri, row, column)
+                    if cell:
+                        out.append(cell)
+                        break
+    return out + later
+
+
+def _summary_lines(record: dict, kinds: tuple[TableKind, ...], side: str, pattern: str,
+                   columns: tuple[str, ...] = ("amount", "total")) -> list[Figure]:
+    out: list[Figure] = []
+    for ti, table in _tables(record, *kinds):
+        for ri, row in enumerate(table.get("rows") or []):
+            if row.get("side") != side:
+                continue
+            name = normalise_name(row.get("name"))
+            name = re.sub(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.]|其中[:：]?)", "", name)
+            if re.search(pattern, name):
+                for column in columns:
+                    cell = _cell(ti, table, ri, row, column)
+                    if cell:
+                        out.append(cell)
+                        break
+    return out
+
+
+def _three_public(record: dict, items: tuple[str, ...], doc_type: str | None) -> list[Figure]:
+    columns = ("actual", "amount", "budget") if doc_type == "final_account" else ("amount", "budget", "actual")
+    out: list[Figure] = []
+    for ti, table in _tables(record, K.THREE_PUBLIC_EXPENSES):
+        # a 机关运行经费 line printed in the same table is not a “三公” item
+        rows = [(ri, row) for ri, row in enumerate(table.get("rows") or [])
+                if "机关运行" not in normalise_name(row.get("name"))]
+        for column in columns:
+            cells = []
+            for item in items:
+                found = [c for ri, row in rows if row.get("item") == item
+                         for c in [_cell(ti, table, ri, row, column)] if c]
+                if found:
+                    cells.append(found[0])
+            if items == ("total",) and not cells:  # no total row: the printed items summed
+                parts = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
+                cells = [c for item in parts for ri, row in rows if row.get("item") == item
+                         for c in [_cell(ti, table, ri, row, column)] if c]
+                if not cells:
+                    continue
+            elif len(cells) < 1:
+                continue
+            if len(cells) == 1:
+                out.append(cells[0])
+            else:
+                total = sum((_amount(c["amount"]) for c in cells), Decimal(0))
+                first = cells[0]
+                out.append(Figure(first, amount=str(total), n_terms=len(cells),
+                                  row_name=" + ".join(str(c["row_name"]) for c in cells)))
+    return out
+
+
+_FUNCTION_KINDS = (K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION, K.INCOME_SUMMARY,
+                   K.GOVERNMENT_FUND_EXPENDITURE, K.STATE_CAPITAL_EXPENDITURE)
+
+
+def _named_rows(record: dict, name: str, code: str | None, kinds: tuple[TableKind, ...],
+                columns: tuple[str, ...] = ("total", "amount")) -> list[Figure]:
+    out: list[Figure] = []
+    key = normalise_name(name)
+    key_short = re.sub(r"支出$", "", key)
+    for ti, table in _tables(record, *kinds):
+        for ri, row in enumerate(table.get("rows") or []):
+            row_name = normalise_name(row.get("name"))
+            row_name = re.sub(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.])", "", row_name)
+            row_name = re.sub(r"^(?:\d{3,7}[-—\s]?)", "", row_name)
+            if code:
+                hit = row.get("code") == code
+            else:
+                hit = bool(row_name) and (row_name == key or re.sub(r"支出$", "", row_name) == key_short)
+            if not hit:
+                continue
+            for column in columns:
+                cell = _cell(ti, table, ri, row, column)
+                if cell:
+                    out.append(cell)
+                    break
+    return out
+
+
+def _parent_name(subject: str) -> str | None:
+    """The 款 a subject names before its 项 (…(款)行政运行(项)), as a table row would be named."""
+    parts = [p for p in _LEVEL_MARK_RE.split(normalise_name(subject))
+             if p and p not in ("类", "款", "项", "支出", "科目", "支出科目")]
+    marks = _LEVEL_MARK_RE.findall(normalise_name(subject))
+    if len(parts) >= 2 and marks and marks[-1] == "项" and len(marks) >= 2 and marks[-2] == "款":
+        return core_name(parts[-2]) or None
+    return None
+
+
+def _parent_row_name(record: dict, cell: Figure) -> str | None:
+    code = cell.get("code")
+    if not code or len(code) != 7:
+        return None
+    table = (record.get("tables") or [])[cell["table_index"]]
+    parent = next((r for r in table.get("rows") or [] if r.get("code") == code[:5]), None)
+    return core_name(parent.get("name")) if parent else None
+
+
+def _unit_rows(record: dict, subject: str, kind: TableKind) -> list[Figure]:
+    """Rows of budget units (no code, above the coded rows) whose name the subject
+    contains, longest name first, in the ``kind`` table then the other summaries."""
+    out: list[tuple[int, Figure]] = []
+    for order, k in enumerate((kind, K.EXPENDITURE_SUMMARY, K.INCOME_SUMMARY)):
+        for ti, table in _tables(record, k):
+            rows = table.get("rows") or []
+            first_coded = next((i for i, r in enumerate(rows) if r.get("code")), len(rows))
+            for ri, row in enumerate(rows[:first_coded]):
+                name = normalise_name(row.get("name"))
+                if row.get("side") or row.get("code") or _is_total_row(row) or len(name) < 4 or name not in subject:
+                    continue
+                cell = _cell(ti, table, ri, row, "total")
+                if cell:
+                    out.append((order * 1000 - len(name), cell))
+    return [c for _, c in sorted(out, key=lambda x: x[0])]
+
+
+def candidates(claim: dict, record: dict) -> tuple[str | None, list[Figure]]:
+    """The figure a claim names and the table figures that print it, best first."""
+    subject = claim.get("subject")
+    text = normalise_name(claim.get("text"))
+    figure = classify(subject, text)
+    if figure is None:
+        return None, []
+    # words just before the subject that the extractor cut off (财政拨款收、支总预算)
+    at = text.find(normalise_name(subject))
+    before = text[max(0, at - 8):at] if at > 0 else ""
+    if figure in ("income_total", "expenditure_total") and "财政拨款" in before:
+        figure = figure.replace("income_total", "fiscal_appropriation_income").replace(
+            "expenditure_total", "fiscal_appropriation_expenditure")
+    s = normalise_name(subject)
+    doc_type = record.get("doc_type")
+    summary = (K.INCOME_EXPENDITURE_SUMMARY,)
+    if figure in ("income_total", "expenditure_total", "named_row") and re.search(r"预算(收入|支出)?$", s):
+        # a budget unit's own total (深圳市公共就业服务中心预算 15,501.05 万元): its row of a table keyed by
+        # unit, after the document's totals when the words name those
+        units = _unit_rows(record, s, K.INCOME_SUMMARY if "收入" in s[-4:] else K.EXPENDITURE_SUMMARY)
+        if units:
+            name, found = _figure_candidates(figure, claim, record, s, text)
+            if figure == "named_row" or not found:
+                return "unit_total", units + found
+            return name, found + units
+    return _figure_candidates(figure, claim, record, s, text)
+
+
+def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str) -> tuple[str | None, list[Figure]]:
+    doc_type = record.get("doc_type")
+    summary = (K.INCOME_EXPENDITURE_SUMMARY,)
+    fiscal = (K.FISCAL_APPROPRIATION_SUMMARY,)
+    if figure in _THREE_PUBLIC_ITEM:
+        return figure, _three_public(record, _THREE_PUBLIC_ITEM[figure], doc_type)
+    if figure in _PROCUREMENT_COLUMN:
+        return figure, _total_cells(record, (K.GOVERNMENT_PROCUREMENT,), (_PROCUREMENT_COLUMN[figure],))
+    if figure == "operation_cost":  # printed by some 三公 tables (“三公”经费和机关运行经费预算表)
+        found = [c for ti, table in _tables(record, *K) for ri, row in enumerate(table.get("rows") or [])
+                 if "机关运行经费" in normalise_name(row.get("name"))
+                 for c in [next((x for col in ("amount", "total", "budget", "actual")
+                                 for x in [_cell(ti, table, ri, row, col)] if x), None)] if c]
+        return figure, found
+    if figure in NARRATIVE_ONLY:
+        found = _named_rows(record, core_name(s), None, tuple(K), ("total", "amount", "budget", "actual"))
+        return figure, found
+    if figure == "income_total":
+        return figure, (_summary_lines(record, summary, "income", r"^收入总计|^收入合计|^总计$")
+                        + _total_cells(record, (K.INCOME_SUMMARY,), ("total",))
+                        + _summary_lines(record, summary, "income", r"^本年收入合计"))
+    if figure == "expenditure_total":
+        return figure, (_summary_lines(record, summary, "expenditure", r"^支出总计|^支出合计|^总计$")
+                        + _total_cells(record, (K.EXPENDITURE_SUMMARY,), ("total",))
+                        + _summary_lines(record, summary, "expenditure", r"^本年支出合计"))
+    if figure == "fiscal_appropriation_income":
+        return figure, (_summary_lines(record, summary, "income", r"^财政拨款")
+                        + _summary_lines(record, fiscal, "income", r"^收入总计|^本年收入合计")
+                        + _total_cells(record, (K.INCOME_SUMMARY,), ("fiscal_appropriation",)))
+    if figure == "fiscal_appropriation_expenditure":
+        return figure, (_summary_lines(record, fiscal, "expenditure", r"^支出总计|^本年支出合计", ("total", "amount"))
+                        + _total_cells(record, (K.EXPENDITURE_BY_FUNCTION,), ("total",)))
+    if figure in ("general_budget_income", "government_fund_income", "state_capital_income"):
+        words = {"general_budget_income": r"一般公共预算", "government_fund_income": r"政府性基金",
+                 "state_capital_income": r"国有资本"}[figure]
+        return figure, (_summary_lines(record, fiscal, "income", words)
+                        + _summary_lines(record, summary, "income", words))
+    if figure == "general_budget_expenditure":
+        cells = _total_cells(record, (K.EXPENDITURE_BY_FUNCTION,), ("total",))
+        cells += _summary_lines(record, fiscal, "expenditure", r"^支出总计|^本年支出合计", ("general_budget",))
+        if "基本" in s:
+            cells = _total_cells(record, (K.EXPENDITURE_BY_FUNCTION,), ("basic",)) + cells
+        return figure, cells
+    if figure == "government_fund_expenditure":
+        return figure, (_total_cells(record, (K.GOVERNMENT_FUND_EXPENDITURE,), ("total",))
+                        + _summary_lines(record, fiscal, "expenditure", r"^支出总计|^本年支出合计", ("government_fund",)))
+    if figure == "state_capital_expenditure":
+        return figure, (_total_cells(record, (K.STATE_CAPITAL_EXPENDITURE,), ("total",))
+                        + _summary_lines(record, fiscal, "expenditure", r"^支出总计|^本年支出合计", ("state_capital",)))
+    if figure == "income_source":
+        for words, column in _INCOME_SOURCES:
+            if words in s:
+                return figure, (_summary_lines(record, summary, "income", words)
+                                + _total_cells(record, (K.INCOME_SUMMARY,), (column,)))
+    if figure == "expenditure_column":
+        for words, column in _EXPENDITURE_COLUMNS:
+            if words in s:
+                return figure, (_total_cells(record, (K.EXPENDITURE_SUMMARY,), (column,))
+                                + _summary_lines(record, summary, "expenditure", words))
+    general_first = bool(re.search(r"一般公共预算|财政拨款", s + text[:0]))
+    if figure in ("basic_expenditure", "project_expenditure"):
+        column = "basic" if figure == "basic_expenditure" else "project"
+        kinds = (K.EXPENDITURE_BY_FUNCTION, K.EXPENDITURE_SUMMARY) if general_first else (
+            K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION)
+        cells = [c for kind in kinds for c in _total_cells(record, (kind,), (column,))]
+        if figure == "basic_expenditure":
+            cells += _total_cells(record, (K.BASIC_EXPENDITURE_BY_ECONOMIC,), ("total",))
+        else:
+            cells += _total_cells(record, (K.PROJECT_EXPENDITURE,), ("total",))
+        return figure, cells
+    if figure in ("personnel_expenditure", "public_expenditure"):
+        column = "personnel" if figure == "personnel_expenditure" else "public"
+        return figure, _total_cells(record, (K.BASIC_EXPENDITURE_BY_ECONOMIC,), (column,))
+    # a classification or project named in words (or by its code in brackets)
+    code = claim.get("code")
+    dashed = re.search(r"(?<!\d)(\d{3}|\d{5}|\d{7})[-—－]", s)  # 2080501-行政单位离退休
+    if not code and dashed:
+        code = dashed.group(1)
+    name = core_name(re.sub(r"(?<!\d)\d{3,7}[-—－]", "", s))
+    if general_first or re.search(r"一般公共预算|财政拨款", text):
+        kinds = (K.EXPENDITURE_BY_FUNCTION, K.EXPENDITURE_SUMMARY, K.INCOME_SUMMARY,
+                 K.GOVERNMENT_FUND_EXPENDITURE, K.STATE_CAPITAL_EXPENDITURE)
+    elif "政府性基金" in text:
+        kinds = (K.GOVERNMENT_FUND_EXPENDITURE, K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION)
+    else:
+        kinds = _FUNCTION_KINDS
+    found = _named_rows(record, name, code, kinds) if code else []
+    if found:
+        return "function_class", found
+    found = _named_rows(record, name, None, kinds)
+    parent = _parent_name(s)
+    if found and parent:
+        # 审计事务(款)事业运行(项): the 事业运行 line under 审计事务, not another 款's
+        found = [c for c in found
+                 if (lambda named: named is None or parent in named or named in parent)(_parent_row_name(record, c))]
+        if not found:
+            return "function_class", []
+    if found:
+        return "function_class", found
+    econ = _named_rows(record, name, None, (K.BASIC_EXPENDITURE_BY_ECONOMIC,))
+    if econ:
+        return "economic_class", econ
+    project = _named_rows(record, name, None, (K.PROJECT_EXPENDITURE,), ("total", "general_budget"))
+    if project:
+        return "project", project
+    summary_rows = [c for side in ("income", "expenditure")
+                    for c in _summary_lines(record, summary + fiscal, side, "^" + re.escape(name) + "$",
+                                            ("amount", "total"))] if name else []
+    if summary_rows:
+        return "named_row", summary_rows
+    return "named_row", []
+
+
+# The table a figure is printed in: a claim of 0 whose figure is blank (or has no
+# row) in that table, when the document prints the table, agrees with it.
+_HOME_TABLES: dict[str, tuple[TableKind, ...]] = {
+    **{f: (K.THREE_PUBLIC_EXPENSES,) for f in _THREE_PUBLIC_ITEM},
+    **{f: (K.GOVERNMENT_PROCUREMENT,) for f in _PROCUREMENT_COLUMN},
+    "income_source": (K.INCOME_SUMMARY, K.INCOME_EXPENDITURE_SUMMARY),
+    "expenditure_column": (K.EXPENDITURE_SUMMARY,),
+    "government_fund_income": (K.FISCAL_APPROPRIATION_SUMMARY, K.INCOME_EXPENDITURE_SUMMARY),
+    "state_capital_income": (K.FISCAL_APPROPRIATION_SUMMARY, K.INCOME_EXPENDITURE_SUMMARY),
+    "government_fund_expenditure": (K.GOVERNMENT_FUND_EXPENDITURE,),
+    "state_capital_expenditure": (K.STATE_CAPITAL_EXPENDITURE,),
+    "personnel_expenditure": (K.BASIC_EXPENDITURE_BY_ECONOMIC,),
+    "public_expenditure": (K.BASIC_EXPENDITURE_BY_ECONOMIC,),
+    "project_expenditure": (K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION),
+    # a function class of 0 this year: the function tables print no line for it
+    "function_class": (K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION),
+}
+
+
+def _blank_in_home_table(figure: str | None, record: dict) -> Figure | None:
+    for kind in _HOME_TABLES.get(figure or "", ()):
+        for ti, table in _tables(record, kind):
+            return Figure(table_index=ti, row_index=None, column_key=None, amount="0", unit=table.get("unit"),
+                          page=(table.get("pages") or [None])[0], row_name="(blank: not printed)", code=None,
+                          n_terms=1, table_kind=table.get("kind"), prior_amount=None)
+    return None
+
+
+def _why_unresolved(figure: str | None, record: dict) -> str:
+    if figure is None:
+        return "the subject names no figure"
+    if figure in NARRATIVE_ONLY:
+        return NARRATIVE_ONLY[figure]
+    homes = _HOME_TABLES.get(figure)
+    if homes and not any(True for _ in _tables(record, *homes)):
+        return "no " + " / ".join(k.value for k in homes) + " table in the document"
+    return "no printed row or column of the tables names it"
+
+
+def agrees(claim: dict, cell: Figure) -> bool:
+    claim_yuan = _yuan(claim.get("amount"), claim.get("unit"))
+    table_yuan = _yuan(cell.get("amount"), cell.get("unit"))
+    if claim_yuan is None or table_yuan is None:
+        return False
+    tol = tolerance_yuan(claim["amount"], claim["unit"], cell["amount"], cell["unit"], cell.get("n_terms") or 1)
+    return abs(claim_yuan - table_yuan) <= tol
+
+
+def resolve_claim(claim: dict, record: dict) -> dict:
+    """The resolution columns of one claim (figure, where it is printed, as printed)."""
+    figure, found = candidates(claim, record)
+    if not found and _amount(claim.get("amount")) == 0:
+        classification = figure == "named_row" and (
+            _LEVEL_MARK_RE.search(normalise_name(claim.get("subject"))) or claim.get("code"))
+        blank = _blank_in_home_table("function_class" if classification else figure, record)
+        found = [blank] if blank else []
+    pick = next((c for c in found if agrees(claim, c)), found[0] if found else None)
+    out = {"figure": figure, "resolved_table_index": None, "resolved_row_index": None,
+           "resolved_column_key": None, "resolved_amount": None, "resolved_unit": None,
+           "resolved_page": None, "resolved_row_name": None, "resolved_n_terms": None,
+           "resolved_prior_amount": None, "n_candidates": len(found),
+           "resolution_note": None if found else _why_unresolved(figure, record)}
+    if pick:
+        out.update(resolved_table_index=pick["table_index"], resolved_row_index=pick["row_index"],
+                   resolved_column_key=pick["column_key"], resolved_amount=pick["amount"],
+                   resolved_unit=pick["unit"], resolved_page=pick.get("page"),
+                   resolved_row_name=pick.get("row_name"), resolved_n_terms=pick.get("n_terms") or 1,
+                   resolved_prior_amount=pick.get("prior_amount"))
+    return out
+
+
+def resolve_claims(record: dict) -> list[dict]:
+    """Every claim of a parse record with its resolution columns added (in place)."""
+    for claim in record.get("claims") or []:
+        try:
+            claim.update(resolve_claim(claim, record))
+        except Exception as exc:  # one odd sentence must not lose the document
+            claim.update(figure=None, resolution_error=f"{type(exc).__name__}: {exc}")
+    return record.get("claims") or []

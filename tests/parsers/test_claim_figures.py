@@ -1,0 +1,175 @@
+"""The claim resolver (parsers/claim_figures.py): what a narrative figure names,
+and which table figure that is, on small hand-made records."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.claim_figures import agrees, classify, core_name, resolve_claims
+from parsers.claims import extract_claims
+
+
+@pytest.mark.parametrize(
+    ("subject", "figure"),
+    [
+        ("本部门收入预算", "income_total"),
+        ("上海交通职业技术学院收入预算", "income_total"),
+        ("支出预算", "expenditure_total"),
+        ("相应安排支出预算", "expenditure_total"),
+        ("深圳市气象局(本级)部门预算收入", "income_total"),
+        ("财政拨款收入", "fiscal_appropriation_income"),
+        ("一般公共预算拨款收入", "general_budget_income"),
+        ("财政拨款支出预算", "fiscal_appropriation_expenditure"),
+        ("一般公共预算拨款支出预算", "general_budget_expenditure"),
+        ("无锡市交通运输局(本级)2026年财政拨款预算支出", "fiscal_appropriation_expenditure"),
+        ("政府性基金拨款支出预算", "government_fund_expenditure"),
+        ("事业收入", "income_source"),
+        ("上缴上级支出", "expenditure_column"),
+        ("基本支出", "basic_expenditure"),
+        ("五)项目支出", "project_expenditure"),
+        ("一)人员经费", "personnel_expenditure"),
+        ("二)公用经费", "public_expenditure"),
+        ("本部门财政拨款安排“三公”经费", "three_public_total"),
+        ("一)因公出国(境)费", "three_public_overseas"),
+        ("公务用车购置及运行维护费", "three_public_vehicles"),
+        ("公务用车购置费", "three_public_vehicle_purchase"),
+        ("公务用车运行维护费2026年预算数", "three_public_vehicle_operation"),
+        ("三)公务接待费", "three_public_reception"),
+        ("三公”经费支出情况(一)因公出国(境)经费2026年预算安排", "three_public_overseas"),
+        ("本部门机关运行经费安排", "operation_cost"),
+        ("本部门政府采购安排", "procurement_total"),
+        ("货物类采购预算", "procurement_goods"),
+        ("政府采购工程预算", "procurement_works"),
+        ("服务类项目", "procurement_services"),
+        ("本部门固定资产金额", "assets"),
+        ("涉及项目预算资金", "performance_funds"),
+        ("社会保障和就业支出(类)支出", "named_row"),
+        ("教育支出”科目", "named_row"),
+        ("预算数", None),
+    ],
+)
+def test_subjects_are_read_by_meaning(subject: str, figure: str | None) -> None:
+    assert classify(subject) == figure
+
+
+def test_core_name_keeps_the_finest_level_named() -> None:
+    assert core_name("单位养老支出(款)机关事业单位基本养老保险缴费支出(项)支出") == "机关事业单位基本养老保险缴费支出"
+    assert core_name("1.“教育支出”科目") == "教育支出"
+    assert core_name("社会保障和就业支出(类)支出") == "社会保障和就业支出"
+
+
+def _record(**extra) -> dict:
+    return {
+        "unit_name": "某县某局", "doc_type": "budget",
+        "tables": [
+            {"kind": "income_expenditure_summary", "unit": "元", "pages": [3], "rows": [
+                {"name": "一、财政拨款收入", "side": "income", "amounts": {"amount": "304413900"}, "page": 3},
+                {"name": "二、事业收入", "side": "income", "amounts": {"amount": None}, "page": 3},
+                {"name": "收入总计", "side": "income", "amounts": {"amount": "408696000"}, "page": 3},
+                {"name": "支出总计", "side": "expenditure", "amounts": {"amount": "408696000"}, "page": 3},
+            ]},
+            {"kind": "expenditure_by_function", "unit": "万元", "pages": [5], "rows": [
+                {"code": "201", "name": "一般公共服务支出", "amounts": {"total": "882.61", "basic": "500.00", "project": "382.61"}, "page": 5},
+                {"code": "20103", "name": "政府办公厅（室）及相关机构事务", "amounts": {"total": "882.61"}, "page": 5},
+                {"code": "2010301", "name": "行政运行", "amounts": {"total": "449.30"}, "page": 5},
+                {"code": "2010302", "name": "一般行政管理事务", "amounts": {"total": "433.31"}, "page": 5},
+                {"code": None, "name": "合计", "amounts": {"total": "882.61", "basic": "500.00", "project": "382.61"}, "page": 5},
+            ]},
+            {"kind": "three_public_expenses", "unit": "万元", "pages": [7], "rows": [
+                {"name": "“三公”经费合计", "item": "total", "amounts": {"amount": "176.31"}, "page": 7},
+                {"name": "因公出国（境）费", "item": "overseas", "amounts": {"amount": "80.00"}, "page": 7},
+                {"name": "公务用车购置费", "item": "vehicle_purchase", "amounts": {"amount": "0.00"}, "page": 7},
+                {"name": "公务用车运行维护费", "item": "vehicle_operation", "amounts": {"amount": "74.10"}, "page": 7},
+                {"name": "公务接待费", "item": "reception", "amounts": {"amount": "22.21"}, "page": 7},
+            ]},
+        ],
+        **extra,
+    }
+
+
+def _resolve(text: str, **extra) -> list[dict]:
+    record = _record(**extra)
+    record["claims"] = extract_claims([text])
+    return resolve_claims(record)
+
+
+def test_totals_resolve_across_units_and_rounding() -> None:
+    # 40,870 万元 against 408,696,000 元: within half a 万元 step, so it agrees
+    claims = _resolve("2026年本部门收入预算40,870万元，其中：财政拨款收入30,441万元。")
+    assert [c["figure"] for c in claims] == ["income_total", "fiscal_appropriation_income"]
+    first = claims[0]
+    assert (first["resolved_amount"], first["resolved_unit"], first["resolved_row_name"]) == ("408696000", "元", "收入总计")
+    assert agrees(first, {"amount": first["resolved_amount"], "unit": first["resolved_unit"], "n_terms": 1})
+
+
+def test_function_class_by_code_in_brackets_and_by_name() -> None:
+    claims = _resolve("行政运行（2010301）449.30万元，主要用于机关运行；一般行政管理事务433.31万元。")
+    assert [(c["figure"], c["code"], c["resolved_amount"]) for c in claims] == [
+        ("function_class", "2010301", "449.30"), ("function_class", None, "433.31")]
+
+
+def test_vehicles_together_are_the_sum_of_the_two_items() -> None:
+    (claim,) = _resolve("公务用车购置及运行维护费74.1万元。")
+    assert claim["figure"] == "three_public_vehicles"
+    assert claim["resolved_amount"] == "74.10" and claim["resolved_n_terms"] == 2
+
+
+def test_the_sentence_unit_is_kept_and_a_wrong_unit_differs() -> None:
+    # the table prints 22.21 万元; a sentence saying 22.21 元 is a different figure
+    (claim,) = _resolve("公务接待费22.21元。")
+    assert claim["unit"] == "元" and claim["resolved_amount"] == "22.21" and claim["resolved_unit"] == "万元"
+    assert not agrees(claim, {"amount": "22.21", "unit": "万元", "n_terms": 1})
+
+
+def test_a_zero_claim_agrees_with_a_blank_line() -> None:
+    (claim,) = _resolve("事业收入0万元。")
+    assert claim["figure"] == "income_source" and claim["resolved_amount"] == "0"
+
+
+def test_change_percent_and_unit_are_extracted() -> None:
+    (claim,) = _resolve("“三公”经费176.31万元，比上年增加38.9万元，增长28.3%，主要原因是……")
+    assert (claim["change"], claim["change_unit"], claim["change_direction"], claim["change_percent"]) == (
+        "38.9", "万元", "increase", "28.3")
+
+
+def test_thresholds_and_target_limits_are_not_claims() -> None:
+    claims = extract_claims(["单价在100万元以上的设备3台；年度运营管理成本≤1144.72万元；标线施划平均成本≤100元/平方米；"
+                             "公务车的采购价格不超过18万元。"])
+    assert claims == []
+
+
+def test_narrative_only_figures_say_why_they_are_unresolved() -> None:
+    (claim,) = _resolve("2026年，本部门机关运行经费安排882.34万元。")
+    assert claim["figure"] == "operation_cost" and claim["resolved_amount"] is None
+    assert "机关运行经费" in claim["resolution_note"]
+    (claim,) = _resolve("本部门政府采购安排6,066.15万元。")
+    assert claim["resolution_note"] == "no government_procurement table in the document"
+
+
+def test_a_line_named_under_its_parent_is_that_parents_line() -> None:
+    record = _record()
+    record["tables"].append({"kind": "expenditure_summary", "unit": "万元", "pages": [4], "rows": [
+        {"code": "20101", "name": "人大事务", "amounts": {"total": "100.00"}},
+        {"code": "2010101", "name": "行政运行", "amounts": {"total": "100.00"}},
+        {"code": "20108", "name": "审计事务", "amounts": {"total": "55.00"}},
+        {"code": "2010801", "name": "行政运行", "amounts": {"total": "55.00"}},
+    ]})
+    record["claims"] = extract_claims(["一般公共服务支出(类)审计事务(款)行政运行(项)支出55万元。"
+                                       "一般公共服务支出(类)审计事务(款)事业运行(项)支出0万元，与上年相比减少77.89万元。"])
+    first, second = resolve_claims(record)
+    assert (first["resolved_amount"], first["resolved_row_name"]) == ("55.00", "行政运行")
+    # a 0 for a line the function tables do not print agrees with the blank, never with another 款's line
+    assert (second["resolved_amount"], second["resolved_row_name"]) == ("0", "(blank: not printed)")
+
+
+def test_a_budget_units_own_total_is_its_row_of_a_table_keyed_by_unit() -> None:
+    record = _record(unit_name="深圳市某局")
+    record["tables"].append({"kind": "expenditure_summary", "unit": "万元", "pages": [4], "rows": [
+        {"code": None, "name": "深圳市某局", "amounts": {"total": "900.00"}},
+        {"code": None, "name": "深圳市某局（本级）", "amounts": {"total": "600.00"}},
+        {"code": None, "name": "深圳市某中心", "amounts": {"total": "300.00"}},
+        {"code": "201", "name": "一般公共服务支出", "amounts": {"total": "900.00"}},
+    ]})
+    record["claims"] = extract_claims(["三、深圳市某中心深圳市某中心预算300.00万元，包括在职人员经费。"])
+    (claim,) = resolve_claims(record)
+    assert (claim["figure"], claim["resolved_amount"], claim["resolved_row_name"]) == ("unit_total", "300.00", "深圳市某中心")

@@ -1,0 +1,136 @@
+"""A hand-checked sample of claim resolutions on real disclosures (../shared/real,
+skipped when absent): 79 narrative figures of four documents (Shanghai, Guangzhou,
+Wuxi, Fuzhou), each looked up by hand in the printed table named here (page text read from
+the PDF: the row, the column and the figure as printed). The resolver must name
+exactly that table figure, and the verdict is ``agrees`` for every one of them
+(these narratives repeat their tables correctly; 40,870 万元 against 408,696,000 元
+is within half a 万元 step).
+
+Blank cells: a claim of 0 whose line the table prints blank (事业单位经营收入 in
+the Shanghai 收支总表, 公务用车购置费 in its “三公” table, the income sources of
+the Wuxi 收入总表) resolves to the table with ``(blank: not printed)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parsers.claim_figures import agrees
+from parsers.document import parse_document
+
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real"
+
+# (claim page, subject, amount, unit) → (table kind, table page, row as printed, column, figure as printed, unit)
+HAND_CHECKED = {
+    "005_广州__2026年广州市宣传部部门预算.pdf": [
+        (25, '本部门收入预算', '27900.73', '万元', 'income_expenditure_summary', 5, '收入总计', 'amount', '27900.73', '万元'),
+        (25, '支出预算', '27900.73', '万元', 'income_expenditure_summary', 5, '支出总计', 'amount', '27900.73', '万元'),
+        (25, '本部门财政拨款安排“三公”经费', '176.31', '万元', 'three_public_expenses', 15, '“三公”经费', 'amount', '176.31', '万元'),
+        (25, '因公出国(境)费', '80', '万元', 'three_public_expenses', 15, '其中：（一）因公出国（境）支出', 'amount', '80.00', '万元'),
+        (25, '公务用车购置及运行维护费', '74.1', '万元', 'three_public_expenses', 15, '1.公务用车购置费 + 2.公务用车运行维护费', 'amount', '74.10', '万元'),
+        (25, '公务用车购置费', '0', '万元', 'three_public_expenses', 15, '1.公务用车购置费', 'amount', '0.00', '万元'),
+        (25, '公务用车运行维护费', '74.1', '万元', 'three_public_expenses', 15, '2.公务用车运行维护费', 'amount', '74.10', '万元'),
+        (25, '公务接待费', '22.21', '万元', 'three_public_expenses', 15, '（三）公务接待费支出', 'amount', '22.21', '万元'),
+    ],
+    "001_上海__2026年上海市交通运输局_部门预算.pdf": [
+        (6, '上海交通职业技术学院收入预算', '40870', '万元', 'income_expenditure_summary', 7, '收入总计', 'amount', '408696000', '元'),
+        (6, '财政拨款收入', '30441', '万元', 'income_expenditure_summary', 7, '一、财政拨款收入', 'amount', '304413900', '元'),
+        (6, '事业收入', '5000', '万元', 'income_expenditure_summary', 7, '二、事业收入', 'amount', '50000000', '元'),
+        (6, '事业单位经营收入', '0', '万元', 'income_summary', 8, '(blank: not printed)', None, '0', '元'),
+        (6, '其他收入', '5428', '万元', 'income_expenditure_summary', 7, '四、其他收入', 'amount', '54282100', '元'),
+        (6, '支出预算', '40870', '万元', 'income_expenditure_summary', 7, '支出总计', 'amount', '408696000', '元'),
+        (6, '财政拨款支出预算', '30441', '万元', 'fiscal_appropriation_summary', 12, '支出总计', 'total', '304413900', '元'),
+        (6, '一般公共预算拨款支出预算', '30441', '万元', 'expenditure_by_function', 14, '合计', 'total', '304413900', '元'),
+        (6, '教育支出”科目', '23689', '万元', 'expenditure_by_function', 13, '教育支出', 'total', '236893390', '元'),
+        (6, '社会保障和就业支出”科目', '4469', '万元', 'expenditure_by_function', 13, '社会保障和就业支出', 'total', '44691820', '元'),
+        (6, '卫生健康支出”科目', '1370', '万元', 'expenditure_by_function', 13, '卫生健康支出', 'total', '13697230', '元'),
+        (6, '住房保障支出”科目', '913', '万元', 'expenditure_by_function', 13, '住房保障支出', 'total', '9131460', '元'),
+        (21, '三公”经费预算数', '67.59', '万元', 'three_public_expenses', 20, '“三公”经费预算数合计', 'amount', '67.59', '万元'),
+        (21, '一)因公出国(境)费', '35.00', '万元', 'three_public_expenses', 20, '因公出国(境)费', 'amount', '35.00', '万元'),
+        (21, '二)公务用车购置及运行费', '20.10', '万元', 'three_public_expenses', 20, '运行费', 'amount', '20.10', '万元'),
+        (21, '公务用车购置费', '0.00', '万元', 'three_public_expenses', 20, '(blank: not printed)', None, '0', '万元'),
+        (21, '公务用车运行费', '20.10', '万元', 'three_public_expenses', 20, '运行费', 'amount', '20.10', '万元'),
+        (21, '三)公务接待费', '12.49', '万元', 'three_public_expenses', 20, '公务接待费', 'amount', '12.49', '万元'),
+    ],
+    "017_福州__生态环境局_2026年度福州市鼓楼生态环境局单位预算.pdf.pdf": [
+        (20, '福州市鼓楼生态环境局收入预算', '1269.68', '万元', 'income_expenditure_summary', 7, '收入合计', 'amount', '1269.68', '万元'),
+        (20, '一般公共预算拨款收入', '1269.68', '万元', 'fiscal_appropriation_summary', 10, '一、一般公共预算拨款收入', 'amount', '1269.68', '万元'),
+        (20, '相应安排支出预算', '1269.68', '万元', 'income_expenditure_summary', 7, '支出合计', 'amount', '1269.68', '万元'),
+        (20, '基本支出', '926.68', '万元', 'expenditure_summary', 9, '合计', 'basic', '926.68', '万元'),
+        (20, '项目支出', '343.00', '万元', 'expenditure_summary', 9, '合计', 'project', '343.00', '万元'),
+        (20, '一般公共预算拨款支出', '1269.68', '万元', 'expenditure_by_function', 11, '合计', 'total', '1269.68', '万元'),
+        (20, '一)2080501-行政单位离退休', '56.20', '万元', 'expenditure_summary', 9, '行政单位离退休', 'total', '56.20', '万元'),
+        (20, '二)2080502-事业单位离退休', '31.31', '万元', 'expenditure_summary', 9, '事业单位离退休', 'total', '31.31', '万元'),
+        (21, '四)2080506-机关事业单位职业年金缴费支出', '30.48', '万元', 'expenditure_summary', 9, '机关事业单位职业年金缴费支出', 'total', '30.48', '万元'),
+        (21, '五)2110101-行政运行', '91.49', '万元', 'expenditure_summary', 9, '行政运行', 'total', '91.49', '万元'),
+        (21, '六)2110102-一般行政管理事务', '343.00', '万元', 'expenditure_summary', 9, '一般行政管理事务', 'total', '343.00', '万元'),
+        (21, '七)2110299-其他环境监测与监察支出', '548.67', '万元', 'expenditure_summary', 9, '其他环境监测与监察支出', 'total', '548.67', '万元'),
+        (21, '八)2210201-住房公积金', '66.68', '万元', 'expenditure_summary', 9, '住房公积金', 'total', '66.68', '万元'),
+        (21, '九)2210202-提租补贴', '12.42', '万元', 'expenditure_summary', 9, '提租补贴', 'total', '12.42', '万元'),
+        (21, '十)2210203-购房补贴', '28.48', '万元', 'expenditure_summary', 9, '购房补贴', 'total', '28.48', '万元'),
+        (21, '一般公共预算拨款基本支出', '926.68', '万元', 'expenditure_by_function', 11, '合计', 'basic', '926.68', '万元'),
+        (22, '三公”经费支出情况(一)因公出国(境)经费2026年预算安排', '0.00', '万元', 'three_public_expenses', 18, '1、因公出国（境）费用', 'amount', '0.00', '万元'),
+        (22, '二)公务接待费2026年预算安排', '1.30', '万元', 'three_public_expenses', 18, '2、公务接待费', 'amount', '1.30', '万元'),
+        (23, '公务用车运行费', '8.00', '万元', 'three_public_expenses', 18, '（2）公务用车运行费', 'amount', '8.00', '万元'),
+        (23, '公务用车购置费', '0.00', '万元', 'three_public_expenses', 18, '其中：（1）公务用车购置费', 'amount', '0.00', '万元'),
+    ],
+    "014_无锡__2026年无锡市统计局部门预算.pdf": [
+        (25, '支出预算总', '3210.1', '万元', 'income_expenditure_summary', 8, '支出总计', 'amount', '3210.10', '万元'),
+        (25, '一)收入预算总', '3210.1', '万元', 'income_expenditure_summary', 8, '收入总计', 'amount', '3210.10', '万元'),
+        (25, '一般公共预算拨款收入', '3210.1', '万元', 'fiscal_appropriation_summary', 12, '（一）一般公共预算拨款', 'amount', '3210.10', '万元'),
+        (25, '政府性基金预算拨款收入', '0', '万元', 'fiscal_appropriation_summary', 12, '(blank: not printed)', None, '0', '万元'),
+        (25, '事业收入', '0', '万元', 'income_summary', 9, '(blank: not printed)', None, '0', '万元'),
+        (25, '二)支出预算总', '3210.1', '万元', 'income_expenditure_summary', 8, '支出总计', 'amount', '3210.10', '万元'),
+        (26, '社会保障和就业支出(类)支出', '263.85', '万元', 'expenditure_summary', 10, '社会保障和就业支出', 'total', '263.85', '万元'),
+        (26, '卫生健康支出(类)支出', '76.95', '万元', 'expenditure_summary', 10, '卫生健康支出', 'total', '76.95', '万元'),
+        (26, '住房保障支出(类)支出', '465.13', '万元', 'expenditure_summary', 10, '住房保障支出', 'total', '465.13', '万元'),
+        (26, '无锡市统计局2026年收入预算', '3210.1', '万元', 'income_expenditure_summary', 8, '收入总计', 'amount', '3210.10', '万元'),
+        (27, '无锡市统计局2026年支出预算', '3210.1', '万元', 'income_expenditure_summary', 8, '支出总计', 'amount', '3210.10', '万元'),
+        (27, '基本支出', '2235.04', '万元', 'expenditure_summary', 10, '合计', 'basic', '2235.04', '万元'),
+        (27, '项目支出', '975.06', '万元', 'expenditure_summary', 10, '合计', 'project', '975.06', '万元'),
+        (28, '支总预算', '3210.1', '万元', 'expenditure_by_function', 14, '合计', 'total', '3210.10', '万元'),
+        (28, '无锡市统计局2026年财政拨款预算支出', '3210.1', '万元', 'expenditure_by_function', 14, '合计', 'total', '3210.10', '万元'),
+        (28, '般公共服务支出(类)1.统计信息事务(款)行政运行(项)支出', '1429.11', '万元', 'expenditure_summary', 10, '行政运行', 'total', '1429.11', '万元'),
+        (29, '统计信息事务(款)一般行政管理事务(项)支出', '391.72', '万元', 'expenditure_summary', 10, '一般行政管理事务', 'total', '391.72', '万元'),
+        (29, '统计信息事务(款)专项普查活动(项)支出', '315.58', '万元', 'expenditure_summary', 10, '专项普查活动', 'total', '315.58', '万元'),
+        (29, '统计信息事务(款)统计抽样调查(项)支出', '77.76', '万元', 'expenditure_summary', 10, '统计抽样调查', 'total', '77.76', '万元'),
+        (29, '统计信息事务(款)其他统计信息事务支出(项)支出', '190', '万元', 'expenditure_summary', 10, '其他统计信息事务支出', 'total', '190.00', '万元'),
+        (29, '单位养老支出(款)机关事业单位基本养老保险缴费支出(项)支出', '175.9', '万元', 'expenditure_summary', 10, '机关事业单位基本养老保险缴费支出', 'total', '175.90', '万元'),
+        (29, '事业单位养老支出(款)机关事业单位职业年金缴费支出(项)支出', '87.95', '万元', 'expenditure_summary', 10, '机关事业单位职业年金缴费支出', 'total', '87.95', '万元'),
+        (29, '生健康支出(类)行政事业单位医疗(款)行政单位医疗(项)支出', '76.95', '万元', 'expenditure_summary', 10, '行政单位医疗', 'total', '76.95', '万元'),
+        (30, '住房保障支出(类)1.住房改革支出(款)住房公积金(项)支出', '149.63', '万元', 'expenditure_summary', 10, '住房公积金', 'total', '149.63', '万元'),
+        (30, '住房改革支出(款)提租补贴(项)支出', '148.32', '万元', 'expenditure_summary', 10, '提租补贴', 'total', '148.32', '万元'),
+        (30, '住房改革支出(款)购房补贴(项)支出', '167.18', '万元', 'expenditure_summary', 11, '购房补贴', 'total', '167.18', '万元'),
+        (30, '一)人员经费', '2103.71', '万元', 'basic_expenditure_by_economic', 16, '合计', 'personnel', '2103.71', '万元'),
+        (30, '二)公用经费', '131.33', '万元', 'basic_expenditure_by_economic', 16, '合计', 'public', '131.33', '万元'),
+        (31, '统计局2026年度一般公共预算拨款安排的“三公”经费支出预算', '3', '万元', 'three_public_expenses', 20, '“三公”经费合计', 'amount', '3.00', '万元'),
+        (31, '因公出国(境)费支出', '0', '万元', 'three_public_expenses', 20, '因公出国(境)费', 'amount', '0.00', '万元'),
+        (31, '公务用车购置及运行维护费支出', '0', '万元', 'three_public_expenses', 20, '公务用车购置费 + 公务用车运行维护费', 'amount', '0.00', '万元'),
+        (31, '公务接待费支出', '3', '万元', 'three_public_expenses', 20, '公务接待费', 'amount', '3.00', '万元'),
+        (32, '政府采购支出预算总额', '2.61', '万元', 'government_procurement', 24, '合计', 'total', '2.61', '万元'),
+    ],
+}
+
+
+def test_the_sample_has_fifty_or_more_resolutions() -> None:
+    assert sum(len(v) for v in HAND_CHECKED.values()) >= 50
+
+
+@pytest.mark.parametrize("name", sorted(HAND_CHECKED))
+def test_hand_checked_resolutions(name: str) -> None:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip("../shared/real is not available")
+    record = parse_document(path)
+    by_key = {(c["page"], c["subject"], c["amount"]): c for c in record["claims"]}
+    for page, subject, amount, unit, kind, table_page, row, column, figure, table_unit in HAND_CHECKED[name]:
+        claim = by_key.get((page, subject, amount))
+        assert claim is not None, (subject, amount)
+        table = record["tables"][claim["resolved_table_index"]]
+        got = (claim["unit"], table["kind"], claim["resolved_page"], claim["resolved_row_name"],
+               claim["resolved_column_key"], claim["resolved_amount"], claim["resolved_unit"])
+        assert got == (unit, kind, table_page, row, column, figure, table_unit), subject
+        assert agrees(claim, {"amount": claim["resolved_amount"], "unit": claim["resolved_unit"],
+                              "n_terms": claim["resolved_n_terms"]}), subject
