@@ -23,10 +23,12 @@ The city is read from the file name where the collection names it
 region the warehouse placed the document's unit in, else from a ``…市``
 prefix of the unit name, else ``unknown``. Nothing is keyed on a city.
 
-Amounts unplaced: the reader's amount-conservation check leaves a table
-warning (raw ``warnings`` with ``table_index`` not null) for every amount
-printed in a table's region that ended in no cell; ``UNPLACED_AMOUNT``
-recognises those messages and the report counts them per city.
+Amounts unplaced: the reader's amount-conservation check
+(``parsers.conservation``) leaves table warnings (raw ``warnings`` with
+``table_index`` not null) naming every amount printed in a table's region
+that ended in no row, one warning per column with its count
+(``parsers.conservation.unplaced_in_message``); the report sums the amounts
+per city (other messages matching ``UNPLACED_AMOUNT`` count one each).
 
 This module runs the chain; ``benchmarks.parse_eval`` keeps the corpus score and the
 Python identity checks of the function table, which this report also carries
@@ -372,9 +374,15 @@ def unplaced_amounts() -> dict[str, int]:
         "select sha256, message from read_parquet(?, union_by_name = true) where table_index is not null",
         [[str(f) for f in files]],
     ).fetchall()
+    from parsers.conservation import unplaced_in_message
+
     counts: Counter[str] = Counter()
     for sha, message in rows:
-        if message and UNPLACED_AMOUNT.search(message):
+        # one conservation warning names every unplaced amount of a column: count the amounts
+        n = unplaced_in_message(message or "")
+        if n:
+            counts[sha] += n
+        elif message and UNPLACED_AMOUNT.search(message):
             counts[sha] += 1
     return dict(counts)
 

@@ -80,3 +80,19 @@ def test_the_benchmark_runs_the_whole_chain_and_reports_per_city(real_dir: Path,
         assert doc["document_reasons"] or all(t["withheld_by"] for t in doc["tables_withheld"])
     assert json.loads(out.read_text(encoding="utf-8"))["headline"] == report["headline"]
     assert report["function_table"]["pdfs_printing_function_table"] == 2
+
+
+def test_a_conservation_warning_counts_every_amount_it_names(lake: Path) -> None:
+    from parsers.lake import write_record
+
+    record = {
+        "sha256": "ab" * 32, "source": "y.pdf", "format": "pdf", "status": "ok", "error": None, "unit_name": None,
+        "fiscal_year": 2026, "doc_type": "budget", "currency_unit": "万元", "n_pages": 3, "claims": [],
+        "warnings": [],
+        "tables": [{"kind": "expenditure_by_function", "title": "t", "unit": "万元", "pages": [2], "columns": ["total"],
+                    "rows": [], "note": None,
+                    "warnings": ["amount conservation: 3 amounts printed in the table (column 7 '项目支出') are in no "
+                                 "row: 1.00 (p2, '合计'), 2.00 (p2, 'a'), 3.00 (p2, 'b')"]}],
+    }
+    write_record(record, datetime.now(timezone.utc))
+    assert unplaced_amounts() == {"ab" * 32: 3}
