@@ -3,7 +3,8 @@
 Built from three places that survive failed tasks: the run journal
 (``orchestration.pipeline``), the crawl manifest rows of this run, and the
 warehouse (quarantine) / serving copy (rows per mart). Written as JSON to
-``paths.reports_dir()/run-<run>.json`` (and ``latest.json``) and printed.
+``paths.reports_dir()/run-<run>.json`` (and ``latest.json``) and printed, and
+as a page with charts beside it (``run-<run>.html``, ``orchestration.report_html``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from countybudget import paths
 from orchestration.pipeline import read_journal, run_slug
+from orchestration.report_html import portal_documents, write_run_page
 
 # Stages in run order, as the journal names them.
 STAGES = ("discover", "fetch", "plan_parse", "parse", "parse_summary", "dbt_build", "quality", "dbt_marts", "publish")
@@ -290,6 +292,7 @@ def build_run_report(run_id: str) -> dict[str, Any]:
             "failed_tasks": failed_tasks,
         },
         "portals": portals,
+        "by_portal": portal_documents(),
         "mart_rows": serving_mart_rows(),
         "claim_checks": claim_mismatches(),
         "stage_seconds": stage_seconds(journal),
@@ -306,6 +309,7 @@ def write_run_report(report: Mapping[str, Any]) -> Path:
     path = out_dir / f"run-{run_slug(report['run_id'])}.json"
     path.write_text(text, encoding="utf-8")
     (out_dir / "latest.json").write_text(text, encoding="utf-8")
+    write_run_page(report, path)  # the same report as a page with charts, beside it
     return path
 
 

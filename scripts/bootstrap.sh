@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # Debian packages the running product needs (the corpus *generator* needs more:
 # see docs/corpus.md; its output is committed so nothing here depends on it).
 # qpdf builds the 300-page benchmark PDF; poppler-utils (pdftotext) lets the
-# real-PDF eval judge which documents print a function table independently.
-APT_PACKAGES=(ca-certificates python3-venv qpdf poppler-utils)
+# real-PDF eval judge which documents print a function table independently;
+# fonts-wqy-microhei lets the run report's charts and Superset's screenshots draw Chinese names.
+APT_PACKAGES=(ca-certificates python3-venv qpdf poppler-utils fonts-wqy-microhei)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
