@@ -130,14 +130,17 @@ def test_bi_reads_the_serving_directory_read_only(compose: dict) -> None:
     (mount,) = bind_mounts(superset)
     assert mount["source"] == "./data/serving" and mount["read_only"]
     # The directory, not the file: a bind-mounted file would pin the replaced inode.
-    uri = superset["environment"]["COUNTYBUDGET_SERVING_URI"]
-    assert uri == f"duckdb:///{mount['target']}/{paths.serving_path().name}?access_mode=read_only"
-    assert "set-database-uri" in " ".join(superset["command"])
-    assert f"duckdb=={_locked('duckdb')}" in superset["build"]["dockerfile_inline"]
+    serving = superset["environment"]["COUNTYBUDGET_SERVING_PATH"]
+    assert serving == f"{mount['target']}/{paths.serving_path().name}"
+    # make bi's provisioning files (bi/superset/), and its lock: duckdb as the writer's
+    assert "bi/superset/entrypoint.sh" in " ".join(superset["command"])
+    assert superset["environment"]["SUPERSET_CONFIG_PATH"].endswith("bi/superset/superset_config.py")
+    assert "requirements-superset.lock" in superset["build"]["dockerfile_inline"]
+    assert _locked("duckdb") == _locked("duckdb", "requirements-superset.lock")
 
 
-def _locked(package: str) -> str:
-    lock = (REPO / "requirements.lock").read_text(encoding="utf-8")
+def _locked(package: str, lock_file: str = "requirements.lock") -> str:
+    lock = (REPO / lock_file).read_text(encoding="utf-8")
     return re.search(rf"^{package}==(\S+)", lock, re.MULTILINE).group(1)
 
 
