@@ -187,23 +187,23 @@ def reason_counts(items: Sequence[Mapping[str, Any]]) -> dict[str, int]:
 
 
 def spending_chart(spending: Sequence[Mapping[str, Any]]) -> str:
-    """Stacked bars: the latest fiscal year's budgets, per region, split by function 类."""
-    latest = _latest_year_rows(spending)
-    regions = sorted({r["region_name"] for r in latest})
+    """Stacked bars: each region's latest budget year, split by function 类 (万元)."""
+    latest = _latest_budget_rows(spending)
+    regions = sorted({(r["region_name"], r["fiscal_year"]) for r in latest})
     classes = sorted({(r["class_code"], r["class_name"]) for r in latest})
 
     def draw(plt: Any) -> Any:
         figure, ax = plt.subplots(figsize=(10, 0.5 * max(len(regions), 1) + 2))
+        labels = [f"{name} {year}" for name, year in regions]
         left = [0.0] * len(regions)
         colors = plt.get_cmap("tab20")
         for i, (code, name) in enumerate(classes):
-            widths = [float(sum((r["total_yuan"] for r in latest
-                                 if r["region_name"] == region and r["class_code"] == code), Decimal(0))) / 1e4
+            widths = [float(sum((r["total_yuan"] for r in latest if (r["region_name"], r["fiscal_year"]) == region
+                                 and r["class_code"] == code), Decimal(0))) / 1e4
                       for region in regions]
-            ax.barh(regions, widths, left=left, label=f"{code} {name}", color=colors(i % 20))
+            ax.barh(labels, widths, left=left, label=f"{code} {name}", color=colors(i % 20))
             left = [a + b for a, b in zip(left, widths)]
-        year = f"{latest[0]['fiscal_year']} {latest[0]['doc_type']}" if latest else "no data"
-        ax.set_title(f"spending by region and function class ({year}, 万元)")
+        ax.set_title("spending by region and function class (each region's latest budget, 万元)")
         if classes:
             ax.legend(fontsize=7, bbox_to_anchor=(1.01, 1), loc="upper left")
         return figure
@@ -211,12 +211,12 @@ def spending_chart(spending: Sequence[Mapping[str, Any]]) -> str:
     return _chart(draw)
 
 
-def _latest_year_rows(spending: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def _latest_budget_rows(spending: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     budgets = [r for r in spending if r["doc_type"] == "budget"] or list(spending)
-    if not budgets:
-        return []
-    year = max(r["fiscal_year"] for r in budgets)
-    return [r for r in budgets if r["fiscal_year"] == year]
+    latest: dict[str, int] = {}
+    for r in budgets:
+        latest[r["region_code"]] = max(latest.get(r["region_code"], r["fiscal_year"]), r["fiscal_year"])
+    return [r for r in budgets if r["fiscal_year"] == latest[r["region_code"]]]
 
 
 def _e(value: Any) -> str:
@@ -236,7 +236,7 @@ def _table(table_id: str, header: Sequence[str], rows: Sequence[Sequence[str]]) 
 STYLE = """
 body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}
-th{background:#eee}td{max-width:48em;overflow-wrap:anywhere}td:nth-child(3){white-space:nowrap}td.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#a00}
+th{background:#eee}td{max-width:48em;overflow-wrap:break-word}td a{word-break:break-all}td.num{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#a00}
 svg{max-width:100%;height:auto}
 """
 
