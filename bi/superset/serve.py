@@ -193,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         stop["signal"] = signum
         raise KeyboardInterrupt
 
+    # both explicitly: a shell starting us in the background leaves SIGINT ignored
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     server = SupersetServer(serving, port=args.port, home=args.home,
                             password=os.environ.get("SUPERSET_ADMIN_PASSWORD") or None)
     try:
