@@ -157,7 +157,8 @@ def history_chart(history: Sequence[tuple[str, Mapping[str, Mapping[str, int]]]]
                         marker="o", label=portal)
             ax.set_title(f"documents {measure}")
             ax.tick_params(axis="x", labelrotation=60, labelsize=7)
-        axes[0][0].legend(fontsize=7)
+        if portals:
+            axes[0][0].legend(fontsize=7)
         return figure
 
     return _chart(draw)
