@@ -59,6 +59,7 @@ from parsers.layout import (
     split_words,
     is_digit_glyph,
 )
+from parsers.codes import NUMBERING
 from parsers.model import Grid, ReadResult, RegionWord
 
 PAGE_NUMBER_RE = re.compile(r"^[-—–_\s]*(第\s*)?[0-9]+\s*(页)?(\s*[/／]\s*(共\s*)?[0-9]+\s*页?)?[-—–_\s]*$")
@@ -902,7 +903,7 @@ def _repeats_header(rows: list[list[str]], headers: set[str]) -> bool:
     """A page that opens with header rows continues a table only if they repeat its header."""
     leading = []
     for row in rows:
-        if _is_body_row(row) or _is_short_fragment(row):
+        if _is_body_row(row) or _is_short_fragment(row) or _is_numbered_line(row):
             break
         leading.append(row)
     return not leading or any(_norm("".join(r)) in headers or _is_column_number(r) for r in leading)
@@ -952,6 +953,13 @@ def drop_repeated_header(rows: list[list[str]], headers: set[str]) -> list[list[
     while i < len(rows) and not _is_body_row(rows[i]) and (_norm("".join(rows[i])) in headers or _is_column_number(rows[i])):
         i += 1
     return rows[i:]
+
+
+def _is_numbered_line(row: list[str]) -> bool:
+    """A line opening with item numbering (（十九）…, 3. …) is a table line, not a header:
+    a summary continued on the next page may open with an item that prints no amount."""
+    first = next((c for c in row if c), "")
+    return any(pattern.match(first) for pattern, _ in NUMBERING)
 
 
 def _is_short_fragment(row: list[str]) -> bool:

@@ -1,0 +1,65 @@
+"""A table continued over a page break is one table. A summary (收支总表) whose second
+page opens with a numbered item that prints no amount — "（十九）其他支出" heading its
+sub-items — continues the table; it is not a new, untitled table (seen in real
+budgets: the second page was read apart and its lines were missing from the summary).
+
+The PDFs are built in code (tests/parsers/fixtures/pdf_build.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from parsers.pdf import _repeats_header, read_pdf
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SIZE = 9.0
+ROW_H = 18.0
+
+
+def _load_build_module():
+    spec = importlib.util.spec_from_file_location("pdf_build", FIXTURES / "pdf_build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_build_module()
+
+
+def _page(rows: list[tuple[str, str]], title: bool):
+    texts = [(300.0, 50.0, "财政拨款收支总表"), (740.0, 75.0, "单位：万元")] if title else []
+    top = 90.0 if title else 40.0
+    lines = []
+    for r, (name, amount) in enumerate(rows):
+        y = top + (r + 1) * ROW_H - 5
+        texts.append((48.0, y, name))
+        if amount:
+            texts.append((797.0 - len(amount) * SIZE, y, amount))
+    for k in range(len(rows) + 1):
+        lines.append((42.0, top + k * ROW_H, 798.0, top + k * ROW_H))
+    lines += [(x, top, x, top + len(rows) * ROW_H) for x in (42.0, 420.0, 798.0)]
+    return texts, lines
+
+
+FIRST = [("项目", "预算数"), ("一般公共服务支出", "100.00"), ("（十八）其他支出", "5.00"), ("行政运行", "20.00")]
+SECOND = [("（十九）其他支出", ""), ("其他一般公共服务支出", "7.00"), ("本年支出合计", "132.00")]
+
+
+def test_a_page_opening_with_a_numbered_item_without_amount_continues_the_table(tmp_path: Path) -> None:
+    path = build.pages_pdf(tmp_path / "t.pdf", [_page(FIRST, True), _page(SECOND, False)], size=SIZE)
+    result = read_pdf(path)
+    assert len(result.grids) == 1, [g.title for g in result.grids]
+    names = [next((c for c in row if c), "") for row in result.grids[0].cells]
+    assert names[-3:] == ["（十九）其他支出", "其他一般公共服务支出", "本年支出合计"]
+    assert result.grids[0].row_pages[-3:] == [2, 2, 2]
+
+
+def test_a_numbered_line_is_body_not_a_header() -> None:
+    headers = {"项目预算数"}
+    assert _repeats_header([["（十九）其他支出", ""], ["其他一般公共服务支出", "7.00"]], headers)
+    assert _repeats_header([["3.其他支出", ""]], headers)
+
+
+def test_a_header_that_is_not_the_tables_own_still_starts_a_new_table() -> None:
+    assert not _repeats_header([["单位名称", "人员经费"], ["某单位", "7.00"]], {"项目预算数"})
