@@ -4,8 +4,8 @@
     them by one rule, kept here: one row per printed split amount, or one
     'unsplit' row carrying the total when the row prints no split. A printed row
     is (document, table, row); its amounts are DECIMAL(18,2) yuan from
-    `amounts` (int_amounts_yuan), restricted to `table_kinds` and to the tables
-    the quality gate published (macros/publication.sql). `parts_of` maps a
+    `amounts` (int_amounts_yuan), restricted to `table_kinds` and to the one
+    published table per document and kind that facts read (int_fact_tables). `parts_of` maps a
     split key to the columns that make it up where a table prints those instead
     (基本支出 printed only as 人员经费 | 公用经费): the split amount is then their sum. -#}
 {% macro amounts_by_expenditure_type(amounts, table_kinds, split_keys, parts_of={}) -%}
@@ -27,12 +27,15 @@
             {%- endif %}
             {%- endfor %}
             max(amount_yuan) filter (where column_key = 'total') as total_yuan
-        from {{ amounts }}
+        from {{ amounts }} as printed_amount
         where table_kind in {{ sql_list(table_kinds) }}
             and code is not null
             and column_key in {{ sql_list(['total'] + split_keys + (parts_of.values() | sum(start=[]))) }}
             and amount_yuan is not null
-            and {{ is_published_table() }}
+            and exists (
+                select 1 from {{ ref('int_fact_tables') }} as fact_table
+                where fact_table.document_sha256 = printed_amount.document_sha256
+                    and fact_table.table_index = printed_amount.table_index)
         group by all
     )
 

@@ -1,24 +1,39 @@
 -- Nothing is lost or double counted between the raw layer and the fact: for every
--- reportable document, the fact's yuan equal the converted printed cells of its
--- published function tables (basic and project where printed, else the row total),
--- to the cent. A withheld table's figure summed into the fact would break this.
-with printed as (
-    select document_sha256, sum(amount_yuan) as printed_yuan
+-- reportable document, the fact's yuan equal the converted printed cells of the function
+-- tables the facts read (int_fact_tables), to the cent. Row by row, independently of the
+-- fact's macro: its basic figure (else its 人员经费 + 公用经费) plus its project figure
+-- where a split is printed, else its total. A withheld table's figure, or a second table
+-- of the same kind, summed into the fact would break this.
+with cells as (
+    select amounts.document_sha256, amounts.table_index, amounts.row_index, amounts.column_key, amounts.amount_yuan
     from {{ ref('int_amounts_yuan') }} as amounts
-    where table_kind in {{ sql_list(var('function_fact_scopes').keys() | list) }}
-        and code is not null
-        and amount_yuan is not null
-        and {{ is_published_table('amounts.document_sha256', 'amounts.table_index') }}
-        and (
-            column_key in ('basic', 'project')
-            or (column_key = 'total' and not exists (
-                select 1 from {{ ref('int_amounts_yuan') }} as split
-                where split.document_sha256 = amounts.document_sha256
-                    and split.table_index = amounts.table_index
-                    and split.row_index = amounts.row_index
-                    and split.column_key in ('basic', 'project')
-                    and split.amount_yuan is not null))
-        )
+    inner join {{ ref('int_fact_tables') }} as fact_table
+        on fact_table.document_sha256 = amounts.document_sha256
+        and fact_table.table_index = amounts.table_index
+    where amounts.table_kind in {{ sql_list(var('function_fact_scopes').keys() | list) }}
+        and amounts.code is not null
+        and amounts.amount_yuan is not null
+),
+
+printed_rows as (
+    select
+        document_sha256,
+        table_index,
+        row_index,
+        coalesce(max(amount_yuan) filter (where column_key = 'basic'),
+                 sum(amount_yuan) filter (where column_key in ('personnel', 'public'))) as basic_yuan,
+        max(amount_yuan) filter (where column_key = 'project') as project_yuan,
+        max(amount_yuan) filter (where column_key = 'total') as total_yuan
+    from cells
+    group by document_sha256, table_index, row_index
+),
+
+printed as (
+    select
+        document_sha256,
+        sum(case when basic_yuan is null and project_yuan is null then total_yuan
+                 else coalesce(basic_yuan, 0) + coalesce(project_yuan, 0) end) as printed_yuan
+    from printed_rows
     group by document_sha256
 ),
 
