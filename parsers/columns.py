@@ -959,7 +959,11 @@ def three_public_table(
                 target = _item_target(c, unit, b == department)
                 entry = merged.setdefault(target, {"code": None, "name": target[1], "item": target[0], "side": None,
                                                    "page": page, "amounts": {}})
-                entry["amounts"].setdefault(column, value)
+                if column not in entry["amounts"]:
+                    entry["amounts"][column] = value
+                    if page != entry["page"] and value is not None:
+                        # a unit's block continued over a page break: say where this figure is printed
+                        entry.setdefault("amount_pages", {})[column] = page
         rows.extend(merged.values())
     return rows, warnings
 

@@ -226,6 +226,19 @@ def _stacked(a: Printed, b: Printed) -> bool:
 # ------------------------------------------------------------ the interpreter
 
 
+def _values_by_page(out: dict, pageless: bool) -> list[tuple[int | None, list[str]]]:
+    """An output row's amount values grouped by the page each is printed on: its
+    ``page``, or ``amount_pages`` for figures of a row continued over a page break."""
+    row_page = None if pageless else out.get("page")
+    other = {} if pageless else (out.get("amount_pages") or {})
+    groups: dict[int | None, list[str]] = {}
+    for key, a in (out.get("amounts") or {}).items():
+        if a is None or not (v := amount_value(str(a))):
+            continue
+        groups.setdefault(other.get(key, row_page), []).append(v)
+    return list(groups.items())
+
+
 def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -> list[Unplaced]:
     """Numbers of the grid's cells that are in no output row: a dropped
     column, a skipped row, a header row that swallowed a data row.
@@ -259,27 +272,25 @@ def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -
                 texts[page].update(_code_parts(f))
         if free_text:
             blob[page].extend(_norm(f) for f in fields)
-        values = [v for v in (amount_value(str(a)) for a in (out.get("amounts") or {}).values() if a is not None) if v]
-        if not values:
-            continue
-        candidates = list(range(len(grid.cells))) if page is None else by_page.get(page, [])
-        name = _norm(out.get("name"))
-        need = Counter(values)
-        near = [i for i in candidates if pointer - 20 <= i <= pointer + 80]  # rows come out in order
-        best, best_key = _best_row(near, need, haves, name, row_text, pointer)
-        if best_key is None or best_key[0] < len(values):
-            best, best_key = _best_row(candidates, need, haves, name, row_text, pointer)
-        if best is None or best_key[0] == 0:
-            left_over.extend((page, v) for v in values)
-            continue
-        pointer = best
-        for v in values:
-            k = next((k for k, n in enumerate(remaining[best]) if n.value == v), None)
-            if k is None:
-                left_over.append((page, v))
-            else:
-                remaining[best].pop(k)
-                haves[best][v] -= 1
+        for page, values in _values_by_page(out, pageless):
+            candidates = list(range(len(grid.cells))) if page is None else by_page.get(page, [])
+            name = _norm(out.get("name"))
+            need = Counter(values)
+            near = [i for i in candidates if pointer - 20 <= i <= pointer + 80]  # rows come out in order
+            best, best_key = _best_row(near, need, haves, name, row_text, pointer)
+            if best_key is None or best_key[0] < len(values):
+                best, best_key = _best_row(candidates, need, haves, name, row_text, pointer)
+            if best is None or best_key[0] == 0:
+                left_over.extend((page, v) for v in values)
+                continue
+            pointer = best
+            for v in values:
+                k = next((k for k, n in enumerate(remaining[best]) if n.value == v), None)
+                if k is None:
+                    left_over.append((page, v))
+                else:
+                    remaining[best].pop(k)
+                    haves[best][v] -= 1
     for page, v in left_over:  # an amount the row alignment could not place: any row of its page
         for i in (range(len(grid.cells)) if page is None else by_page.get(page, [])):
             k = next((k for k, n in enumerate(remaining[i]) if n.value == v), None)

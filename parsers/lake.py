@@ -184,7 +184,8 @@ def _amount_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[d
             out.append(
                 {
                     "sha256": sha256, "table_index": table_index, "table_kind": table.get("kind"),
-                    "table_title": table.get("title"), "unit": table.get("unit"), "page": row.get("page"),
+                    "table_title": table.get("title"), "unit": table.get("unit"),
+                    "page": (row.get("amount_pages") or {}).get(column_key, row.get("page")),
                     "row_index": row_index, "code": row.get("code"), "name": row.get("name"),
                     "item": row.get("item"), "side": row.get("side"), "column_key": column_key,
                     "amount": str(amount),

@@ -479,6 +479,28 @@ def test_three_public_matrix_of_units_years_and_sources() -> None:
     assert not table.get("warnings")
 
 
+def test_three_public_matrix_block_over_a_page_break_says_where_each_figure_is() -> None:
+    """A unit's block that starts on one page (its 2025年 line) and ends on the next
+    (2026年, 增减变化金额) is one row per item; the figures printed on the second page
+    carry that page (amount_pages), so provenance and amount conservation see them
+    where they are printed, not on the row's first page."""
+    body = [
+        _matrix_row("深圳市生态环境局", "2025年", "40.00", "6.40", "25.60", "0.00", "8.00"),
+        _matrix_row(None, "2026年", "50.00", "10.00", "20.00", "12.00", "8.00"),
+        _matrix_row("深圳市生态环境监测站", "2025年", "40.00", "6.40", "25.60", "0.00", "8.00"),
+        _matrix_row(None, "2026年", "50.00", "10.00", "20.00", "12.00", "8.00"),
+    ]
+    cells = THREE_PUBLIC_MATRIX_HEADER + body
+    pages = [1] * (len(THREE_PUBLIC_MATRIX_HEADER) + 3) + [2]
+    table = interpret_grid(Grid(cells=cells, row_pages=pages, title="财政拨款“三公”经费支出表", unit_text="单位：万元"))
+    station = next(r for r in table["rows"] if r["name"] == "深圳市生态环境监测站/总计")
+    assert station["page"] == 1 and station["amounts"]["general_budget"] == "50.00"
+    assert station["amount_pages"]["general_budget"] == 2
+    assert "col:2025年/一般公共预算" not in station["amount_pages"]
+    department = next(r for r in table["rows"] if r["item"] == "total")
+    assert "amount_pages" not in department
+
+
 def test_three_public_matrix_without_a_department_total_reads_no_items() -> None:
     table = interpret_grid(
         grid(

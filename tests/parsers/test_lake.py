@@ -100,3 +100,17 @@ def test_the_tables_table_lists_every_parsed_table_empty_ones_included(lake: Pat
     assert (rows[0]["unit"], rows[0]["unit_source"], rows[1]["unit_source"]) == ("万元", "printed", "inferred")
     # the empty table has no amount rows, only its row here
     assert {r["table_index"] for r in raw("amounts")} == {0}
+
+
+def test_a_figure_printed_on_a_later_page_of_its_row_keeps_that_page():
+    """A row continued over a page break (amount_pages): each amount row of the raw
+    layer carries the page its figure is printed on."""
+    from datetime import datetime, timezone
+
+    from parsers.lake import record_rows
+
+    record = {"sha256": "d" * 64, "tables": [{"kind": "three_public_expenses", "title": "三公", "unit": "万元", "rows": [
+        {"code": None, "name": "某单位/总计", "item": None, "page": 7, "amount_pages": {"general_budget": 8},
+         "amounts": {"col:2025年/一般公共预算": "1.00", "general_budget": "2.00"}}]}]}
+    rows = record_rows(record, datetime.now(timezone.utc))["amounts"]
+    assert {r["column_key"]: r["page"] for r in rows} == {"col:2025年/一般公共预算": 7, "general_budget": 8}
