@@ -51,6 +51,8 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
         [
             ("sha256", _str), ("table_index", _int), ("page", _int), ("row_index", _int), ("project_code", _str),
             ("project_name", _str), ("level1", _str), ("level2", _str), ("level3", _str), ("target", _str),
+            # the project's funding lines (资金总额 / 财政拨款 / 其他资金 …): JSON {label: amount}, and their unit
+            ("project_funds", _str), ("project_funds_unit", _str),
         ]
     ),
     "claims": pa.schema(

@@ -336,6 +336,7 @@ def _best_row(candidates, need: Counter, haves: list[Counter], name: str, row_te
 def _text_fields(row: dict) -> list[str]:
     keys = ("code", "name", "unit_code", "item", "project_code", "project_name", "level1", "level2", "level3", "target")
     fields = [row.get(k) for k in keys] + list((row.get("other_codes") or {}).values())
+    fields += list((row.get("project_funds") or {}).values())
     return [str(f) for f in fields if f]
 
 

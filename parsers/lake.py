@@ -202,7 +202,9 @@ def _target_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[d
     keys = ("project_code", "project_name", "level1", "level2", "level3", "target")
     return [
         {"sha256": sha256, "table_index": table_index, "page": row.get("page"), "row_index": row_index,
-         **{k: row.get(k) for k in keys}}
+         **{k: row.get(k) for k in keys},
+         "project_funds": json.dumps(row["project_funds"], ensure_ascii=False) if row.get("project_funds") else None,
+         "project_funds_unit": row.get("project_funds_unit")}
         for row_index, row in enumerate(table.get("rows") or [])
     ]
 

@@ -710,13 +710,39 @@ TARGET_HEADERS: tuple[tuple[str, str], ...] = (
 )
 
 
+FUNDS_UNIT_RE = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
+
+
+def _project_funds(row: list[str | None], funds: dict[str, str], unit: list[str]) -> bool:
+    """A funding line of a project's form above its indicators (资金总额 | 44.47,
+    专项资金情况（万元） | 财政拨款 | 44.47, 其他资金 | 0.00): each amount under the
+    label printed before it. The amounts are figures of the document, kept as such."""
+    found = False
+    label = None
+    for cell in row:
+        if not cell:
+            continue
+        m = FUNDS_UNIT_RE.search(cell)
+        if m:
+            unit[:] = [m.group(1)]
+        if is_amount(cell) and label is not None:
+            funds.setdefault(label, amount_of(cell))
+            found = True
+        elif not is_amount(cell):
+            label = FUNDS_UNIT_RE.sub("", _norm(cell))
+    return found
+
+
 def target_rows(header: list[list[str | None]], body: list[list[str | None]], pages: list[int], grid: Grid) -> list[dict]:
     """Indicator rows: project, indicator levels 1-3 (blank cells repeat the
     level above, merged cells), target value. The project comes from a
-    项目名称 column or a 项目名称 | … row above the indicators."""
+    项目名称 column or a 项目名称 | … row above the indicators, with its funding
+    lines (``project_funds``, label → amount, in ``project_funds_unit``)."""
     all_rows = header + body
     all_pages = grid.row_pages[: len(header)] + pages
     project = {"project_code": None, "project_name": None}
+    funds: dict[str, str] = {}
+    funds_unit: list[str] = []
     for line in grid.context + ([grid.title] if grid.title else []):
         m = re.search(r"项目名称[:：]\s*(\S+)", line or "")
         if m:
@@ -726,6 +752,10 @@ def target_rows(header: list[list[str | None]], body: list[list[str | None]], pa
     carry = {"level1": None, "level2": None}
     for row, page in zip(all_rows, all_pages):
         texts = [_norm(c) if c else "" for c in row]
+        if "项目名称" in texts[:-1] and cols:  # the next project's form: its own funding and indicator header
+            cols, funds, funds_unit = {}, {}, []
+        if not cols and _project_funds(row, funds, funds_unit):
+            continue
         if _project_info(row, texts, project):
             continue
         found = {}
@@ -757,6 +787,8 @@ def target_rows(header: list[list[str | None]], body: list[list[str | None]], pa
                 "level3": level3,
                 "target": cell("target"),
                 "page": page,
+                **({"project_funds": dict(funds), "project_funds_unit": (funds_unit or [table_unit(grid)])[0]}
+                   if funds else {}),
             }
         )
     return rows

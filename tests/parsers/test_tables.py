@@ -190,6 +190,29 @@ def test_performance_targets_inherit_merged_levels() -> None:
     ]
 
 
+def test_a_project_forms_funding_lines_are_kept_with_their_unit() -> None:
+    """The form of each project prints its funding above the indicators (资金总额 /
+    专项资金情况（万元） 财政拨款 / 其他资金): figures of the document, kept per project;
+    the next project's form in the same table has its own."""
+    form = lambda name, total, other: [  # noqa: E731
+        ["项目名称", name, None, None, None],
+        ["主管部门", "某局", None, "实施单位", "某支队"],
+        [None, "资金总额", None, total, None],
+        ["专项资金情况（万元）", "财政拨款", None, total, None],
+        [None, "其他资金", None, other, None],
+        [None, "一级指标", "二级指标", "三级指标", "指标值"],
+        [None, "产出指标", "数量指标", "聘用人员数量", "≤10人"],
+    ]
+    table = interpret_grid(grid(form("警务辅助人员经费", "44.47", "0.00") + form("加班补贴", "56.23", "1.50"),
+                                title="项目支出绩效目标表", unit_text=None))
+    assert table["kind"] == "performance_targets"
+    got = [(r["project_name"], r["level3"], r["project_funds"], r["project_funds_unit"]) for r in table["rows"]]
+    assert got == [
+        ("警务辅助人员经费", "聘用人员数量", {"资金总额": "44.47", "财政拨款": "44.47", "其他资金": "0.00"}, "万元"),
+        ("加班补贴", "聘用人员数量", {"资金总额": "56.23", "财政拨款": "56.23", "其他资金": "1.50"}, "万元"),
+    ]
+
+
 def test_empty_table_note() -> None:
     table = interpret_grid(
         grid(
