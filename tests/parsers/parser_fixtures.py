@@ -130,3 +130,14 @@ def real_dir() -> Path:
     if not directory.is_dir():
         pytest.skip("../shared/real is not available")
     return directory
+
+
+def load_fixture_module(name: str):
+    """A builder under tests/parsers/fixtures/ (pdf_build, …), loaded by path: the
+    fixtures folder is data beside the tests, not a package."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / "fixtures" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -7,24 +7,16 @@ The PDFs are built in code (tests/parsers/fixtures/pdf_build.py)."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
+from parser_fixtures import load_fixture_module
 from parsers.pdf import _repeats_header, read_pdf
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SIZE = 9.0
 ROW_H = 18.0
 
 
-def _load_build_module():
-    spec = importlib.util.spec_from_file_location("pdf_build", FIXTURES / "pdf_build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_build_module()
+build = load_fixture_module("pdf_build")
 
 
 def _page(rows: list[tuple[str, str]], title: bool):

@@ -5,26 +5,19 @@ columns, an empty table with its note, and a scan without text."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from countybudget.money import normalise_amount_text
+from parser_fixtures import load_fixture_module
 from parsers.pdf import read_pdf
 from parsers.tables import interpret_grid
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _load_build_module():
-    spec = importlib.util.spec_from_file_location("pdf_build", FIXTURES / "pdf_build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_build_module()
+build = load_fixture_module("pdf_build")
 
 
 def tables_of(name: str) -> list[dict]:

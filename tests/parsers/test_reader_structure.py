@@ -7,11 +7,11 @@ so each layout is exactly the one the test names."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
+from parser_fixtures import load_fixture_module
 from parsers.document import parse_document
 from parsers.layout import Glyph, TextLine, split_words
 from parsers.pdf import _overflowed, read_pdf
@@ -20,14 +20,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SIZE = 9.0
 
 
-def _load_build_module():
-    spec = importlib.util.spec_from_file_location("pdf_build", FIXTURES / "pdf_build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-build = _load_build_module()
+build = load_fixture_module("pdf_build")
 
 # A name-only function table: hierarchy shown by indentation only (类 0, 款 1, 项 2).
 NAME_ONLY = [
