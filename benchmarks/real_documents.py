@@ -265,6 +265,8 @@ def document_kind(path: Path, record: Mapping[str, Any]) -> str:
     """budget | not_budget | unreadable, from the document's own text (not the parser's reading)."""
     from benchmarks.parse_eval import prints_function_table
 
+    if record.get("status") == NOT_BUDGET:  # the parser's classifier said so (parsers/classification.py)
+        return NOT_BUDGET
     if path.suffix.lower() == ".pdf":
         try:
             prints = prints_function_table(path)

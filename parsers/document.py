@@ -172,6 +172,9 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
     infer_units(tables)  # a table without its own 单位： line takes the document's unit, marked inferred
     record["tables"] = tables
     record.update(extract_metadata(result.page_texts, [t.get("unit") for t in tables]))
+    if not classify_record(record, result.page_texts):  # not a disclosure: nothing more to read
+        record["warnings"] = [*warnings, *record["warnings"]]
+        return record
     try:
         record["claims"] = extract_claims(result.page_texts)
         from parsers.claim_figures import resolve_claims
@@ -189,6 +192,27 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
         warnings.append("no tables found")
     record["warnings"] = warnings
     return record
+
+
+def classify_record(record: dict[str, Any], page_texts: list[str]) -> bool:
+    """Classify the record from its page texts (whoever produced them: a text layer,
+    Office cells, OCR) and the tables read (parsers/classification.py). A disclosure
+    keeps its reading, with its doc_type where the metadata found none; anything else
+    becomes ``not_budget`` with the reason, and its tables are not kept: it is no
+    disclosure, so nothing of it may reach the warehouse as one. Returns whether the
+    document is a disclosure."""
+    from parsers.classification import classify
+
+    tables = record["tables"]
+    verdict = classify(page_texts, [t.get("kind") for t in tables], record.get("doc_type"))
+    if verdict.is_disclosure:
+        record["doc_type"] = record.get("doc_type") or verdict.kind
+        return True
+    record.update(status="not_budget", error=verdict.reason, doc_type=None, tables=[], claims=[])
+    record.pop("disclosure", None)
+    if tables:
+        record["warnings"] = [f"{len(tables)} tables read and not kept: not a budget disclosure"]
+    return False
 
 
 def _raw_table(grid) -> dict[str, Any]:
