@@ -26,10 +26,8 @@ Reader = Callable[[Path], ReadResult]
 _UNREADABLE_TYPES: dict[str, str] = {
     "empty": "zero-byte file: nothing to parse",
     "html": "not a budget document file: an HTML page (often a portal page saved under a .pdf name)",
-    "xls": "legacy Excel .xls (BIFF) is not supported: no .xls reader is installed; convert to .xlsx",
-    "doc": "legacy Word .doc is not supported: convert to .docx",
     "encrypted": "encrypted (password-protected) Office document",
-    "unknown": "unrecognised file type: not a PDF, DOCX or XLSX",
+    "unknown": "unrecognised file type: not a PDF, DOCX, XLSX, DOC or XLS",
 }
 
 
@@ -81,7 +79,7 @@ def parse_document(path: str | Path, sha256: str | None = None) -> dict[str, Any
 
         fmt = sniff_file(path)
         if fmt in _UNREADABLE_TYPES:
-            shown = fmt if fmt in ("html", "xls", "doc") else None
+            shown = "html" if fmt == "html" else None
             return error_record(source, sha256, shown, _UNREADABLE_TYPES[fmt])
         result = _reader_for(fmt)(path)
         if fmt == "pdf" and not result.n_pages:
@@ -109,6 +107,14 @@ def _reader_for(fmt: str) -> Reader:
         from parsers.xlsx import read_xlsx
 
         return read_xlsx
+    if fmt == "xls":  # legacy Excel: xlrd, through the XLSX row logic
+        from parsers.xls import read_xls
+
+        return read_xls
+    if fmt == "doc":  # legacy Word: LibreOffice to .docx, then the DOCX reader
+        from parsers.doc import read_doc
+
+        return read_doc
     raise ValueError(f"no reader for {fmt!r}")
 
 
