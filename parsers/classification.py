@@ -119,6 +119,7 @@ def classify(page_texts: Sequence[str], table_kinds: Iterable[str | None] = (),
     """Classify a document from its page texts (any source: text layer, Office cells, OCR)
     and, where known, the kinds of the tables the parser recognised. ``doc_type`` is the
     metadata's 预算 / 决算 reading, used for the kind of a disclosure."""
+    table_kinds = tuple(table_kinds)  # read twice below
     text = normalise("\n".join(page_texts))
     families = standard_families(text, table_kinds)
     head = head_text(page_texts)
