@@ -179,3 +179,30 @@ def test_the_quality_gate_checks_no_non_disclosure(tmp_path: Path, monkeypatch) 
     with duckdb.connect() as con:
         batches = build_batches(con)
     assert batches.documents == [] and batches.frames["documents"].empty
+
+
+def test_the_run_report_lists_non_disclosures_apart_from_failures() -> None:
+    from orchestration.report import format_summary, parse_outcomes
+
+    journal = [
+        {"stage": "parse", "key": "aa" * 32, "status": "ok", "result": {"status": "ok", "error": None}},
+        {"stage": "parse", "key": "bb" * 32, "status": "ok",
+         "result": {"status": PARSE_NOT_BUDGET, "error": "not a budget disclosure: a performance-target form"}},
+        {"stage": "parse", "key": "cc" * 32, "status": "ok", "result": {"status": "error", "error": "zero-byte file"}},
+    ]
+    documents = {"bb" * 32: {"source_path": "landing/files/bb/form.pdf"}}
+    parse = parse_outcomes(journal, documents)
+    assert parse["by_status"] == {"ok": 1, PARSE_NOT_BUDGET: 1, "error": 1}
+    assert [d["sha256"] for d in parse["not_parsed"]] == ["cc" * 32]
+    assert parse["not_budget"] == [{"sha256": "bb" * 32, "status": PARSE_NOT_BUDGET,
+                                    "reason": "not a budget disclosure: a performance-target form",
+                                    "source_path": "landing/files/bb/form.pdf"}]
+    report = {"run_id": "r", "published": True,
+              "documents": {"discovered": 3, "downloaded": 3, "parsed": 1, "parse_tasks": 3, "not_parsed": 1,
+                            "not_budget": 1, "quarantined": 0, "published": 1},
+              "left_out": {"portals": {}, "not_parsed": parse["not_parsed"], "not_budget": parse["not_budget"],
+                           "quarantined": [], "partial": [], "failed_tasks": []},
+              "mart_rows": {}, "stage_seconds": {}, "serving_database": "s", "data_docs": None}
+    summary = format_summary(report)
+    assert "not budget disclosures 1" in summary
+    assert "not a budget disclosure: bbbbbbbbbbbbbbbb landing/files/bb/form.pdf: not a budget disclosure: a performance" in summary
