@@ -48,7 +48,7 @@ THREE_PUBLIC_ITEMS: tuple[str, ...] = (
 )
 
 DOC_TYPES: tuple[str, ...] = ("budget", "final_account")  # 预算 / 决算
-FORMATS: tuple[str, ...] = ("pdf", "docx", "xlsx", "xls", "html")
+FORMATS: tuple[str, ...] = ("pdf", "docx", "xlsx", "xls", "doc", "html")
 
 # Column keys of amount columns, per table kind. Parsers map printed headers
 # (合计 / 基本支出 / 项目支出 / 人员经费 / 公用经费 …) to these keys; tables

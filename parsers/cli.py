@@ -50,8 +50,8 @@ def _parse(args: argparse.Namespace) -> int:
         if record["status"] == "error":
             failed += 1
             print(f"{path}: error: {record['error']}", file=sys.stderr)
-        elif record["status"] == "needs_ocr":
-            print(f"{path}: needs_ocr: {record['error']}", file=sys.stderr)
+        elif record["status"] in ("needs_ocr", "not_budget"):
+            print(f"{path}: {record['status']}: {record['error']}", file=sys.stderr)
         if args.json:
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
