@@ -117,7 +117,7 @@ class PageText:
 
 def read_pdf(path: str | Path) -> ReadResult:
     """Read a PDF: tables as Grids, text per page; no text layer → needs_ocr."""
-    import pdfplumber  # deferred: keeps ``countybudget --help`` fast
+    from parsers.pdfium_page import open_pages  # deferred: keeps ``countybudget --help`` fast
 
     page_tables: list[PageTable] = []
     pages: list[PageText] = []
@@ -125,8 +125,8 @@ def read_pdf(path: str | Path) -> ReadResult:
     unmapped = 0  # glyphs of fonts without a Unicode map, read as "(cid:123)"
     warnings: list[str] = []
     first_error: Exception | None = None
-    with pdfplumber.open(str(path)) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
+    with open_pages(path) as document_pages:  # PDFium where it reads a page as pdfplumber would
+        for number, page in enumerate(document_pages, start=1):
             try:
                 glyphs = page_glyphs(page)
                 rulings = page_rulings(page, median_size(glyphs))

@@ -1,0 +1,432 @@
+"""Pages read with PDFium (pypdfium2), shaped as pdfplumber's pages.
+
+pdfminer's layout analysis (what pdfplumber runs to list a page's objects)
+is most of the time a PDF parse takes; PDFium gives the same characters and
+paths several times faster. ``PdfiumPage`` offers the four lists
+``parsers.pdf`` reads (``chars``, ``lines``, ``rects``, ``curves``) with the
+keys it reads, in pdfplumber's coordinates (origin top-left, y down), built
+the way pdfminer builds them:
+
+- a character's box is pdfminer's: from its origin, its advance width and
+  the font's descriptor descent, ``fontsize`` high (not the glyph's ink box);
+- a painted path is split at each ``m`` into subpaths; a subpath of one
+  segment is a line, four sides of an axis-aligned closed loop a rect, any
+  other a curve with its path (pdfminer's ``paint_path``).
+
+PDFium keeps numbers as 32-bit floats where pdfminer reads the content
+stream's decimals; each value is turned back into the shortest decimal with
+the same float32 (what a content stream prints), so both give the same boxes
+to within float rounding.
+
+A page is read with pdfplumber instead (``open_pages`` decides per page)
+where PDFium cannot give the same thing: a rotated page, a glyph without a
+Unicode mapping (pdfminer reads it as ``(cid:N)``), or a text object PDFium
+leaves out of its text page (a zero-width or duplicated "fake bold" one).
+``COUNTYBUDGET_PDFIUM=0`` reads every page with pdfplumber.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ENV_SWITCH = "COUNTYBUDGET_PDFIUM"
+_PATH, _TEXT, _FORM = 2, 1, 5  # FPDF_PAGEOBJ_*
+_LINETO, _BEZIERTO, _MOVETO = 0, 1, 2  # FPDF_SEGMENT_*
+
+
+class Fallback(Exception):
+    """PDFium cannot give this page as pdfminer reads it: read it with pdfplumber."""
+
+
+def pdfium_enabled() -> bool:
+    return os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+@contextmanager
+def open_pages(path: str | Path) -> Iterator[Iterator[Any]]:
+    """The document's pages in order, each a ``PdfiumPage`` or, where PDFium
+    cannot read it the same way (or PDFium is switched off), a pdfplumber page.
+    Every page offers ``chars``, ``lines``, ``rects``, ``curves``, ``width``,
+    ``height`` and ``close()``.
+
+    pdfminer's reading of the document stands: its errors on opening, its
+    page tree and each page's boxes; PDFium only reads the pages' contents,
+    and only when it finds the same number of pages."""
+    import pdfplumber  # deferred: keeps ``countybudget --help`` fast
+
+    with pdfplumber.open(str(path)) as pdf:
+        pages = pdf.pages
+        document = _open_pdfium(path) if pdfium_enabled() else None
+        if document is None or len(document) != len(pages):
+            if document is not None:
+                document.close()
+            yield iter(pages)
+            return
+        try:
+            yield _pages(document, pages)
+        finally:
+            document.close()
+
+
+def _open_pdfium(path: str | Path):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return None
+
+
+def _pages(document, plumber_pages: list) -> Iterator[Any]:
+    for index, plumber_page in enumerate(plumber_pages):
+        page = document[index]
+        try:
+            pdfium_page = read_pdfium_page(page, plumber_page)
+        except Fallback:
+            pdfium_page = None
+        finally:
+            page.close()
+        yield pdfium_page if pdfium_page is not None else plumber_page
+
+
+def read_pdfium_page(page, plumber_page) -> "PdfiumPage":
+    """Characters and paths of one pypdfium2 page, in the geometry pdfplumber
+    gives ``plumber_page`` (the same page, not yet laid out); ``Fallback``
+    where they would differ from pdfminer's."""
+    import pypdfium2.raw as R
+
+    raw = page.raw
+    if plumber_page.rotation or R.FPDFPage_GetRotation(raw) % 4:
+        raise Fallback("rotated page")
+    geometry = _Geometry(plumber_page)
+    lines: list[dict] = []
+    rects: list[dict] = []
+    curves: list[dict] = []
+    text_objects: set[int] = set()
+    _walk(raw, R.FPDFPage_CountObjects, R.FPDFPage_GetObject, None, geometry, lines, rects, curves, text_objects)
+    chars = _chars(page, geometry, text_objects)
+    return PdfiumPage(geometry.width, geometry.height, chars, lines, rects, curves)
+
+
+class PdfiumPage:
+    """The objects of one page, as pdfplumber lists them (the keys ``parsers.pdf`` reads)."""
+
+    def __init__(self, width: float, height: float, chars: list[dict], lines: list[dict],
+                 rects: list[dict], curves: list[dict]) -> None:
+        self.width, self.height = width, height
+        self.chars, self.lines, self.rects, self.curves = chars, lines, rects, curves
+
+    def close(self) -> None:
+        self.chars, self.lines, self.rects, self.curves = [], [], [], []
+
+
+class _Geometry:
+    """pdfminer's page space (the MediaBox moved to the origin) and pdfplumber's flip of it."""
+
+    def __init__(self, plumber_page) -> None:
+        x0, y0 = plumber_page.page_obj.mediabox[:2]
+        self.dx, self.dy = -x0, -y0  # pdfminer's CTM for an unrotated page
+        self.mb_x0, self.mb_top = plumber_page.mediabox[:2]
+        self.width, self.height = plumber_page.width, plumber_page.height
+
+    def x(self, x: float) -> float:
+        return x + self.mb_x0 if self.mb_x0 != 0 else x
+
+    def top(self, y: float) -> float:
+        return (self.height - y) + self.mb_top
+
+
+_FLOAT32 = struct.Struct("f")
+_decimals: dict[float, float] = {}
+
+
+def _dec(value: float) -> float:
+    """A PDFium float32 back to the decimal the content stream printed: the
+    shortest decimal that is the same float32 (511.70001220703125 → 511.7),
+    as pdfminer reads it."""
+    found = _decimals.get(value)
+    if found is not None:
+        return found
+    pack, unpack = _FLOAT32.pack, _FLOAT32.unpack
+    target = unpack(pack(value))[0]
+    found = value
+    for digits in (6, 7, 8):
+        candidate = float(f"{value:.{digits}g}")
+        if unpack(pack(candidate))[0] == target:
+            found = candidate
+            break
+    if len(_decimals) > 200_000:
+        _decimals.clear()
+    _decimals[value] = found
+    return found
+
+
+_sig = _dec
+
+
+# ------------------------------------------------------------------ paths
+
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _mult(m1: Matrix, m0: Matrix) -> Matrix:
+    """pdfminer's ``mult_matrix``: m1 applied first, then m0."""
+    (a1, b1, c1, d1, e1, f1), (a0, b0, c0, d0, e0, f0) = m1, m0
+    return (a0 * a1 + c0 * b1, b0 * a1 + d0 * b1, a0 * c1 + c0 * d1, b0 * c1 + d0 * d1,
+            a0 * e1 + c0 * f1 + e0, b0 * e1 + d0 * f1 + f0)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def _object_matrix(obj) -> Matrix:
+    import pypdfium2.raw as R
+
+    m = R.FS_MATRIX()
+    if not R.FPDFPageObj_GetMatrix(obj, m):
+        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    return (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d), _dec(m.e), _dec(m.f))
+
+
+def _walk(holder, count, get, parent: Matrix | None, geometry: _Geometry,
+          lines: list[dict], rects: list[dict], curves: list[dict], text_objects: set[int]) -> None:
+    """Every painted path of the page, form XObjects included, in content order."""
+    import pypdfium2.raw as R
+
+    base: Matrix = parent if parent is not None else (1.0, 0.0, 0.0, 1.0, geometry.dx, geometry.dy)
+    for i in range(count(holder)):
+        obj = get(holder, i)
+        kind = R.FPDFPageObj_GetType(obj)
+        if kind == _PATH:
+            _paint_path(obj, _mult(_object_matrix(obj), base), geometry, lines, rects, curves)
+        elif kind == _FORM:
+            _walk(obj, R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, _mult(_object_matrix(obj), base),
+                  geometry, lines, rects, curves, text_objects)
+        elif kind == _TEXT:
+            text_objects.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
+
+
+def _paint_path(obj, ctm: Matrix, geometry: _Geometry, lines, rects, curves) -> None:
+    import pypdfium2.raw as R
+
+    fill = ctypes.c_int()
+    stroke = ctypes.c_int()
+    if not R.FPDFPath_GetDrawMode(obj, fill, stroke):
+        return
+    if not fill.value and not stroke.value:
+        return  # ``n``: not painted
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list[tuple]] = []
+    pending: list[tuple[float, float]] = []  # control points of a Bézier being read
+    for k in range(R.FPDFPath_CountSegments(obj)):
+        segment = R.FPDFPath_GetPathSegment(obj, k)
+        R.FPDFPathSegment_GetPoint(segment, x, y)
+        point = _apply(ctm, _dec(x.value), _dec(y.value))
+        kind = R.FPDFPathSegment_GetType(segment)
+        closes = bool(R.FPDFPathSegment_GetClose(segment))
+        if kind == _MOVETO:
+            subpaths.append([("m", point)])
+            pending = []
+            continue
+        if not subpaths:
+            subpaths.append([("?", point)])  # a path not opened with m: pdfminer ignores it
+            continue
+        if kind == _BEZIERTO:
+            pending.append(point)
+            if len(pending) < 3:
+                continue
+            subpaths[-1].append(("c", *pending))
+            pending = []
+            if closes:
+                subpaths[-1].append(("h",))
+        elif closes:
+            # PDFium closes a figure with a line back to its start; pdfminer says ``h``
+            # (and drops an explicit line back to the start before it).
+            start = subpaths[-1][0][1]
+            if point != start:
+                subpaths[-1].append(("l", point))
+            subpaths[-1].append(("h",))
+        else:
+            subpaths[-1].append(("l", point))
+    for sub in subpaths:
+        if sub[0][0] == "m" and len(sub) > 1:
+            _add_subpath(sub, bool(stroke.value), bool(fill.value), geometry, lines, rects, curves)
+
+
+def _add_subpath(sub: list[tuple], stroke: bool, fill: bool, geometry: _Geometry, lines, rects, curves) -> None:
+    """One subpath as pdfminer's ``paint_path`` classifies it (points already in page space)."""
+    shape = "".join(op for op, *_ in sub)
+    pts = [seg[-1] if seg[0] != "h" else sub[0][-1] for seg in sub]
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+    if shape in ("mlh", "ml"):
+        (xa, ya), (xb, yb) = pts[0], pts[1]
+        lines.append(_box(geometry, xa, ya, xb, yb))
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if pts[0] == pts[4] and square:
+            rect = _box(geometry, x0, y0, x2, y2)
+            rect["stroke"], rect["fill"] = stroke, fill
+            rects.append(rect)
+            return
+    curve = _box(geometry, *_bounds(pts))
+    curve["path"] = [(op, *[(geometry.x(px), geometry.top(py)) for px, py in points]) for op, *points in sub]
+    curves.append(curve)
+
+
+def _bounds(pts: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _box(geometry: _Geometry, xa: float, ya: float, xb: float, yb: float) -> dict:
+    x0, x1 = sorted((xa, xb))
+    y0, y1 = sorted((ya, yb))
+    return {"x0": geometry.x(x0), "x1": geometry.x(x1), "top": geometry.top(y1), "bottom": geometry.top(y0)}
+
+
+# ------------------------------------------------------------------ characters
+
+
+def _chars(page, geometry: _Geometry, text_objects: set[int]) -> list[dict]:
+    """The page's printed characters with pdfminer's boxes, in content order."""
+    import pypdfium2.raw as R
+
+    textpage = R.FPDFText_LoadPage(page.raw)
+    if not textpage:
+        raise Fallback("no text page")
+    try:
+        n = R.FPDFText_CountChars(textpage)
+        x, y = ctypes.c_double(), ctypes.c_double()
+        loose = R.FS_RECTF()
+        fonts: dict[int, tuple] = {}
+        widths: dict[tuple[int, int], float] = {}
+        seen: set[int] = set()
+        out: list[dict] = []
+        for i in range(n):
+            code = R.FPDFText_GetUnicode(textpage, i)
+            if code in (0x20, 0x0D, 0x0A, 0x09, 0x00, 0xA0, 0x3000) or R.FPDFText_IsGenerated(textpage, i) == 1:
+                continue  # spaces and PDFium's generated line breaks: parsers.pdf skips whitespace
+            if R.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+                raise Fallback("a glyph without a Unicode mapping")
+            if code == 0x02:  # PDFium's mark of a hyphen (``-``, or a soft hyphen) ending a line
+                code = 0x2D
+            obj = R.FPDFText_GetTextObject(textpage, i)
+            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+            seen.add(key)
+            font = fonts.get(key)
+            if font is None:
+                font = fonts[key] = _text_object_font(textpage, i, obj)
+            size, (a, b, c, d), descent, standard_widths = font
+            if b != 0 or c != 0 or a <= 0 or d <= 0:
+                raise Fallback("rotated or mirrored text")
+            R.FPDFText_GetCharOrigin(textpage, i, x, y)
+            R.FPDFText_GetLooseCharBox(textpage, i, loose)
+            e, f = _dec(x.value) + geometry.dx, _dec(y.value) + geometry.dy
+            width = widths.get((key, code))
+            if width is None:
+                width = widths[(key, code)] = (
+                    float(standard_widths.get(chr(code), 0)) if standard_widths is not None
+                    else _glyph_width(obj, code, loose, a, size)
+                )
+            adv = (width * 0.001) * size * 1.0
+            lower = descent * size
+            x1 = a * adv + c * (lower + size) + e
+            y0 = d * lower + f
+            y1 = b * adv + d * (lower + size) + f
+            out.append({"text": chr(code), "x0": geometry.x(c * lower + e), "x1": geometry.x(x1),
+                        "top": geometry.top(y1), "bottom": geometry.top(y0)})
+        if not text_objects <= seen and _dropped_text(textpage, text_objects - seen, page):
+            raise Fallback("a text object PDFium leaves out of its text page")
+        return out
+    finally:
+        R.FPDFText_ClosePage(textpage)
+
+
+def _text_object_font(textpage, index: int, obj) -> tuple[float, tuple[float, float, float, float], float, dict | None]:
+    """Font size (Tf), the text matrix's linear part, the descent per unit of
+    size, and for a standard font pdfminer's own metrics (its widths by character)."""
+    import pypdfium2.raw as R
+
+    size = R.FPDFText_GetFontSize(textpage, index)
+    m = R.FS_MATRIX()
+    R.FPDFText_GetMatrix(textpage, index, m)
+    descent = ctypes.c_float()
+    font = R.FPDFTextObj_GetFont(obj)
+    if not font or not R.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent):
+        raise Fallback("font metrics unknown")
+    matrix = (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d))
+    standard = _standard_metrics(font)
+    if standard is not None:  # pdfminer reads a standard font's metrics from its AFM tables, not the PDF
+        descriptor, widths = standard
+        return _sig(size), matrix, -abs(float(descriptor.get("Descent", 0))) * 0.001, widths
+    return _sig(size), matrix, -abs(round(descent.value)) * 0.001, None
+
+
+def _standard_metrics(font) -> tuple[dict, dict] | None:
+    import pypdfium2.raw as R
+    from pdfminer.fontmetrics import FONT_METRICS
+
+    n = R.FPDFFont_GetBaseFontName(font, None, 0)
+    if n <= 1:
+        return None
+    buffer = ctypes.create_string_buffer(n)
+    R.FPDFFont_GetBaseFontName(font, buffer, n)
+    return FONT_METRICS.get(buffer.value.decode("latin-1"))
+
+
+def _glyph_width(obj, code: int, loose, a: float, size: float) -> float:
+    """The glyph's width in 1/1000 em as the font's widths give it (pdfminer's
+    ``char_width``); from the loose box where PDFium cannot map the character back."""
+    import pypdfium2.raw as R
+
+    width = ctypes.c_float()
+    font = R.FPDFTextObj_GetFont(obj)
+    if font and R.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(1000.0), width):
+        return _sig(width.value)
+    units = (loose.right - loose.left) * 1000.0 / (a * size) if a and size else 0.0
+    return float(round(units)) if abs(units - round(units)) < 0.05 else units
+
+
+def _dropped_text(textpage, missing: set[int], page) -> bool:
+    """Whether any text object PDFium's text page skipped prints something."""
+    import pypdfium2.raw as R
+
+    for obj in _text_objects(page.raw):
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        if key not in missing:
+            continue
+        if R.FPDFTextObj_GetText(obj, textpage, None, 0) > 2:
+            continue  # more than the terminator: its text is on the text page
+        left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        if not R.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        if right.value - left.value > 0.01 or top.value - bottom.value > 0.01:
+            return True  # it has glyphs (an empty string, ``() Tj``, has a point for bounds)
+    return False
+
+
+def _text_objects(holder, form: bool = False) -> Iterator[Any]:
+    import pypdfium2.raw as R
+
+    count, get = (R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject) if form else (R.FPDFPage_CountObjects, R.FPDFPage_GetObject)
+    for i in range(count(holder)):
+        obj = get(holder, i)
+        kind = R.FPDFPageObj_GetType(obj)
+        if kind == _TEXT:
+            yield obj
+        elif kind == _FORM:
+            yield from _text_objects(obj, form=True)
