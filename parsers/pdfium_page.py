@@ -8,7 +8,9 @@ keys it reads, in pdfplumber's coordinates (origin top-left, y down), built
 the way pdfminer builds them:
 
 - a character's box is pdfminer's: from its origin, its advance width and
-  the font's descriptor descent, ``fontsize`` high (not the glyph's ink box);
+  the font's descent as pdfminer takes it (the descriptor's, read from the
+  page's resources through pdfminer; a standard font's AFM metrics),
+  ``fontsize`` high (not the glyph's ink box);
 - a painted path is split at each ``m`` into subpaths; a subpath of one
   segment is a line, four sides of an axis-aligned closed loop a rect, any
   other a curve with its path (pdfminer's ``paint_path``).
@@ -110,7 +112,7 @@ def read_pdfium_page(page, plumber_page) -> "PdfiumPage":
     curves: list[dict] = []
     text_objects: set[int] = set()
     _walk(raw, R.FPDFPage_CountObjects, R.FPDFPage_GetObject, None, geometry, lines, rects, curves, text_objects)
-    chars = _chars(page, geometry, text_objects)
+    chars = _chars(page, geometry, text_objects, font_metrics(plumber_page))
     return PdfiumPage(geometry.width, geometry.height, chars, lines, rects, curves)
 
 
@@ -301,7 +303,7 @@ def _box(geometry: _Geometry, xa: float, ya: float, xb: float, yb: float) -> dic
 # ------------------------------------------------------------------ characters
 
 
-def _chars(page, geometry: _Geometry, text_objects: set[int]) -> list[dict]:
+def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict) -> list[dict]:
     """The page's printed characters with pdfminer's boxes, in content order."""
     import pypdfium2.raw as R
 
@@ -329,7 +331,7 @@ def _chars(page, geometry: _Geometry, text_objects: set[int]) -> list[dict]:
             seen.add(key)
             font = fonts.get(key)
             if font is None:
-                font = fonts[key] = _text_object_font(textpage, i, obj)
+                font = fonts[key] = _text_object_font(textpage, i, obj, metrics)
             size, (a, b, c, d), descent, standard_widths = font
             if b != 0 or c != 0 or a <= 0 or d <= 0:
                 raise Fallback("rotated or mirrored text")
@@ -356,36 +358,83 @@ def _chars(page, geometry: _Geometry, text_objects: set[int]) -> list[dict]:
         R.FPDFText_ClosePage(textpage)
 
 
-def _text_object_font(textpage, index: int, obj) -> tuple[float, tuple[float, float, float, float], float, dict | None]:
+def _text_object_font(textpage, index: int, obj, metrics: dict) -> tuple[float, tuple[float, float, float, float], float, dict | None]:
     """Font size (Tf), the text matrix's linear part, the descent per unit of
-    size, and for a standard font pdfminer's own metrics (its widths by character)."""
+    size, and for a standard font pdfminer's own widths by character."""
     import pypdfium2.raw as R
 
     size = R.FPDFText_GetFontSize(textpage, index)
     m = R.FS_MATRIX()
     R.FPDFText_GetMatrix(textpage, index, m)
-    descent = ctypes.c_float()
     font = R.FPDFTextObj_GetFont(obj)
-    if not font or not R.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent):
-        raise Fallback("font metrics unknown")
-    matrix = (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d))
-    standard = _standard_metrics(font)
-    if standard is not None:  # pdfminer reads a standard font's metrics from its AFM tables, not the PDF
-        descriptor, widths = standard
-        return _sig(size), matrix, -abs(float(descriptor.get("Descent", 0))) * 0.001, widths
-    return _sig(size), matrix, -abs(round(descent.value)) * 0.001, None
-
-
-def _standard_metrics(font) -> tuple[dict, dict] | None:
-    import pypdfium2.raw as R
-    from pdfminer.fontmetrics import FONT_METRICS
-
-    n = R.FPDFFont_GetBaseFontName(font, None, 0)
+    n = R.FPDFFont_GetBaseFontName(font, None, 0) if font else 0
     if n <= 1:
-        return None
+        raise Fallback("font without a name")
     buffer = ctypes.create_string_buffer(n)
     R.FPDFFont_GetBaseFontName(font, buffer, n)
-    return FONT_METRICS.get(buffer.value.decode("latin-1"))
+    known = metrics.get(_unprefixed(buffer.value.decode("latin-1")))
+    if known is None or len(known) != 1:
+        raise Fallback("font not found, or not one, among the page's font resources")
+    descent, widths = next(iter(known))
+    matrix = (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d))
+    return _sig(size), matrix, descent, (dict(widths) if widths is not None else None)
+
+
+def _unprefixed(name: str) -> str:
+    return name.split("+", 1)[1] if len(name) > 7 and name[6] == "+" else name
+
+
+def font_metrics(plumber_page) -> dict[str, set[tuple[float, tuple | None]]]:
+    """Per font name (subset prefix dropped, as PDFium gives it), the descents
+    pdfminer uses for the page's fonts (forms' included): the descriptor's
+    (made negative), or a standard font's AFM descent and widths."""
+    from pdfminer.fontmetrics import FONT_METRICS
+    from pdfminer.pdftypes import resolve1
+
+    out: dict[str, set[tuple[float, tuple | None]]] = {}
+    seen: set[int] = set()
+
+    def visit(resources) -> None:
+        resources = resolve1(resources) or {}
+        if not isinstance(resources, dict) or id(resources) in seen:
+            return
+        seen.add(id(resources))
+        for spec in (resolve1(resources.get("Font")) or {}).values():
+            spec = resolve1(spec)
+            if not isinstance(spec, dict):
+                continue
+            base = _name(spec.get("BaseFont"))
+            subtype = _name(spec.get("Subtype"))
+            if subtype in ("Type1", "TrueType", "MMType1") and base in FONT_METRICS:
+                descriptor, widths = FONT_METRICS[base]
+                entry = (-abs(float(descriptor.get("Descent", 0))) * 0.001, tuple(sorted(widths.items())))
+            else:
+                described = spec
+                if subtype == "Type0":
+                    descendants = resolve1(spec.get("DescendantFonts")) or []
+                    described = resolve1(descendants[0]) if descendants else {}
+                descriptor = resolve1(described.get("FontDescriptor")) if isinstance(described, dict) else None
+                descent = resolve1(descriptor.get("Descent", 0)) if isinstance(descriptor, dict) else 0
+                entry = (-abs(float(descent or 0)) * 0.001, None)
+            out.setdefault(_unprefixed(base), set()).add(entry)
+        for xobject in (resolve1(resources.get("XObject")) or {}).values():
+            xobject = resolve1(xobject)
+            attrs = getattr(xobject, "attrs", None)
+            if isinstance(attrs, dict) and _name(attrs.get("Subtype")) == "Form" and "Resources" in attrs:
+                visit(attrs["Resources"])
+
+    visit(plumber_page.page_obj.resources)
+    return out
+
+
+def _name(value) -> str:
+    from pdfminer.pdftypes import resolve1
+
+    value = resolve1(value)
+    name = getattr(value, "name", value)
+    if isinstance(name, bytes):
+        name = name.decode("latin-1")
+    return name if isinstance(name, str) else ""
 
 
 def _glyph_width(obj, code: int, loose, a: float, size: float) -> float:
