@@ -27,18 +27,15 @@ class Glyph:
     x1: float
     top: float
     bottom: float
+    # derived once: the layout code reads them millions of times a document
+    size: float = field(init=False, repr=False, compare=False)
+    xc: float = field(init=False, repr=False, compare=False)
+    yc: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def size(self) -> float:
-        return self.bottom - self.top
-
-    @property
-    def xc(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def yc(self) -> float:
-        return (self.top + self.bottom) / 2
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", self.bottom - self.top)
+        object.__setattr__(self, "xc", (self.x0 + self.x1) / 2)
+        object.__setattr__(self, "yc", (self.top + self.bottom) / 2)
 
 
 @dataclass
@@ -140,23 +137,26 @@ def join_glyph_text(glyphs: list[Glyph]) -> str:
 def group_lines(glyphs: list[Glyph]) -> list[TextLine]:
     """Cluster glyphs into text lines by vertical overlap, top to bottom."""
     lines: list[TextLine] = []
+    # each open line's centre as a running sum of its glyphs' centres, added in
+    # the order they joined (the same float as summing the list each time)
+    total = count = 0.0
+    last_size = 0.0
     for g in sorted(glyphs, key=lambda g: (g.yc, g.x0)):
+        yc, size = g.yc, g.size
         if lines:
-            last = lines[-1]
-            ref = last.glyphs[-1]
-            tol = 0.45 * max(min(ref.size, g.size), 1)
-            if abs(g.yc - _line_center(last)) <= tol:
-                last.glyphs.append(g)
+            tol = 0.45 * max(min(last_size, size), 1)
+            if abs(yc - total / count) <= tol:
+                lines[-1].glyphs.append(g)
+                total += yc
+                count += 1
+                last_size = size
                 continue
         lines.append(TextLine([g]))
+        total, count, last_size = yc, 1, size
     for line in lines:
         line.glyphs.sort(key=lambda g: g.x0)
         line.words = split_words(line.glyphs)
     return lines
-
-
-def _line_center(line: TextLine) -> float:
-    return sum(g.yc for g in line.glyphs) / len(line.glyphs)
 
 
 def split_words(glyphs: list[Glyph]) -> list[Word]:

@@ -214,7 +214,7 @@ def _walk(holder, count, get, parent: Matrix | None, geometry: _Geometry,
             _walk(obj, R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, _mult(_object_matrix(obj), base),
                   geometry, lines, rects, curves, text_objects)
         elif kind == _TEXT:
-            text_objects.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
+            text_objects.add(ctypes.addressof(obj.contents))
 
 
 def _paint_path(obj, ctm: Matrix, geometry: _Geometry, lines, rects, curves) -> None:
@@ -226,15 +226,18 @@ def _paint_path(obj, ctm: Matrix, geometry: _Geometry, lines, rects, curves) -> 
         return
     if not fill.value and not stroke.value:
         return  # ``n``: not painted
+    get_segment, get_point = R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint
+    get_type, get_close = R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose
+    a, b, c, d, e, f = ctm
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[list[tuple]] = []
     pending: list[tuple[float, float]] = []  # control points of a Bézier being read
     for k in range(R.FPDFPath_CountSegments(obj)):
-        segment = R.FPDFPath_GetPathSegment(obj, k)
-        R.FPDFPathSegment_GetPoint(segment, x, y)
-        point = _apply(ctm, _dec(x.value), _dec(y.value))
-        kind = R.FPDFPathSegment_GetType(segment)
-        closes = bool(R.FPDFPathSegment_GetClose(segment))
+        segment = get_segment(obj, k)
+        get_point(segment, x, y)
+        px, py = _dec(x.value), _dec(y.value)
+        point = (a * px + c * py + e, b * px + d * py + f)  # pdfminer's apply_matrix_pt
+        kind = get_type(segment)
         if kind == _MOVETO:
             subpaths.append([("m", point)])
             pending = []
@@ -242,6 +245,7 @@ def _paint_path(obj, ctm: Matrix, geometry: _Geometry, lines, rects, curves) -> 
         if not subpaths:
             subpaths.append([("?", point)])  # a path not opened with m: pdfminer ignores it
             continue
+        closes = get_close(segment)
         if kind == _BEZIERTO:
             pending.append(point)
             if len(pending) < 3:
@@ -310,57 +314,76 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict) -> 
     textpage = R.FPDFText_LoadPage(page.raw)
     if not textpage:
         raise Fallback("no text page")
+    map_error, text_object, origin = R.FPDFText_HasUnicodeMapError, R.FPDFText_GetTextObject, R.FPDFText_GetCharOrigin
+    addressof = ctypes.addressof
+    to_x, to_top, dx, dy = geometry.x, geometry.top, geometry.dx, geometry.dy
     try:
-        n = R.FPDFText_CountChars(textpage)
+        codes = _unicode(textpage)
         x, y = ctypes.c_double(), ctypes.c_double()
-        loose = R.FS_RECTF()
-        fonts: dict[int, tuple] = {}
-        widths: dict[tuple[int, int], float] = {}
-        seen: set[int] = set()
+        fonts: dict[int, tuple] = {}  # per text object
+        widths: dict[tuple[int, int], float] = {}  # per font and character
         out: list[dict] = []
-        for i in range(n):
-            code = R.FPDFText_GetUnicode(textpage, i)
-            if code in (0x20, 0x0D, 0x0A, 0x09, 0x00, 0xA0, 0x3000) or R.FPDFText_IsGenerated(textpage, i) == 1:
+        for i, code in enumerate(codes):
+            if code in _SKIPPED:
                 continue  # spaces and PDFium's generated line breaks: parsers.pdf skips whitespace
-            if R.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+            if map_error(textpage, i) == 1:
                 raise Fallback("a glyph without a Unicode mapping")
             if code == 0x02:  # PDFium's mark of a hyphen (``-``, or a soft hyphen) ending a line
                 code = 0x2D
-            obj = R.FPDFText_GetTextObject(textpage, i)
-            key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-            seen.add(key)
+            obj = text_object(textpage, i)
+            key = addressof(obj.contents) if obj else 0
             font = fonts.get(key)
             if font is None:
                 font = fonts[key] = _text_object_font(textpage, i, obj, metrics)
-            size, (a, b, c, d), descent, standard_widths = font
-            if b != 0 or c != 0 or a <= 0 or d <= 0:
-                raise Fallback("rotated or mirrored text")
-            R.FPDFText_GetCharOrigin(textpage, i, x, y)
-            R.FPDFText_GetLooseCharBox(textpage, i, loose)
-            e, f = _dec(x.value) + geometry.dx, _dec(y.value) + geometry.dy
-            width = widths.get((key, code))
+            size, (a, b, c, d), descent, standard_widths, font_key = font
+            origin(textpage, i, x, y)
+            e, f = _dec(x.value) + dx, _dec(y.value) + dy
+            width = widths.get((font_key, code))
             if width is None:
-                width = widths[(key, code)] = (
+                width = widths[(font_key, code)] = (
                     float(standard_widths.get(chr(code), 0)) if standard_widths is not None
-                    else _glyph_width(obj, code, loose, a, size)
+                    else _glyph_width(textpage, i, obj, code, a, size)
                 )
             adv = (width * 0.001) * size * 1.0
             lower = descent * size
             x1 = a * adv + c * (lower + size) + e
             y0 = d * lower + f
             y1 = b * adv + d * (lower + size) + f
-            out.append({"text": chr(code), "x0": geometry.x(c * lower + e), "x1": geometry.x(x1),
-                        "top": geometry.top(y1), "bottom": geometry.top(y0)})
-        if not text_objects <= seen and _dropped_text(textpage, text_objects - seen, page):
+            out.append({"text": chr(code), "x0": to_x(c * lower + e), "x1": to_x(x1),
+                        "top": to_top(y1), "bottom": to_top(y0)})
+        missing = text_objects - set(fonts)
+        if missing and _dropped_text(textpage, missing, page):
             raise Fallback("a text object PDFium leaves out of its text page")
         return out
     finally:
         R.FPDFText_ClosePage(textpage)
 
 
-def _text_object_font(textpage, index: int, obj, metrics: dict) -> tuple[float, tuple[float, float, float, float], float, dict | None]:
+# whitespace (parsers.pdf skips it) and what PDFium generates: line breaks, spaces between words
+_SKIPPED = frozenset((0x20, 0x0D, 0x0A, 0x09, 0x00, 0xA0, 0x3000, 0xFFFE))
+
+
+def _unicode(textpage) -> list[int]:
+    """The text page's characters as code points, index for index (one call;
+    per character where a character needs two UTF-16 units)."""
+    import pypdfium2.raw as R
+
+    n = R.FPDFText_CountChars(textpage)
+    if n <= 0:
+        return []
+    buffer = (ctypes.c_ushort * (n + 1))()
+    got = R.FPDFText_GetText(textpage, 0, n, buffer)
+    units = list(buffer[: max(got - 1, 0)])
+    if len(units) != n or any(0xD800 <= u <= 0xDFFF for u in units):
+        return [R.FPDFText_GetUnicode(textpage, i) for i in range(n)]
+    generated = R.FPDFText_IsGenerated
+    # PDFium's generated characters are spaces and line breaks; anything else it generated is skipped too
+    return [u if u in _SKIPPED or generated(textpage, i) != 1 else 0 for i, u in enumerate(units)]
+
+
+def _text_object_font(textpage, index: int, obj, metrics: dict) -> tuple:
     """Font size (Tf), the text matrix's linear part, the descent per unit of
-    size, and for a standard font pdfminer's own widths by character."""
+    size, for a standard font pdfminer's own widths by character, and the font's key."""
     import pypdfium2.raw as R
 
     size = R.FPDFText_GetFontSize(textpage, index)
@@ -377,7 +400,9 @@ def _text_object_font(textpage, index: int, obj, metrics: dict) -> tuple[float, 
         raise Fallback("font not found, or not one, among the page's font resources")
     descent, widths = next(iter(known))
     matrix = (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d))
-    return _sig(size), matrix, descent, (dict(widths) if widths is not None else None)
+    if matrix[1] != 0 or matrix[2] != 0 or matrix[0] <= 0 or matrix[3] <= 0:
+        raise Fallback("rotated or mirrored text")
+    return _sig(size), matrix, descent, (dict(widths) if widths is not None else None), ctypes.addressof(font.contents)
 
 
 def _unprefixed(name: str) -> str:
@@ -437,7 +462,7 @@ def _name(value) -> str:
     return name if isinstance(name, str) else ""
 
 
-def _glyph_width(obj, code: int, loose, a: float, size: float) -> float:
+def _glyph_width(textpage, index: int, obj, code: int, a: float, size: float) -> float:
     """The glyph's width in 1/1000 em as the font's widths give it (pdfminer's
     ``char_width``); from the loose box where PDFium cannot map the character back."""
     import pypdfium2.raw as R
@@ -446,6 +471,8 @@ def _glyph_width(obj, code: int, loose, a: float, size: float) -> float:
     font = R.FPDFTextObj_GetFont(obj)
     if font and R.FPDFFont_GetGlyphWidth(font, code, ctypes.c_float(1000.0), width):
         return _sig(width.value)
+    loose = R.FS_RECTF()
+    R.FPDFText_GetLooseCharBox(textpage, index, loose)
     units = (loose.right - loose.left) * 1000.0 / (a * size) if a and size else 0.0
     return float(round(units)) if abs(units - round(units)) < 0.05 else units
 
@@ -455,8 +482,7 @@ def _dropped_text(textpage, missing: set[int], page) -> bool:
     import pypdfium2.raw as R
 
     for obj in _text_objects(page.raw):
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        if key not in missing:
+        if ctypes.addressof(obj.contents) not in missing:
             continue
         if R.FPDFTextObj_GetText(obj, textpage, None, 0) > 2:
             continue  # more than the terminator: its text is on the text page
