@@ -314,13 +314,17 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict) -> 
     textpage = R.FPDFText_LoadPage(page.raw)
     if not textpage:
         raise Fallback("no text page")
-    map_error, text_object, origin = R.FPDFText_HasUnicodeMapError, R.FPDFText_GetTextObject, R.FPDFText_GetCharOrigin
+    map_error, text_object, char_matrix = R.FPDFText_HasUnicodeMapError, R.FPDFText_GetTextObject, R.FPDFText_GetMatrix
+    origin = R.FPDFText_GetCharOrigin
     addressof = ctypes.addressof
+    decimals = _decimals
     to_x, to_top, dx, dy = geometry.x, geometry.top, geometry.dx, geometry.dy
     try:
         codes = _unicode(textpage)
+        m = R.FS_MATRIX()
         x, y = ctypes.c_double(), ctypes.c_double()
         fonts: dict[int, tuple] = {}  # per text object
+        by_font: dict[int, tuple] = {}  # per PDFium font
         widths: dict[tuple[int, int], float] = {}  # per font and character
         out: list[dict] = []
         for i, code in enumerate(codes):
@@ -334,10 +338,17 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict) -> 
             key = addressof(obj.contents) if obj else 0
             font = fonts.get(key)
             if font is None:
-                font = fonts[key] = _text_object_font(textpage, i, obj, metrics)
+                char_matrix(textpage, i, m)  # the text object's matrix (its linear part is every character's)
+                font = fonts[key] = _text_object_font(textpage, i, obj, m, metrics, by_font)
             size, (a, b, c, d), descent, standard_widths, font_key = font
             origin(textpage, i, x, y)
-            e, f = _dec(x.value) + dx, _dec(y.value) + dy
+            e = decimals.get(x.value)
+            if e is None:
+                e = _dec(x.value)
+            f = decimals.get(y.value)
+            if f is None:
+                f = _dec(y.value)
+            e, f = e + dx, f + dy
             width = widths.get((font_key, code))
             if width is None:
                 width = widths[(font_key, code)] = (
@@ -376,21 +387,35 @@ def _unicode(textpage) -> list[int]:
     units = list(buffer[: max(got - 1, 0)])
     if len(units) != n or any(0xD800 <= u <= 0xDFFF for u in units):
         return [R.FPDFText_GetUnicode(textpage, i) for i in range(n)]
-    generated = R.FPDFText_IsGenerated
-    # PDFium's generated characters are spaces and line breaks; anything else it generated is skipped too
-    return [u if u in _SKIPPED or generated(textpage, i) != 1 else 0 for i, u in enumerate(units)]
+    return units  # what PDFium generates (spaces, CR, LF) is all in _SKIPPED
 
 
-def _text_object_font(textpage, index: int, obj, metrics: dict) -> tuple:
-    """Font size (Tf), the text matrix's linear part, the descent per unit of
-    size, for a standard font pdfminer's own widths by character, and the font's key."""
+def _text_object_font(textpage, index: int, obj, m, metrics: dict, by_font: dict) -> tuple:
+    """Font size (Tf), the text matrix's linear part (from the character's
+    matrix ``m``), the descent per unit of size, for a standard font
+    pdfminer's own widths by character, and the font's key."""
     import pypdfium2.raw as R
 
     size = R.FPDFText_GetFontSize(textpage, index)
-    m = R.FS_MATRIX()
-    R.FPDFText_GetMatrix(textpage, index, m)
+    matrix = (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d))
+    if matrix[1] != 0 or matrix[2] != 0 or matrix[0] <= 0 or matrix[3] <= 0:
+        raise Fallback("rotated or mirrored text")
     font = R.FPDFTextObj_GetFont(obj)
-    n = R.FPDFFont_GetBaseFontName(font, None, 0) if font else 0
+    if not font:
+        raise Fallback("text without a font")
+    font_key = ctypes.addressof(font.contents)
+    known = by_font.get(font_key)
+    if known is None:
+        known = by_font[font_key] = _font_entry(font, metrics)
+    descent, widths = known
+    return _sig(size), matrix, descent, widths, font_key
+
+
+def _font_entry(font, metrics: dict) -> tuple[float, dict | None]:
+    """pdfminer's descent (and a standard font's widths) for a PDFium font, by its name."""
+    import pypdfium2.raw as R
+
+    n = R.FPDFFont_GetBaseFontName(font, None, 0)
     if n <= 1:
         raise Fallback("font without a name")
     buffer = ctypes.create_string_buffer(n)
@@ -399,10 +424,7 @@ def _text_object_font(textpage, index: int, obj, metrics: dict) -> tuple:
     if known is None or len(known) != 1:
         raise Fallback("font not found, or not one, among the page's font resources")
     descent, widths = next(iter(known))
-    matrix = (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d))
-    if matrix[1] != 0 or matrix[2] != 0 or matrix[0] <= 0 or matrix[3] <= 0:
-        raise Fallback("rotated or mirrored text")
-    return _sig(size), matrix, descent, (dict(widths) if widths is not None else None), ctypes.addressof(font.contents)
+    return descent, (dict(widths) if widths is not None else None)
 
 
 def _unprefixed(name: str) -> str:
