@@ -164,14 +164,25 @@ def read_pdf(path: str | Path) -> ReadResult:
 
 def page_glyphs(page) -> list[Glyph]:
     out: list[Glyph] = []
+    folded = _FOLDED
     for c in page.chars:
         text = c["text"]
-        if not text or text.isspace():
-            continue
-        if _is_fullwidth(text):
-            text = unicodedata.normalize("NFKC", text)
-        out.append(Glyph(text, c["x0"], c["x1"], c["top"], c["bottom"]))
+        shown = folded.get(text)
+        if shown is None:
+            shown = folded[text] = _glyph_text(text)
+        if shown:
+            out.append(Glyph(shown, c["x0"], c["x1"], c["top"], c["bottom"]))
     return out
+
+
+_FOLDED: dict[str, str] = {}  # a character's text as read, per character printed (a few thousand)
+
+
+def _glyph_text(text: str) -> str:
+    """What a printed character reads as; "" for whitespace (no glyph)."""
+    if not text or text.isspace():
+        return ""
+    return unicodedata.normalize("NFKC", text) if _is_fullwidth(text) else text
 
 
 def _is_fullwidth(text: str) -> bool:

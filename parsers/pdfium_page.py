@@ -86,21 +86,25 @@ def _open_pdfium(path: str | Path):
 
 
 def _pages(document, plumber_pages: list) -> Iterator[Any]:
+    widths: dict[tuple[int, int], float] = {}  # PDFium keeps a document's fonts while it is open
     for index, plumber_page in enumerate(plumber_pages):
         page = document[index]
         try:
-            pdfium_page = read_pdfium_page(page, plumber_page)
-        except Fallback:
+            pdfium_page = read_pdfium_page(page, plumber_page, widths)
+        except MemoryError:
+            raise
+        except Exception:  # Fallback, or PDFium failing on the page: pdfminer's reading (or error) stands
             pdfium_page = None
         finally:
             page.close()
         yield pdfium_page if pdfium_page is not None else plumber_page
 
 
-def read_pdfium_page(page, plumber_page) -> "PdfiumPage":
+def read_pdfium_page(page, plumber_page, widths: dict[tuple[int, int], float] | None = None) -> "PdfiumPage":
     """Characters and paths of one pypdfium2 page, in the geometry pdfplumber
     gives ``plumber_page`` (the same page, not yet laid out); ``Fallback``
-    where they would differ from pdfminer's."""
+    where they would differ from pdfminer's. ``widths`` caches glyph widths
+    per PDFium font and character over the pages of one open document."""
     import pypdfium2.raw as R
 
     raw = page.raw
@@ -112,15 +116,16 @@ def read_pdfium_page(page, plumber_page) -> "PdfiumPage":
     curves: list[dict] = []
     text_objects: set[int] = set()
     _walk(raw, R.FPDFPage_CountObjects, R.FPDFPage_GetObject, None, geometry, lines, rects, curves, text_objects)
-    chars = _chars(page, geometry, text_objects, font_metrics(plumber_page))
-    return PdfiumPage(geometry.width, geometry.height, chars, lines, rects, curves)
+    chars = _chars(page, geometry, text_objects, font_metrics(plumber_page), widths if widths is not None else {})
+    return PdfiumPage(plumber_page.page_number, geometry.width, geometry.height, chars, lines, rects, curves)
 
 
 class PdfiumPage:
     """The objects of one page, as pdfplumber lists them (the keys ``parsers.pdf`` reads)."""
 
-    def __init__(self, width: float, height: float, chars: list[dict], lines: list[dict],
+    def __init__(self, page_number: int, width: float, height: float, chars: list[dict], lines: list[dict],
                  rects: list[dict], curves: list[dict]) -> None:
+        self.page_number = page_number  # 1-based, as pdfplumber's
         self.width, self.height = width, height
         self.chars, self.lines, self.rects, self.curves = chars, lines, rects, curves
 
@@ -307,7 +312,8 @@ def _box(geometry: _Geometry, xa: float, ya: float, xb: float, yb: float) -> dic
 # ------------------------------------------------------------------ characters
 
 
-def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict) -> list[dict]:
+def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict,
+           widths: dict[tuple[int, int], float]) -> list[dict]:
     """The page's printed characters with pdfminer's boxes, in content order."""
     import pypdfium2.raw as R
 
@@ -325,7 +331,6 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict) -> 
         x, y = ctypes.c_double(), ctypes.c_double()
         fonts: dict[int, tuple] = {}  # per text object
         by_font: dict[int, tuple] = {}  # per PDFium font
-        widths: dict[tuple[int, int], float] = {}  # per font and character
         out: list[dict] = []
         for i, code in enumerate(codes):
             if code in _SKIPPED:
