@@ -1,8 +1,9 @@
 """Pages read with PDFium (pypdfium2), shaped as pdfplumber's pages.
 
-pdfminer's layout analysis (what pdfplumber runs to list a page's objects)
-is most of the time a PDF parse takes; PDFium gives the same characters and
-paths several times faster. ``PdfiumPage`` offers the four lists
+pdfminer's interpretation of a page's content (what pdfplumber runs to
+list its objects) was most of the time a PDF parse took; PDFium gives the
+same characters and paths several times faster. pdfminer still opens the
+document: its errors, page tree, page boxes and font descriptors stand. ``PdfiumPage`` offers the four lists
 ``parsers.pdf`` reads (``chars``, ``lines``, ``rects``, ``curves``) with the
 keys it reads, in pdfplumber's coordinates (origin top-left, y down), built
 the way pdfminer builds them:
@@ -18,12 +19,18 @@ the way pdfminer builds them:
 PDFium keeps numbers as 32-bit floats where pdfminer reads the content
 stream's decimals; each value is turned back into the shortest decimal with
 the same float32 (what a content stream prints), so both give the same boxes
-to within float rounding.
+to within float rounding (a producer printing float32 values with eight
+decimals, as Chrome does, keeps differences of ~1e-5 pt: enough, rarely, to
+tip an exact tie in the table reconstruction; benchmarks/parse_identity.py
+counts such documents).
 
 A page is read with pdfplumber instead (``open_pages`` decides per page)
-where PDFium cannot give the same thing: a rotated page, a glyph without a
-Unicode mapping (pdfminer reads it as ``(cid:N)``), or a text object PDFium
-leaves out of its text page (a zero-width or duplicated "fake bold" one).
+where PDFium cannot give the same thing: a rotated page or rotated text, a
+glyph without a Unicode mapping (pdfminer reads it as ``(cid:N)``), a font
+not found (or not one) by name among the page's resources, a text object
+PDFium leaves out of its text page (a duplicated "fake bold" one), or any
+PDFium failure on the page; a document whose page count PDFium sees
+otherwise is read with pdfplumber throughout.
 ``COUNTYBUDGET_PDFIUM=0`` reads every page with pdfplumber.
 """
 
@@ -188,11 +195,6 @@ def _mult(m1: Matrix, m0: Matrix) -> Matrix:
     (a1, b1, c1, d1, e1, f1), (a0, b0, c0, d0, e0, f0) = m1, m0
     return (a0 * a1 + c0 * b1, b0 * a1 + d0 * b1, a0 * c1 + c0 * d1, b0 * c1 + d0 * d1,
             a0 * e1 + c0 * f1 + e0, b0 * e1 + d0 * f1 + f0)
-
-
-def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
-    a, b, c, d, e, f = m
-    return a * x + c * y + e, b * x + d * y + f
 
 
 def _object_matrix(obj) -> Matrix:

@@ -46,10 +46,7 @@ def both_readings(path: Path, monkeypatch: pytest.MonkeyPatch, max_pages: int = 
         plumber = [_reading(p) for _, p in zip(range(max_pages), pages)]
     monkeypatch.setenv(ENV_SWITCH, "1")
     with open_pages(path) as pages:
-        pdfium = []
-        for _, p in zip(range(max_pages), pages):
-            pdfium.append(_reading(p))
-            kinds = type(p)
+        pdfium = [_reading(p) for _, p in zip(range(max_pages), pages)]
     return plumber, pdfium
 
 
