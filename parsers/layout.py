@@ -49,16 +49,26 @@ class Word:
 
 @dataclass
 class TextLine:
+    """One text line; its glyphs are final once ``group_lines`` returns it,
+    so its extent and text are computed once, on first use."""
+
     glyphs: list[Glyph]
     words: list[Word] = field(default_factory=list)
+    _top: float | None = field(default=None, init=False, repr=False, compare=False)
+    _bottom: float | None = field(default=None, init=False, repr=False, compare=False)
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def top(self) -> float:
-        return min(g.top for g in self.glyphs)
+        if self._top is None:
+            self._top = min(g.top for g in self.glyphs)
+        return self._top
 
     @property
     def bottom(self) -> float:
-        return max(g.bottom for g in self.glyphs)
+        if self._bottom is None:
+            self._bottom = max(g.bottom for g in self.glyphs)
+        return self._bottom
 
     @property
     def x0(self) -> float:
@@ -70,7 +80,9 @@ class TextLine:
 
     @property
     def text(self) -> str:
-        return join_glyph_text(self.glyphs)
+        if self._text is None:
+            self._text = join_glyph_text(self.glyphs)
+        return self._text
 
 
 @dataclass(frozen=True)
