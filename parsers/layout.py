@@ -175,16 +175,19 @@ def split_words(glyphs: list[Glyph]) -> list[Word]:
     """Split a line's glyphs into words at gaps wider than a third of the font size."""
     words: list[Word] = []
     current: list[Glyph] = []
+    last: Glyph | None = None
+    last_digit = False
     for g in glyphs:
-        if current:
-            gap = g.x0 - current[-1].x1
-            size = max(g.size, current[-1].size, 1)
+        digit = _is_digit_glyph(g)
+        if last is not None:
+            gap = g.x0 - last.x1
+            size = max(g.size, last.size, 1)
             # a code set right against a name ("2010 一般…") still parts at a small gap
-            script_change = _is_digit_glyph(current[-1]) != _is_digit_glyph(g)
-            if gap > 0.33 * size or (script_change and gap > 0.12 * size):
+            if gap > 0.33 * size or (last_digit != digit and gap > 0.12 * size):
                 words.append(_word(current))
                 current = []
         current.append(g)
+        last, last_digit = g, digit
     if current:
         words.append(_word(current))
     return words

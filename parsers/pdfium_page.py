@@ -236,13 +236,18 @@ def _paint_path(obj, ctm: Matrix, geometry: _Geometry, lines, rects, curves) -> 
     get_segment, get_point = R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint
     get_type, get_close = R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose
     a, b, c, d, e, f = ctm
+    decimals = _decimals
     x, y = ctypes.c_float(), ctypes.c_float()
     subpaths: list[list[tuple]] = []
     pending: list[tuple[float, float]] = []  # control points of a Bézier being read
     for k in range(R.FPDFPath_CountSegments(obj)):
         segment = get_segment(obj, k)
         get_point(segment, x, y)
-        px, py = _dec(x.value), _dec(y.value)
+        px, py = decimals.get(x.value), decimals.get(y.value)
+        if px is None:
+            px = _dec(x.value)
+        if py is None:
+            py = _dec(y.value)
         point = (a * px + c * py + e, b * px + d * py + f)  # pdfminer's apply_matrix_pt
         kind = get_type(segment)
         if kind == _MOVETO:
