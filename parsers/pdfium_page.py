@@ -344,8 +344,10 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict,
                 continue  # spaces and PDFium's generated line breaks: parsers.pdf skips whitespace
             if map_error(textpage, i) == 1:
                 raise Fallback("a glyph without a Unicode mapping")
-            if code == 0x02:  # PDFium's mark of a hyphen (``-``, or a soft hyphen) ending a line
-                code = 0x2D
+            if code in (0x02, 0xFFFE):  # PDFium's mark of a hyphen (``-``, or a soft hyphen) ending a line
+                code = 0x2D if R.FPDFText_IsHyphen(textpage, i) == 1 else R.FPDFText_GetUnicode(textpage, i)
+                if code in _SKIPPED:
+                    continue
             obj = text_object(textpage, i)
             key = addressof(obj.contents) if obj else 0
             font = fonts.get(key)
@@ -383,7 +385,7 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict,
 
 
 # whitespace (parsers.pdf skips it) and what PDFium generates: line breaks, spaces between words
-_SKIPPED = frozenset((0x20, 0x0D, 0x0A, 0x09, 0x00, 0xA0, 0x3000, 0xFFFE))
+_SKIPPED = frozenset((0x20, 0x0D, 0x0A, 0x09, 0x00, 0xA0, 0x3000))
 
 
 def _unicode(textpage) -> list[int]:
