@@ -128,3 +128,26 @@ def test_parse_with_two_jobs_gives_the_same_lake_as_one(tmp_path: Path):
         outputs[jobs] = (records, lake)
     assert outputs[1] == outputs[2]
     assert outputs[1][1]
+
+
+def test_a_hyphen_ending_a_line_is_read(monkeypatch: pytest.MonkeyPatch):
+    """PDFium marks a hyphen that ends a line (0x02, 0xFFFE in its bulk text); it is still a '-'."""
+    from benchmarks.parse_identity import default_real_dir
+
+    path = default_real_dir() / "003_深圳__2026年深圳市人力资源和社会保障局部门预算.pdf"
+    if not path.is_file():
+        pytest.skip("the real PDF with a line-ending hyphen is not available")
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        page = pdf.pages[39]
+        expected = Counter(g.text for g in page_glyphs(page))
+    monkeypatch.setenv(ENV_SWITCH, "1")
+    with open_pages(path) as pages:
+        for number, page in enumerate(pages):
+            if number == 39:
+                assert type(page) is PdfiumPage
+                got = Counter(g.text for g in page_glyphs(page))
+                break
+    assert got["-"] == expected["-"] > 0
+    assert got == expected
