@@ -117,7 +117,7 @@ class PageText:
 
 def read_pdf(path: str | Path) -> ReadResult:
     """Read a PDF: tables as Grids, text per page; no text layer → needs_ocr."""
-    import pdfplumber  # deferred: keeps ``countybudget --help`` fast
+    from parsers.pdfium_page import open_pages  # deferred: keeps ``countybudget --help`` fast
 
     page_tables: list[PageTable] = []
     pages: list[PageText] = []
@@ -125,8 +125,8 @@ def read_pdf(path: str | Path) -> ReadResult:
     unmapped = 0  # glyphs of fonts without a Unicode map, read as "(cid:123)"
     warnings: list[str] = []
     first_error: Exception | None = None
-    with pdfplumber.open(str(path)) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
+    with open_pages(path) as document_pages:  # PDFium where it reads a page as pdfplumber would
+        for number, page in enumerate(document_pages, start=1):
             try:
                 glyphs = page_glyphs(page)
                 rulings = page_rulings(page, median_size(glyphs))
@@ -164,14 +164,25 @@ def read_pdf(path: str | Path) -> ReadResult:
 
 def page_glyphs(page) -> list[Glyph]:
     out: list[Glyph] = []
+    folded = _FOLDED
     for c in page.chars:
         text = c["text"]
-        if not text or text.isspace():
-            continue
-        if _is_fullwidth(text):
-            text = unicodedata.normalize("NFKC", text)
-        out.append(Glyph(text, c["x0"], c["x1"], c["top"], c["bottom"]))
+        shown = folded.get(text)
+        if shown is None:
+            shown = folded[text] = _glyph_text(text)
+        if shown:
+            out.append(Glyph(shown, c["x0"], c["x1"], c["top"], c["bottom"]))
     return out
+
+
+_FOLDED: dict[str, str] = {}  # a character's text as read, per character printed (a few thousand)
+
+
+def _glyph_text(text: str) -> str:
+    """What a printed character reads as; "" for whitespace (no glyph)."""
+    if not text or text.isspace():
+        return ""
+    return unicodedata.normalize("NFKC", text) if _is_fullwidth(text) else text
 
 
 def _is_fullwidth(text: str) -> bool:
