@@ -98,7 +98,9 @@ def countybudget_nightly():
     def parse_summary(results: list[dict], run_id=None) -> dict:
         from orchestration.pipeline import summarize_parse
 
-        return summarize_parse(results, run_id)
+        # One slice request: iterating the lazy XCom sequence reads item after item until one
+        # is missing, and Airflow logs that last miss as "[error] XCom not found" on every run.
+        return summarize_parse(results[:], run_id)
 
     @task(execution_timeout=timedelta(hours=1))
     def dbt_build(run_id=None) -> dict:

@@ -43,7 +43,11 @@ log = logging.getLogger(__name__)
 COMPOSE_FILE = paths.REPO_ROOT / "docker-compose.yml"
 DAG_ID = "countybudget_nightly"
 CONTAINER_ROOT = "/opt/countybudget"  # where compose mounts the checkout
-WORKERS = ("worker-1", "worker-2")
+WORKERS = ("worker-1", "worker-2")  # the default: two, like the issue's cluster
+
+
+def worker_names(count: int) -> tuple[str, ...]:
+    return tuple(f"worker-{i}" for i in range(1, count + 1))
 # Compose variables the cluster sets, as an operator would in .env: Celery, and no
 # schedule (a first sight of the DAG would otherwise start today's 02:00 run too).
 COMPOSE_VARIABLES = {"AIRFLOW_EXECUTOR": "CeleryExecutor", "COUNTYBUDGET_SCHEDULE": "none"}
@@ -210,6 +214,7 @@ class Cluster:
 
     root: Path
     lake: Path
+    workers: tuple[str, ...] = WORKERS
     ports: Ports = field(default_factory=Ports.free)
     processes: dict[str, Process] = field(default_factory=dict)
     killed: set[str] = field(default_factory=set)  # killed on purpose (a test's dead worker)
@@ -296,7 +301,7 @@ class Cluster:
                                                     str(self.ports.api), "--workers", "1"))
         self.spawn("scheduler", self.airflow("scheduler"))
         self.spawn("dag-processor", self.airflow("dag-processor"))
-        for name in WORKERS:
+        for name in self.workers:
             self.start_worker(name)
         wait_for_port(self.ports.api, api, 120)
 
@@ -390,11 +395,11 @@ class Cluster:
 
 
 @contextmanager
-def running_cluster(lake: Path, keep: bool = False) -> Iterator[Cluster]:
+def running_cluster(lake: Path, keep: bool = False, workers: tuple[str, ...] = WORKERS) -> Iterator[Cluster]:
     """A started cluster in a throwaway directory; everything stopped (and removed) on the way out."""
     root = Path(tempfile.mkdtemp(prefix="countybudget-cluster-"))
     root.chmod(0o755)  # PostgreSQL runs as its own user and must reach its directories
-    cluster = Cluster(root=root, lake=lake)
+    cluster = Cluster(root=root, lake=lake, workers=workers)
     try:
         yield cluster.start()
     finally:
@@ -421,7 +426,7 @@ def stop_on_sigterm() -> Iterator[None]:
 
 
 def run_on_cluster(conf: Mapping[str, Any], mirror: bool = True, keep: bool = False,
-                   timeout: float = 900) -> dict[str, Any]:
+                   timeout: float = 900, workers: tuple[str, ...] = WORKERS) -> dict[str, Any]:
     """Start the cluster, run the nightly DAG through its scheduler once, stop it; return the run report."""
     from orchestration.pipeline_cli import load_run_report, portal_environment
 
@@ -431,7 +436,7 @@ def run_on_cluster(conf: Mapping[str, Any], mirror: bool = True, keep: bool = Fa
         stack.enter_context(stop_on_sigterm())
         # the mirror first: its registry and URL are compose variables the cluster's environment reads
         stack.enter_context(portal_environment(None, use_plugins=mirror and conf.get("crawl", True)))
-        cluster = stack.enter_context(running_cluster(lake, keep=keep))
+        cluster = stack.enter_context(running_cluster(lake, keep=keep, workers=workers))
         run_id = cluster.trigger(conf)
         log.info("triggered %s run %s; waiting", DAG_ID, run_id)
         state = cluster.wait_for_run(run_id, timeout)
@@ -445,7 +450,8 @@ def _cluster(args: argparse.Namespace) -> int:
     from orchestration.report import format_summary
 
     conf = {"as_of": None, "reparse": args.reparse, "crawl": not args.no_crawl}
-    report = run_on_cluster(conf, mirror=not args.no_mirror, keep=args.keep, timeout=args.timeout)
+    report = run_on_cluster(conf, mirror=not args.no_mirror, keep=args.keep, timeout=args.timeout,
+                            workers=worker_names(args.workers))
     if "error" in report:
         print(f"countybudget cluster {report['run_id']}: {report['dag_run_state']}: {report['error']}")
         return 1
@@ -461,6 +467,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reparse", action="store_true", help="re-parse every downloaded document")
     p.add_argument("--no-crawl", action="store_true", help="skip the crawl: parse/model/publish what is downloaded")
     p.add_argument("--no-mirror", action="store_true", help="crawl the configured registry, not the testkit's mirror")
+    p.add_argument("--workers", type=int, default=len(WORKERS), help="Celery workers to start (default 2)")
     p.add_argument("--keep", action="store_true", help="keep the cluster's directory (logs, database) afterwards")
     p.add_argument("--timeout", type=float, default=900, help="seconds to wait for the run (default 900)")
     p.set_defaults(func=_cluster)
