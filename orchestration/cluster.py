@@ -166,15 +166,24 @@ class Process:
         except ProcessLookupError:
             pass
 
-    def stop(self, timeout: float = 20.0) -> None:
-        if self.alive():
-            self.kill_group(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                log.warning("%s (pid %s) did not stop in %.0f s: killing it", self.name, self.pid, timeout)
+    def wait_or_kill(self, deadline: float) -> None:
+        """Wait for the process until ``deadline`` (monotonic), then SIGKILL its group's leftovers."""
+        try:
+            self.popen.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            log.warning("%s (pid %s) did not stop in time: killing it", self.name, self.pid)
         self.kill_group(signal.SIGKILL)  # leftovers of its group (task processes) go too
         self.popen.wait()
+
+
+def stop_together(processes: list[Process], timeout: float = 20.0) -> None:
+    """SIGTERM every process at once, then wait for them all, SIGKILL what is left after ``timeout``."""
+    for process in processes:
+        if process.alive():
+            process.kill_group(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        process.wait_or_kill(deadline)
 
     def tail(self, lines: int = 30) -> str:
         text = self.log_file.read_text(encoding="utf-8", errors="replace") if self.log_file.exists() else ""
@@ -323,9 +332,10 @@ class Cluster:
         return self
 
     def stop(self) -> None:
-        # workers and Airflow first (they hold connections), the servers last
-        for name in reversed(list(self.processes)):
-            self.processes[name].stop()
+        # Airflow first (it holds connections to them), then the servers
+        servers = ("postgres", "redis")
+        stop_together([p for name, p in self.processes.items() if name not in servers])
+        stop_together([p for name, p in self.processes.items() if name in servers])
 
     # --- the metadata database
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -416,10 +426,13 @@ def stop_on_sigterm() -> Iterator[None]:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
+    # Ctrl-C too, even where SIGINT was ignored (a background job of a non-interactive shell)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 # ---------------------------------------------------------------- the command
@@ -450,8 +463,15 @@ def _cluster(args: argparse.Namespace) -> int:
     from orchestration.report import format_summary
 
     conf = {"as_of": None, "reparse": args.reparse, "crawl": not args.no_crawl}
-    report = run_on_cluster(conf, mirror=not args.no_mirror, keep=args.keep, timeout=args.timeout,
-                            workers=worker_names(args.workers))
+    try:
+        report = run_on_cluster(conf, mirror=not args.no_mirror, keep=args.keep, timeout=args.timeout,
+                                workers=worker_names(args.workers))
+    except KeyboardInterrupt:
+        print("countybudget cluster: interrupted; every process it started is stopped")
+        return 130
+    except ClusterError as exc:
+        print(f"countybudget cluster: {exc}")
+        return 1
     if "error" in report:
         print(f"countybudget cluster {report['run_id']}: {report['dag_run_state']}: {report['error']}")
         return 1
