@@ -704,7 +704,10 @@ def _nearest_span(line: TextLine, spans: list[tuple[float, float]]) -> int:
         top, bottom = span
         return 0.0 if top <= centre <= bottom else min(abs(centre - top), abs(centre - bottom))
 
-    return min(range(len(spans)), key=lambda k: (distance(spans[k]), k))
+    # distances equal to a hundredth of a point are a tie, broken towards the upper span: a
+    # line midway between two rows must not go to one or the other by float noise (pdfminer
+    # and PDFium place the same glyph a few 1e-14 apart)
+    return min(range(len(spans)), key=lambda k: (round(distance(spans[k]), 2), k))
 
 
 _ROW_START_RE = re.compile(
