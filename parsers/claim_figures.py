@@ -333,35 +333,56 @@ def _summary_lines(record: dict, kinds: tuple[TableKind, ...], side: str, patter
     return out
 
 
+def _three_public_row_item(row: dict) -> tuple[str, str | None]:
+    """A row's block and “三公” item. The rows of a per-unit block (深圳市X局(本级)/公务接待费)
+    carry no item of their own: their last name part says it, the rest names the block."""
+    if row.get("item"):
+        return "", row["item"]
+    name = normalise_name(row.get("name"))
+    if "/" not in name:
+        return "", None
+    from parsers.tables import three_public_item
+
+    block, label = name.rsplit("/", 1)
+    if label in ("小计", "合计", "总计") and "/" in block:  # 深圳市X局(本级)/公务用车购置及运行维护费/小计
+        return block.rsplit("/", 1)[0], None
+    return block, three_public_item(label)
+
+
 def _three_public(record: dict, items: tuple[str, ...], doc_type: str | None) -> list[Figure]:
-    columns = ("actual", "amount", "budget") if doc_type == "final_account" else ("amount", "budget", "actual")
+    """The “三公” figure per block (the document's, then each unit's printed below it)."""
+    # this year's amount column; a table by source prints 一般公共预算 as this year's (the 上年
+    # columns carry their year in their key), read after the plain amount columns
+    columns = (("actual", "amount", "budget") if doc_type == "final_account" else ("amount", "budget", "actual")) \
+        + ("total", "general_budget")
     out: list[Figure] = []
     for ti, table in _tables(record, K.THREE_PUBLIC_EXPENSES):
-        # a 机关运行经费 line printed in the same table is not a “三公” item
-        rows = [(ri, row) for ri, row in enumerate(table.get("rows") or [])
-                if "机关运行" not in normalise_name(row.get("name"))]
-        for column in columns:
-            cells = []
-            for item in items:
-                found = [c for ri, row in rows if row.get("item") == item
-                         for c in [_cell(ti, table, ri, row, column)] if c]
-                if found:
-                    cells.append(found[0])
-            if items == ("total",) and not cells:  # no total row: the printed items summed
-                parts = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
-                cells = [c for item in parts for ri, row in rows if row.get("item") == item
-                         for c in [_cell(ti, table, ri, row, column)] if c]
+        blocks: dict[str, list[tuple[int, dict, str | None]]] = {}
+        for ri, row in enumerate(table.get("rows") or []):
+            if "机关运行" in normalise_name(row.get("name")):  # printed beside the items, not one
+                continue
+            block, item = _three_public_row_item(row)
+            blocks.setdefault(block, []).append((ri, row, item))
+        for rows in blocks.values():
+            for column in columns:
+                cells = []
+                for item in items:
+                    found = [c for ri, row, it in rows if it == item for c in [_cell(ti, table, ri, row, column)] if c]
+                    if found:
+                        cells.append(found[0])
+                if items == ("total",) and not cells:  # no total row: the printed items summed
+                    parts = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
+                    cells = [c for item in parts for ri, row, it in rows if it == item
+                             for c in [_cell(ti, table, ri, row, column)] if c]
                 if not cells:
                     continue
-            elif len(cells) < 1:
-                continue
-            if len(cells) == 1:
-                out.append(cells[0])
-            else:
-                total = sum((_amount(c["amount"]) for c in cells), Decimal(0))
-                first = cells[0]
-                out.append(Figure(first, amount=str(total), n_terms=len(cells),
-                                  row_name=" + ".join(str(c["row_name"]) for c in cells)))
+                if len(cells) == 1:
+                    out.append(cells[0])
+                else:
+                    total = sum((_amount(c["amount"]) for c in cells), Decimal(0))
+                    out.append(Figure(cells[0], amount=str(total), n_terms=len(cells),
+                                      row_name=" + ".join(str(c["row_name"]) for c in cells)))
+                break
     return out
 
 
@@ -371,9 +392,29 @@ _FUNCTION_KINDS = (K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION, K.INCOME_SU
 
 def _named_rows(record: dict, name: str, code: str | None, kinds: tuple[TableKind, ...],
                 columns: tuple[str, ...] = ("total", "amount")) -> list[Figure]:
+    exact = _named_rows_by(record, name, code, kinds, columns, _loose=False)
+    return exact or ([] if code else _named_rows_by(record, name, code, kinds, columns, _loose=True))
+
+
+def loose_name(name: str) -> str:
+    """A name without the words a sentence adds to a row's name (对个人和家庭补助支出 for the
+    row 对个人和家庭的补助, 生态环境管理项目 for 生态环境管理): 的, and trailing 支出 / 经费 /
+    项目 / 工作 / 预算."""
+    s = normalise_name(name).replace("的", "")
+    for _ in range(3):
+        s = re.sub(r"(支出|经费|费用|项目|工作|预算|资金)$", "", s)
+    return s
+
+
+def _named_rows_by(record: dict, name: str, code: str | None, kinds: tuple[TableKind, ...],
+                   columns: tuple[str, ...], _loose: bool) -> list[Figure]:
     out: list[Figure] = []
     key = normalise_name(name)
     key_short = re.sub(r"支出$", "", key)
+    if _loose:
+        key = key_short = loose_name(key)
+        if len(key) < 3:
+            return []
     for ti, table in _tables(record, *kinds):
         for ri, row in enumerate(table.get("rows") or []):
             row_name = normalise_name(row.get("name"))
@@ -381,6 +422,8 @@ def _named_rows(record: dict, name: str, code: str | None, kinds: tuple[TableKin
             row_name = re.sub(r"^(?:\d{3,7}[-—\s]?)", "", row_name)
             if code:
                 hit = row.get("code") == code
+            elif _loose:
+                hit = bool(row_name) and loose_name(row_name) == key
             else:
                 hit = bool(row_name) and (row_name == key or re.sub(r"支出$", "", row_name) == key_short)
             if not hit:
@@ -390,6 +433,41 @@ def _named_rows(record: dict, name: str, code: str | None, kinds: tuple[TableKin
                 if cell:
                     out.append(cell)
                     break
+    return out
+
+
+# The economic classes of 基本支出 that make 人员经费 and 公用经费 (部门预算 rules: 人员经费 =
+# 工资福利支出 + 对个人和家庭的补助; 公用经费 = 商品和服务支出 + 资本性支出 of 基本支出).
+_BASIC_PARTS = {
+    "personnel_expenditure": re.compile(r"^(工资福利支出|对个人和家庭的?补助(支出)?)$"),
+    "public_expenditure": re.compile(r"^(商品和服务支出|资本性支出(\(.*\))?)$"),
+}
+
+
+def _class_sums(record: dict, pattern: re.Pattern[str]) -> list[Figure]:
+    """The classes ``pattern`` names summed in a 基本支出 table by economic class: over the
+    whole table, then per unit block when it prints one block per unit."""
+    units, departments = unit_names(record)
+    out: list[Figure] = []
+    for ti, table in _tables(record, K.BASIC_EXPENDITURE_BY_ECONOMIC):
+        rows = table.get("rows") or []
+        blocks: dict[str | None, list[Figure]] = {}
+        for ri, row in enumerate(rows):
+            if row.get("code") and len(str(row["code"])) > 3 or not pattern.search(normalise_name(row.get("name"))):
+                continue
+            cell = _cell(ti, table, ri, row, "total")
+            if cell:
+                blocks.setdefault(_row_block(table, ri, units) if units else None, []).append(cell)
+        whole = [c for cells in blocks.values() for c in cells]
+        dept_row = next((ri for ri, r in enumerate(rows) if normalise_name(r.get("name")) in departments), None)
+        groups = [(dept_row, whole)] + ([(None, cells) for b, cells in blocks.items()] if len(blocks) > 1 else [])
+        for head, cells in groups:
+            if not cells:
+                continue
+            total = sum((_amount(c["amount"]) or Decimal(0) for c in cells), Decimal(0))
+            first = cells[0] if head is None else Figure(cells[0], row_index=head, page=rows[head].get("page"))
+            out.append(Figure(first, amount=str(total), n_terms=len(cells),
+                              row_name=" + ".join(str(c["row_name"]) for c in cells)))
     return out
 
 
@@ -530,7 +608,11 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
         return figure, cells
     if figure in ("personnel_expenditure", "public_expenditure"):
         column = "personnel" if figure == "personnel_expenditure" else "public"
-        return figure, _total_cells(record, (K.BASIC_EXPENDITURE_BY_ECONOMIC,), (column,))
+        cells = _total_cells(record, (K.BASIC_EXPENDITURE_BY_ECONOMIC,), (column,))
+        if not cells and core_name(s) in ("公用经费", "人员经费"):
+            # a 基本支出 table by economic class without the column: the classes that make it
+            cells = _class_sums(record, _BASIC_PARTS[figure])
+        return figure, cells
     # a classification or project named in words (or by its code in brackets)
     code = claim.get("code")
     dashed = re.search(r"(?<!\d)(\d{3}|\d{5}|\d{7})[-—－]", s)  # 2080501-行政单位离退休
@@ -619,9 +701,17 @@ def agrees(claim: dict, cell: Figure) -> bool:
     return abs(claim_yuan - table_yuan) <= tol
 
 
-def resolve_claim(claim: dict, record: dict) -> dict:
-    """The resolution columns of one claim (figure, where it is printed, as printed)."""
+def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: set[str] | None = None,
+                  departments: set[str] | None = None) -> dict:
+    """The resolution columns of one claim (figure, where it is printed, as printed),
+    within the unit ``scope`` when the document prints one block per unit."""
     figure, found = candidates(claim, record)
+    if units:
+        everywhere = found
+        found = in_scope(found, record, scope, units, departments or set())
+        if not found and everywhere and scope and _amount(claim.get("amount")) == 0:
+            blank = _blank_in_unit_block(everywhere, record, scope)
+            found = [blank] if blank else []
     if not found and _amount(claim.get("amount")) == 0:
         classification = figure == "named_row" and (
             _LEVEL_MARK_RE.search(normalise_name(claim.get("subject"))) or claim.get("code"))
@@ -642,11 +732,106 @@ def resolve_claim(claim: dict, record: dict) -> dict:
     return out
 
 
+# ------------------------------------------------------------------ unit scope
+#
+# A department's document may hold its units' budgets too (深圳: the 部门 and each 单位 —
+# 本级, its centres, its district bureaus). The tables then print one block per unit
+# (the unit's row, then its classes), and the narrative speaks of one unit at a time,
+# naming it where its part begins. A claim is read within the unit the narrative last
+# named; the figure it names is that unit's block's.
+
+
+def unit_names(record: dict) -> tuple[set[str], set[str]]:
+    """The budget units a document's tables print blocks for, and the department(s)
+    among them (the row above its own 本级 row, i.e. the document's total). Units are
+    the uncoded rows of a summary table keyed by unit then class."""
+    units: set[str] = set()
+    departments: set[str] = set()
+    for _, table in _tables(record, K.EXPENDITURE_SUMMARY, K.INCOME_SUMMARY):
+        rows = table.get("rows") or []
+        if not any(r.get("code") for r in rows):
+            continue
+        names = [normalise_name(r.get("name")) if not r.get("code") and not r.get("side") and not _is_total_row(r)
+                 and len(normalise_name(r.get("name"))) >= 4 else None for r in rows]
+        units.update(n for n in names if n)
+        for first, second in zip(names, names[1:]):
+            if first and second:  # two unit rows in a row: the first is the department's total
+                departments.add(first)
+    if len(units) < 2:  # one unit: the document is the unit, no block to choose
+        return set(), set()
+    return units, departments
+
+
+def _row_block(table: dict, ri: int, units: set[str]) -> str | None:
+    """The unit whose block a row is in (the nearest unit row at or above it)."""
+    rows = table.get("rows") or []
+    name = normalise_name(rows[ri].get("name"))
+    if "/" in name and name.split("/", 1)[0] in units:  # a 三公 table's per-unit rows
+        return name.split("/", 1)[0]
+    for row in reversed(rows[:ri + 1]):
+        name = normalise_name(row.get("name"))
+        if name in units:
+            return name
+    return None
+
+
+def in_scope(candidates_found: list[Figure], record: dict, scope: str | None, units: set[str],
+             departments: set[str]) -> list[Figure]:
+    """The candidates in the block of the unit the narrative speaks of; all of them when
+    it speaks of the department (or no table prints blocks)."""
+    if not units:
+        return candidates_found
+    tables = record.get("tables") or []
+
+    def block(c: Figure) -> str | None:
+        if c.get("row_index") is None:
+            return None
+        found = _row_block(tables[c["table_index"]], c["row_index"], units)
+        return None if found in departments else found
+
+    if scope is None or scope in departments:
+        # the department: its own figures first (rows in no unit's block)
+        return sorted(candidates_found, key=lambda c: block(c) is not None)
+    # a unit's figure is in its block, or not printed: another unit's (or the department's)
+    # figure of the same name is not the one the words name
+    return [c for c in candidates_found if block(c) == scope]
+
+
+def _blank_in_unit_block(found: list[Figure], record: dict, scope: str) -> Figure | None:
+    """A claim of 0 for a unit whose block prints no such line (a unit without 基本支出
+    prints no economic rows): the unit's row of the table that prints the others' lines."""
+    tables = record.get("tables") or []
+    for c in found:
+        table = tables[c["table_index"]]
+        for ri, row in enumerate(table.get("rows") or []):
+            if normalise_name(row.get("name")) == scope:
+                return Figure(c, row_index=ri, column_key=None, amount="0", page=row.get("page"),
+                              row_name=f"(blank: not printed in the block of {scope})", code=None, n_terms=1,
+                              prior_amount=None)
+    return None
+
+
+_PART_RE = re.compile(r"第[一二三四五六七八九十]+部分")
+
+
+def _scope_named(text: str, units: set[str]) -> str | None:
+    """The unit a sentence names (the longest unit name it contains)."""
+    named = [u for u in units if u in text]
+    return max(named, key=len) if named else None
+
+
 def resolve_claims(record: dict) -> list[dict]:
-    """Every claim of a parse record with its resolution columns added (in place)."""
+    """Every claim of a parse record with its resolution columns added (in place), in
+    reading order, each within the unit the narrative last named."""
+    units, departments = unit_names(record)
+    scope: str | None = None
     for claim in record.get("claims") or []:
+        text = normalise_name(claim.get("text"))
+        if _PART_RE.search(text):  # a new part of the document speaks of the whole department
+            scope = None
+        scope = (_scope_named(text, units) if units else None) or scope
         try:
-            claim.update(resolve_claim(claim, record))
+            claim.update(resolve_claim(claim, record, scope, units, departments))
         except Exception as exc:  # one odd sentence must not lose the document
             claim.update(figure=None, resolution_error=f"{type(exc).__name__}: {exc}")
     return record.get("claims") or []

@@ -20,7 +20,9 @@ import pytest
 from parsers.claim_figures import agrees
 from parsers.document import parse_document
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real"
+# ../shared/real beside the checkout (a worktree under /work/wt/ has it two levels up)
+REAL = next((p / "shared" / "real" for p in Path(__file__).resolve().parents[3:5] if (p / "shared" / "real").is_dir()),
+            Path(__file__).resolve().parents[3] / "shared" / "real")
 
 # (claim page, subject, amount, unit) → (table kind, table page, row as printed, column, figure as printed, unit)
 HAND_CHECKED = {
