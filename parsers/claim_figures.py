@@ -37,6 +37,7 @@ in the sentence).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -500,7 +501,8 @@ def _unit_rows(record: dict, subject: str, kind: TableKind) -> list[Figure]:
             first_coded = next((i for i, r in enumerate(rows) if r.get("code")), len(rows))
             for ri, row in enumerate(rows[:first_coded]):
                 name = normalise_name(row.get("name"))
-                if row.get("side") or row.get("code") or _is_total_row(row) or len(name) < 4 or name not in subject:
+                # (a one-unit table's row is its total line too: named by the unit, not 合计)
+                if row.get("side") or row.get("code") or len(name) < 4 or not _names_unit(subject, name):
                     continue
                 cell = _cell(ti, table, ri, row, "total")
                 if cell:
@@ -681,28 +683,76 @@ def _blank_in_home_table(figure: str | None, record: dict) -> Figure | None:
     return None
 
 
+_NO_FIGURE = "the subject names no figure"
+_NO_ROW = "no printed row or column of the tables names it"
+
+
 def _why_unresolved(figure: str | None, record: dict) -> str:
     if figure is None:
-        return "the subject names no figure"
+        return _NO_FIGURE
     if figure in NARRATIVE_ONLY:
         return NARRATIVE_ONLY[figure]
     homes = _HOME_TABLES.get(figure)
     if homes and not any(True for _ in _tables(record, *homes)):
         return "no " + " / ".join(k.value for k in homes) + " table in the document"
-    return "no printed row or column of the tables names it"
+    return _NO_ROW
+
+
+# A figure the words name that no table prints: no row is named so (within the unit
+# the narrative speaks of) and no cell of any table holds the amount, in any row or
+# column (a project's detail, 在职人员经费, a 结转 project): "not printed in a table".
+NOT_PRINTED = "not printed in a table: no row is named so and no table cell prints the amount"
+
+
+def printed_values(record: dict) -> list[Decimal]:
+    """Every amount the document's tables print, in yuan, sorted (for :func:`_printed_anywhere`)."""
+    values: list[Decimal] = []
+    for table in record.get("tables") or []:
+        unit = table.get("unit")
+        for row in table.get("rows") or [] if unit in UNIT_FACTORS else []:
+            values.extend(y for v in (row.get("amounts") or {}).values() for y in [_yuan(v, unit)] if y is not None)
+    return sorted(values)
+
+
+def _printed_anywhere(claim: dict, record: dict, printed: list[Decimal] | None = None) -> bool:
+    """Whether any table cell of the document prints the claim's amount (within half a
+    step of the sentence's precision, plus a 元 step for the table's)."""
+    claim_yuan = _yuan(claim.get("amount"), claim.get("unit"))
+    if claim_yuan is None:
+        return True  # nothing to look for: not classified as unprinted
+    values = printed if printed is not None else printed_values(record)
+    tol = tolerance_yuan(claim["amount"], claim["unit"], "0.01", "万元")
+    at = bisect.bisect_left(values, claim_yuan - tol)
+    return at < len(values) and values[at] <= claim_yuan + tol
+
+
+def truncated_to(claim_amount: str, claim_unit: str, table_amount: str, table_unit: str) -> bool:
+    """Whether the sentence wrote the table figure cut to its own precision (上海: 13,616,271 元
+    said as 1361 万元): printed coarser than the table, and the table figure less the claim is
+    in [0, one step of the sentence). The narrative's rounding rule, per sentence precision
+    (docs/quality.md, Tolerance)."""
+    claim_yuan, table_yuan = _yuan(claim_amount, claim_unit), _yuan(table_amount, table_unit)
+    if claim_yuan is None or table_yuan is None or claim_yuan < 0 or table_yuan < 0:
+        return False
+    claim_step = _step(claim_amount) * UNIT_FACTORS[claim_unit]
+    if claim_step <= _step(table_amount) * UNIT_FACTORS[table_unit]:
+        return False
+    return Decimal(0) <= table_yuan - claim_yuan < claim_step
 
 
 def agrees(claim: dict, cell: Figure) -> bool:
+    """Within rounding (half a step each side), or the table figure truncated to the sentence's precision."""
     claim_yuan = _yuan(claim.get("amount"), claim.get("unit"))
     table_yuan = _yuan(cell.get("amount"), cell.get("unit"))
     if claim_yuan is None or table_yuan is None:
         return False
     tol = tolerance_yuan(claim["amount"], claim["unit"], cell["amount"], cell["unit"], cell.get("n_terms") or 1)
-    return abs(claim_yuan - table_yuan) <= tol
+    return abs(claim_yuan - table_yuan) <= tol or truncated_to(claim["amount"], claim["unit"], cell["amount"],
+                                                               cell["unit"])
 
 
 def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: set[str] | None = None,
-                  departments: set[str] | None = None) -> dict:
+                  departments: set[str] | None = None, printed: list[Decimal] | None = None) -> dict:
     """The resolution columns of one claim (figure, where it is printed, as printed),
     within the unit ``scope`` when the document prints one block per unit."""
     figure, found = candidates(claim, record)
@@ -718,11 +768,14 @@ def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: se
         blank = _blank_in_home_table("function_class" if classification else figure, record)
         found = [blank] if blank else []
     pick = next((c for c in found if agrees(claim, c)), found[0] if found else None)
+    note = None if found else _why_unresolved(figure, record)
+    if note in (_NO_ROW, _NO_FIGURE) and not _printed_anywhere(claim, record, printed):
+        note = NOT_PRINTED
     out = {"figure": figure, "resolved_table_index": None, "resolved_row_index": None,
            "resolved_column_key": None, "resolved_amount": None, "resolved_unit": None,
            "resolved_page": None, "resolved_row_name": None, "resolved_n_terms": None,
            "resolved_prior_amount": None, "n_candidates": len(found),
-           "resolution_note": None if found else _why_unresolved(figure, record)}
+           "resolution_note": note}
     if pick:
         out.update(resolved_table_index=pick["table_index"], resolved_row_index=pick["row_index"],
                    resolved_column_key=pick["column_key"], resolved_amount=pick["amount"],
@@ -814,9 +867,18 @@ def _blank_in_unit_block(found: list[Figure], record: dict, scope: str) -> Figur
 _PART_RE = re.compile(r"第[一二三四五六七八九十]+部分")
 
 
+def _names_unit(text: str, unit: str) -> bool:
+    """Whether a sentence names a unit: in full, or without its city (市建筑工务署工程管理中心
+    for 深圳市建筑工务署工程管理中心: a city's own units drop the city's name)."""
+    if unit in text:
+        return True
+    city = re.match(r"^[\u4e00-\u9fff]{2,3}(?=市.{4,})", unit)
+    return bool(city) and unit[city.end():] in text
+
+
 def _scope_named(text: str, units: set[str]) -> str | None:
     """The unit a sentence names (the longest unit name it contains)."""
-    named = [u for u in units if u in text]
+    named = [u for u in units if _names_unit(text, u)]
     return max(named, key=len) if named else None
 
 
@@ -824,6 +886,7 @@ def resolve_claims(record: dict) -> list[dict]:
     """Every claim of a parse record with its resolution columns added (in place), in
     reading order, each within the unit the narrative last named."""
     units, departments = unit_names(record)
+    printed = printed_values(record)
     scope: str | None = None
     for claim in record.get("claims") or []:
         text = normalise_name(claim.get("text"))
@@ -831,7 +894,7 @@ def resolve_claims(record: dict) -> list[dict]:
             scope = None
         scope = (_scope_named(text, units) if units else None) or scope
         try:
-            claim.update(resolve_claim(claim, record, scope, units, departments))
+            claim.update(resolve_claim(claim, record, scope, units, departments, printed))
         except Exception as exc:  # one odd sentence must not lose the document
             claim.update(figure=None, resolution_error=f"{type(exc).__name__}: {exc}")
     return record.get("claims") or []
