@@ -334,6 +334,26 @@ def _summary_lines(record: dict, kinds: tuple[TableKind, ...], side: str, patter
     return out
 
 
+def _procurement_columns(record: dict) -> list[Figure]:
+    """The 政府采购 total printed as a column of another table (not its 其中 parts): the
+    table's total row, or its budget units' rows when it is keyed by unit."""
+    out: list[Figure] = []
+    for ti, table in enumerate(record.get("tables") or []):
+        if table.get("kind") == K.GOVERNMENT_PROCUREMENT.value:
+            continue
+        rows = table.get("rows") or []
+        keys = [k for r in rows[:1] for k in (r.get("amounts") or {}) if "政府采购" in k and not re.search(r"其中|预留", k)]
+        for key in keys[:1]:
+            first_coded = next((i for i, r in enumerate(rows) if r.get("code")), len(rows))
+            for ri, row in enumerate(rows):
+                if row.get("side") or not (_is_total_row(row) or (ri < first_coded and not row.get("code"))):
+                    continue
+                cell = _cell(ti, table, ri, row, key)
+                if cell:
+                    out.append(cell)
+    return out
+
+
 def _three_public_row_item(row: dict) -> tuple[str, str | None]:
     """A row's block and “三公” item. The rows of a per-unit block (深圳市X局(本级)/公务接待费)
     carry no item of their own: their last name part says it, the rest names the block."""
@@ -545,7 +565,11 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
     if figure in _THREE_PUBLIC_ITEM:
         return figure, _three_public(record, _THREE_PUBLIC_ITEM[figure], doc_type)
     if figure in _PROCUREMENT_COLUMN:
-        return figure, _total_cells(record, (K.GOVERNMENT_PROCUREMENT,), (_PROCUREMENT_COLUMN[figure],))
+        found = _total_cells(record, (K.GOVERNMENT_PROCUREMENT,), (_PROCUREMENT_COLUMN[figure],))
+        if figure == "procurement_total":
+            # a summary table with a 政府采购 column (深圳's 支出总表: 2026年政府采购项目/小计)
+            found += _procurement_columns(record)
+        return figure, found
     if figure == "operation_cost":  # printed by some 三公 tables (“三公”经费和机关运行经费预算表)
         found = [c for ti, table in _tables(record, *K) for ri, row in enumerate(table.get("rows") or [])
                  if "机关运行经费" in normalise_name(row.get("name"))
@@ -639,12 +663,15 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
                  if (lambda named: named is None or parent in named or named in parent)(_parent_row_name(record, c))]
         if not found:
             return "function_class", []
-    if found:
-        return "function_class", found
     econ = _named_rows(record, name, None, (K.BASIC_EXPENDITURE_BY_ECONOMIC,))
-    if econ:
-        return "economic_class", econ
     project = _named_rows(record, name, None, (K.PROJECT_EXPENDITURE,), ("total", "general_budget"))
+    if found:
+        # a name without its code or 款 may be a function line, an economic class or a project
+        # of the same name (深圳: 1.统计管理 352.27 万元 under 项目支出 is the project, not the 款):
+        # the function line first, the others as later candidates
+        return "function_class", found + ([] if parent else econ + project)
+    if econ:
+        return "economic_class", econ + project
     if project:
         return "project", project
     summary_rows = [c for side in ("income", "expenditure")
@@ -751,6 +778,10 @@ def agrees(claim: dict, cell: Figure) -> bool:
                                                                cell["unit"])
 
 
+_BY_TABLE_KIND = {K.BASIC_EXPENDITURE_BY_ECONOMIC.value: "economic_class", K.PROJECT_EXPENDITURE.value: "project",
+                  K.EXPENDITURE_SUMMARY.value: "function_class"}
+
+
 def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: set[str] | None = None,
                   departments: set[str] | None = None, printed: list[Decimal] | None = None) -> dict:
     """The resolution columns of one claim (figure, where it is printed, as printed),
@@ -768,6 +799,8 @@ def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: se
         blank = _blank_in_home_table("function_class" if classification else figure, record)
         found = [blank] if blank else []
     pick = next((c for c in found if agrees(claim, c)), found[0] if found else None)
+    if pick and figure in _BY_TABLE_KIND.values():  # a line named in words: what the table makes it
+        figure = _BY_TABLE_KIND.get(pick.get("table_kind"), "function_class")
     note = None if found else _why_unresolved(figure, record)
     if note in (_NO_ROW, _NO_FIGURE) and not _printed_anywhere(claim, record, printed):
         note = NOT_PRINTED
