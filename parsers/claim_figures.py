@@ -203,7 +203,7 @@ def classify(subject: str | None, text: str | None = None) -> str | None:
             return "expenditure_column"
     if "人员经费" in s or "人员支出" in s:
         return "personnel_expenditure"
-    if "公用经费" in s or "公用支出" in s:
+    if ("公用经费" in s or "公用支出" in s) and "非公用" not in s:  # 物业管理(非公用经费部分) is a project
         return "public_expenditure"
     if "基本支出" in s:
         return "basic_expenditure"
@@ -782,6 +782,11 @@ _BY_TABLE_KIND = {K.BASIC_EXPENDITURE_BY_ECONOMIC.value: "economic_class", K.PRO
                   K.EXPENDITURE_SUMMARY.value: "function_class"}
 
 
+def _agrees_in_other_unit(claim: dict, cell: Figure) -> bool:
+    other = {"元": "万元", "万元": "元"}.get(claim.get("unit") or "")
+    return bool(other) and agrees({**claim, "unit": other}, cell)
+
+
 def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: set[str] | None = None,
                   departments: set[str] | None = None, printed: list[Decimal] | None = None) -> dict:
     """The resolution columns of one claim (figure, where it is printed, as printed),
@@ -798,7 +803,12 @@ def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: se
             _LEVEL_MARK_RE.search(normalise_name(claim.get("subject"))) or claim.get("code"))
         blank = _blank_in_home_table("function_class" if classification else figure, record)
         found = [blank] if blank else []
-    pick = next((c for c in found if agrees(claim, c)), found[0] if found else None)
+    pick = next((c for c in found if agrees(claim, c)), None)
+    if pick is None and found:
+        # none agrees: the one that agrees once the sentence's unit is read as the other
+        # (污染防治项目 18,686.86 元 for the table's 18,686.86 万元) — a wrong unit, shown as
+        # such (unit_suspect in the mart) — else the first
+        pick = next((c for c in found if _agrees_in_other_unit(claim, c)), found[0])
     if pick and figure in _BY_TABLE_KIND.values():  # a line named in words: what the table makes it
         figure = _BY_TABLE_KIND.get(pick.get("table_kind"), "function_class")
     note = None if found else _why_unresolved(figure, record)

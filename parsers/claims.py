@@ -107,7 +107,7 @@ def _claims_in_sentence(sentence: str, page: int) -> list[dict]:
         tail = sentence[match.end():end]
         start = matches[i - 1].end() if i else 0
         subject = _subject(sentence[start:match.start()])
-        if not subject or _RUN_TOGETHER_RE.search(sentence[start:end]) or _FORM_TEXT_RE.search(sentence):
+        if not subject or _RUN_TOGETHER_RE.search(sentence[start:end]) or _is_form_text(sentence):
             continue
         change, direction, change_unit = _change(tail)
         share = _SHARE_RE.search(tail)
@@ -130,6 +130,12 @@ def _claims_in_sentence(sentence: str, page: int) -> list[dict]:
             }
         )
     return found
+
+
+def _is_form_text(sentence: str) -> bool:
+    """A form read as prose names two of its field labels or more; one alone is narrative
+    (主要是根据主管部门审核情况安排因公出国(境)费用)."""
+    return len(set(_FORM_TEXT_RE.findall(sentence))) >= 2
 
 
 def _is_change_amount(sentence: str, start: int) -> bool:
