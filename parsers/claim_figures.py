@@ -515,12 +515,15 @@ def _unit_rows(record: dict, subject: str, kind: TableKind) -> list[Figure]:
     """Rows of budget units (no code, above the coded rows) whose name the subject
     contains, longest name first, in the ``kind`` table then the other summaries."""
     out: list[tuple[int, Figure]] = []
+    units, _ = unit_names(record)
     for order, k in enumerate((kind, K.EXPENDITURE_SUMMARY, K.INCOME_SUMMARY)):
         for ti, table in _tables(record, k):
             rows = table.get("rows") or []
             first_coded = next((i for i, r in enumerate(rows) if r.get("code")), len(rows))
-            for ri, row in enumerate(rows[:first_coded]):
+            for ri, row in enumerate(rows):
                 name = normalise_name(row.get("name"))
+                if ri >= first_coded and name not in units:  # below the classes: only a unit's own block row
+                    continue
                 # (a one-unit table's row is its total line too: named by the unit, not 合计)
                 if row.get("side") or row.get("code") or len(name) < 4 or not _names_unit(subject, name):
                     continue
