@@ -26,6 +26,11 @@ Rules, in order (the first that applies wins):
    code in brackets, an economic class, a project name): the printed row of
    that name or code.
 
+A document printing one block per budget unit (深圳) is read unit by unit: each
+claim within the unit the narrative named last (:func:`unit_names`,
+:func:`in_scope`). A claim no row names and whose amount no table cell holds is
+``not printed in a table`` (:data:`NOT_PRINTED`), reported apart by the benchmark.
+
 A subject may name the same figure in several tables (教育支出 is a row of the
 支出总表 and of the 一般公共预算支出表). The candidates are ranked by the
 sentence's own words (一般公共预算 / 财政拨款 / 政府性基金); the first that
