@@ -739,26 +739,42 @@ def _why_unresolved(figure: str | None, record: dict) -> str:
 NOT_PRINTED = "not printed in a table: no row is named so and no table cell prints the amount"
 
 
-def printed_values(record: dict) -> list[Decimal]:
-    """Every amount the document's tables print, in yuan, sorted (for :func:`_printed_anywhere`)."""
-    values: list[Decimal] = []
+def printed_values(record: dict, units: set[str] | None = None,
+                   departments: set[str] | None = None) -> dict[str | None, list[Decimal]]:
+    """Every amount the document's tables print, in yuan, sorted, by the unit whose block
+    prints it (None: a row in no unit's block, or the department's)."""
+    units, departments = units or set(), departments or set()
+    values: dict[str | None, list[Decimal]] = {}
     for table in record.get("tables") or []:
         unit = table.get("unit")
+        block: str | None = None
         for row in table.get("rows") or [] if unit in UNIT_FACTORS else []:
-            values.extend(y for v in (row.get("amounts") or {}).values() for y in [_yuan(v, unit)] if y is not None)
-    return sorted(values)
+            name = normalise_name(row.get("name"))
+            if name in units:
+                block = name
+            here = name.split("/", 1)[0] if "/" in name and name.split("/", 1)[0] in units else block
+            here = None if here in departments else here
+            values.setdefault(here, []).extend(
+                y for v in (row.get("amounts") or {}).values() for y in [_yuan(v, unit)] if y is not None)
+    return {k: sorted(v) for k, v in values.items()}
 
 
-def _printed_anywhere(claim: dict, record: dict, printed: list[Decimal] | None = None) -> bool:
-    """Whether any table cell of the document prints the claim's amount (within half a
-    step of the sentence's precision, plus a 元 step for the table's)."""
+def _printed_anywhere(claim: dict, record: dict, printed: dict[str | None, list[Decimal]] | None = None,
+                      scope: str | None = None) -> bool:
+    """Whether a table cell prints the claim's amount (within half a step of the sentence's
+    precision, plus a 元 step for the table's): for a unit's claim, a cell of its block or
+    of no unit's block (another unit's figure is not this unit's)."""
     claim_yuan = _yuan(claim.get("amount"), claim.get("unit"))
     if claim_yuan is None:
         return True  # nothing to look for: not classified as unprinted
-    values = printed if printed is not None else printed_values(record)
+    printed = printed if printed is not None else printed_values(record)
+    lists = list(printed.values()) if scope is None else [printed.get(scope, []), printed.get(None, [])]
     tol = tolerance_yuan(claim["amount"], claim["unit"], "0.01", "万元")
-    at = bisect.bisect_left(values, claim_yuan - tol)
-    return at < len(values) and values[at] <= claim_yuan + tol
+    for values in lists:
+        at = bisect.bisect_left(values, claim_yuan - tol)
+        if at < len(values) and values[at] <= claim_yuan + tol:
+            return True
+    return False
 
 
 def truncated_to(claim_amount: str, claim_unit: str, table_amount: str, table_unit: str) -> bool:
@@ -796,7 +812,8 @@ def _agrees_in_other_unit(claim: dict, cell: Figure) -> bool:
 
 
 def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: set[str] | None = None,
-                  departments: set[str] | None = None, printed: list[Decimal] | None = None) -> dict:
+                  departments: set[str] | None = None,
+                  printed: dict[str | None, list[Decimal]] | None = None) -> dict:
     """The resolution columns of one claim (figure, where it is printed, as printed),
     within the unit ``scope`` when the document prints one block per unit."""
     figure, found = candidates(claim, record)
@@ -820,7 +837,8 @@ def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: se
     if pick and figure in _BY_TABLE_KIND.values():  # a line named in words: what the table makes it
         figure = _BY_TABLE_KIND.get(pick.get("table_kind"), "function_class")
     note = None if found else _why_unresolved(figure, record)
-    if note in (_NO_ROW, _NO_FIGURE) and not _printed_anywhere(claim, record, printed):
+    unit_scope = scope if units and scope not in (departments or set()) else None
+    if note in (_NO_ROW, _NO_FIGURE) and not _printed_anywhere(claim, record, printed, unit_scope):
         note = NOT_PRINTED
     out = {"figure": figure, "resolved_table_index": None, "resolved_row_index": None,
            "resolved_column_key": None, "resolved_amount": None, "resolved_unit": None,
@@ -937,7 +955,7 @@ def resolve_claims(record: dict) -> list[dict]:
     """Every claim of a parse record with its resolution columns added (in place), in
     reading order, each within the unit the narrative last named."""
     units, departments = unit_names(record)
-    printed = printed_values(record)
+    printed = printed_values(record, units, departments)
     scope: str | None = None
     for claim in record.get("claims") or []:
         text = normalise_name(claim.get("text"))
