@@ -243,6 +243,10 @@ def test_a_figure_no_table_prints_is_classified_so() -> None:
     record["claims"] = extract_claims(["甲市乙局(本级)预算200.00万元，其中：普法宣传工作40.00万元。"])
     _, detail = resolve_claims(record)
     assert detail["resolution_note"] == "no printed row or column of the tables names it"
+    # ... but for another unit, whose block does not hold 40.00, it is not printed
+    record["claims"] = extract_claims(["甲市乙局监测中心预算100.00万元，其中：普法宣传工作40.00万元。"])
+    _, detail = resolve_claims(record)
+    assert detail["resolution_note"].startswith("not printed in a table")
 
 
 def test_a_sentence_cutting_the_table_figure_to_its_precision_agrees() -> None:
