@@ -31,7 +31,8 @@ from countybudget import paths
 
 # unresolved claims whose figure no table of the document can print
 NOT_PRINTABLE = "(resolution_note like '%no standard table%' or resolution_note like '%not a table figure%' " \
-                "or resolution_note like '%tables do not print%' or resolution_note like 'no % table in the document')"
+                "or resolution_note like '%tables do not print%' or resolution_note like 'no % table in the document' " \
+                "or resolution_note like 'not printed in a table%')"
 
 
 def claims_by_city(warehouse: Path | None = None) -> list[dict[str, Any]]:

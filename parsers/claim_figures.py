@@ -26,6 +26,11 @@ Rules, in order (the first that applies wins):
    code in brackets, an economic class, a project name): the printed row of
    that name or code.
 
+A document printing one block per budget unit (深圳) is read unit by unit: each
+claim within the unit the narrative named last (:func:`unit_names`,
+:func:`in_scope`). A claim no row names and whose amount no table cell holds is
+``not printed in a table`` (:data:`NOT_PRINTED`), reported apart by the benchmark.
+
 A subject may name the same figure in several tables (教育支出 is a row of the
 支出总表 and of the 一般公共预算支出表). The candidates are ranked by the
 sentence's own words (一般公共预算 / 财政拨款 / 政府性基金); the first that
@@ -37,6 +42,7 @@ in the sentence).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -202,7 +208,7 @@ def classify(subject: str | None, text: str | None = None) -> str | None:
             return "expenditure_column"
     if "人员经费" in s or "人员支出" in s:
         return "personnel_expenditure"
-    if "公用经费" in s or "公用支出" in s:
+    if ("公用经费" in s or "公用支出" in s) and "非公用" not in s:  # 物业管理(非公用经费部分) is a project
         return "public_expenditure"
     if "基本支出" in s:
         return "basic_expenditure"
@@ -333,35 +339,76 @@ def _summary_lines(record: dict, kinds: tuple[TableKind, ...], side: str, patter
     return out
 
 
+def _procurement_columns(record: dict) -> list[Figure]:
+    """The 政府采购 total printed as a column of another table (not its 其中 parts): the
+    table's total row, or its budget units' rows when it is keyed by unit."""
+    out: list[Figure] = []
+    for ti, table in enumerate(record.get("tables") or []):
+        if table.get("kind") == K.GOVERNMENT_PROCUREMENT.value:
+            continue
+        rows = table.get("rows") or []
+        keys = [k for r in rows[:1] for k in (r.get("amounts") or {}) if "政府采购" in k and not re.search(r"其中|预留", k)]
+        for key in keys[:1]:
+            first_coded = next((i for i, r in enumerate(rows) if r.get("code")), len(rows))
+            for ri, row in enumerate(rows):
+                if row.get("side") or not (_is_total_row(row) or (ri < first_coded and not row.get("code"))):
+                    continue
+                cell = _cell(ti, table, ri, row, key)
+                if cell:
+                    out.append(cell)
+    return out
+
+
+def _three_public_row_item(row: dict) -> tuple[str, str | None]:
+    """A row's block and “三公” item. The rows of a per-unit block (深圳市X局(本级)/公务接待费)
+    carry no item of their own: their last name part says it, the rest names the block."""
+    if row.get("item"):
+        return "", row["item"]
+    name = normalise_name(row.get("name"))
+    if "/" not in name:
+        return "", None
+    from parsers.tables import three_public_item
+
+    block, label = name.rsplit("/", 1)
+    if label in ("小计", "合计", "总计") and "/" in block:  # 深圳市X局(本级)/公务用车购置及运行维护费/小计
+        return block.rsplit("/", 1)[0], None
+    return block, three_public_item(label)
+
+
 def _three_public(record: dict, items: tuple[str, ...], doc_type: str | None) -> list[Figure]:
-    columns = ("actual", "amount", "budget") if doc_type == "final_account" else ("amount", "budget", "actual")
+    """The “三公” figure per block (the document's, then each unit's printed below it)."""
+    # this year's amount column; a table by source prints 一般公共预算 as this year's (the 上年
+    # columns carry their year in their key), read after the plain amount columns
+    columns = (("actual", "amount", "budget") if doc_type == "final_account" else ("amount", "budget", "actual")) \
+        + ("total", "general_budget")
     out: list[Figure] = []
     for ti, table in _tables(record, K.THREE_PUBLIC_EXPENSES):
-        # a 机关运行经费 line printed in the same table is not a “三公” item
-        rows = [(ri, row) for ri, row in enumerate(table.get("rows") or [])
-                if "机关运行" not in normalise_name(row.get("name"))]
-        for column in columns:
-            cells = []
-            for item in items:
-                found = [c for ri, row in rows if row.get("item") == item
-                         for c in [_cell(ti, table, ri, row, column)] if c]
-                if found:
-                    cells.append(found[0])
-            if items == ("total",) and not cells:  # no total row: the printed items summed
-                parts = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
-                cells = [c for item in parts for ri, row in rows if row.get("item") == item
-                         for c in [_cell(ti, table, ri, row, column)] if c]
+        blocks: dict[str, list[tuple[int, dict, str | None]]] = {}
+        for ri, row in enumerate(table.get("rows") or []):
+            if "机关运行" in normalise_name(row.get("name")):  # printed beside the items, not one
+                continue
+            block, item = _three_public_row_item(row)
+            blocks.setdefault(block, []).append((ri, row, item))
+        for rows in blocks.values():
+            for column in columns:
+                cells = []
+                for item in items:
+                    found = [c for ri, row, it in rows if it == item for c in [_cell(ti, table, ri, row, column)] if c]
+                    if found:
+                        cells.append(found[0])
+                if items == ("total",) and not cells:  # no total row: the printed items summed
+                    parts = ("overseas", "vehicle_purchase", "vehicle_operation", "reception")
+                    cells = [c for item in parts for ri, row, it in rows if it == item
+                             for c in [_cell(ti, table, ri, row, column)] if c]
                 if not cells:
                     continue
-            elif len(cells) < 1:
-                continue
-            if len(cells) == 1:
-                out.append(cells[0])
-            else:
-                total = sum((_amount(c["amount"]) for c in cells), Decimal(0))
-                first = cells[0]
-                out.append(Figure(first, amount=str(total), n_terms=len(cells),
-                                  row_name=" + ".join(str(c["row_name"]) for c in cells)))
+                if len(cells) == 1:
+                    out.append(cells[0])
+                else:
+                    total = sum((_amount(c["amount"]) for c in cells), Decimal(0))
+                    out.append(Figure(cells[0], amount=str(total), n_terms=len(cells),
+                                      row_name=" + ".join(str(c["row_name"]) for c in cells)))
+                break
     return out
 
 
@@ -371,9 +418,29 @@ _FUNCTION_KINDS = (K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION, K.INCOME_SU
 
 def _named_rows(record: dict, name: str, code: str | None, kinds: tuple[TableKind, ...],
                 columns: tuple[str, ...] = ("total", "amount")) -> list[Figure]:
+    exact = _named_rows_by(record, name, code, kinds, columns, _loose=False)
+    return exact or ([] if code else _named_rows_by(record, name, code, kinds, columns, _loose=True))
+
+
+def loose_name(name: str) -> str:
+    """A name without the words a sentence adds to a row's name (对个人和家庭补助支出 for the
+    row 对个人和家庭的补助, 生态环境管理项目 for 生态环境管理): 的, and trailing 支出 / 经费 /
+    项目 / 工作 / 预算."""
+    s = normalise_name(name).replace("的", "")
+    for _ in range(3):
+        s = re.sub(r"(支出|经费|费用|项目|工作|预算|资金)$", "", s)
+    return s
+
+
+def _named_rows_by(record: dict, name: str, code: str | None, kinds: tuple[TableKind, ...],
+                   columns: tuple[str, ...], _loose: bool) -> list[Figure]:
     out: list[Figure] = []
     key = normalise_name(name)
     key_short = re.sub(r"支出$", "", key)
+    if _loose:
+        key = key_short = loose_name(key)
+        if len(key) < 3:
+            return []
     for ti, table in _tables(record, *kinds):
         for ri, row in enumerate(table.get("rows") or []):
             row_name = normalise_name(row.get("name"))
@@ -381,6 +448,8 @@ def _named_rows(record: dict, name: str, code: str | None, kinds: tuple[TableKin
             row_name = re.sub(r"^(?:\d{3,7}[-—\s]?)", "", row_name)
             if code:
                 hit = row.get("code") == code
+            elif _loose:
+                hit = bool(row_name) and loose_name(row_name) == key
             else:
                 hit = bool(row_name) and (row_name == key or re.sub(r"支出$", "", row_name) == key_short)
             if not hit:
@@ -390,6 +459,41 @@ def _named_rows(record: dict, name: str, code: str | None, kinds: tuple[TableKin
                 if cell:
                     out.append(cell)
                     break
+    return out
+
+
+# The economic classes of 基本支出 that make 人员经费 and 公用经费 (部门预算 rules: 人员经费 =
+# 工资福利支出 + 对个人和家庭的补助; 公用经费 = 商品和服务支出 + 资本性支出 of 基本支出).
+_BASIC_PARTS = {
+    "personnel_expenditure": re.compile(r"^(工资福利支出|对个人和家庭的?补助(支出)?)$"),
+    "public_expenditure": re.compile(r"^(商品和服务支出|资本性支出(\(.*\))?)$"),
+}
+
+
+def _class_sums(record: dict, pattern: re.Pattern[str]) -> list[Figure]:
+    """The classes ``pattern`` names summed in a 基本支出 table by economic class: over the
+    whole table, then per unit block when it prints one block per unit."""
+    units, departments = unit_names(record)
+    out: list[Figure] = []
+    for ti, table in _tables(record, K.BASIC_EXPENDITURE_BY_ECONOMIC):
+        rows = table.get("rows") or []
+        blocks: dict[str | None, list[Figure]] = {}
+        for ri, row in enumerate(rows):
+            if row.get("code") and len(str(row["code"])) > 3 or not pattern.search(normalise_name(row.get("name"))):
+                continue
+            cell = _cell(ti, table, ri, row, "total")
+            if cell:
+                blocks.setdefault(_row_block(table, ri, units) if units else None, []).append(cell)
+        whole = [c for cells in blocks.values() for c in cells]
+        dept_row = next((ri for ri, r in enumerate(rows) if normalise_name(r.get("name")) in departments), None)
+        groups = [(dept_row, whole)] + ([(None, cells) for b, cells in blocks.items()] if len(blocks) > 1 else [])
+        for head, cells in groups:
+            if not cells:
+                continue
+            total = sum((_amount(c["amount"]) or Decimal(0) for c in cells), Decimal(0))
+            first = cells[0] if head is None else Figure(cells[0], row_index=head, page=rows[head].get("page"))
+            out.append(Figure(first, amount=str(total), n_terms=len(cells),
+                              row_name=" + ".join(str(c["row_name"]) for c in cells)))
     return out
 
 
@@ -416,13 +520,17 @@ def _unit_rows(record: dict, subject: str, kind: TableKind) -> list[Figure]:
     """Rows of budget units (no code, above the coded rows) whose name the subject
     contains, longest name first, in the ``kind`` table then the other summaries."""
     out: list[tuple[int, Figure]] = []
+    units, _ = unit_names(record)
     for order, k in enumerate((kind, K.EXPENDITURE_SUMMARY, K.INCOME_SUMMARY)):
         for ti, table in _tables(record, k):
             rows = table.get("rows") or []
             first_coded = next((i for i, r in enumerate(rows) if r.get("code")), len(rows))
-            for ri, row in enumerate(rows[:first_coded]):
+            for ri, row in enumerate(rows):
                 name = normalise_name(row.get("name"))
-                if row.get("side") or row.get("code") or _is_total_row(row) or len(name) < 4 or name not in subject:
+                if ri >= first_coded and name not in units:  # below the classes: only a unit's own block row
+                    continue
+                # (a one-unit table's row is its total line too: named by the unit, not 合计)
+                if row.get("side") or row.get("code") or len(name) < 4 or not _names_unit(subject, name):
                     continue
                 cell = _cell(ti, table, ri, row, "total")
                 if cell:
@@ -465,7 +573,11 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
     if figure in _THREE_PUBLIC_ITEM:
         return figure, _three_public(record, _THREE_PUBLIC_ITEM[figure], doc_type)
     if figure in _PROCUREMENT_COLUMN:
-        return figure, _total_cells(record, (K.GOVERNMENT_PROCUREMENT,), (_PROCUREMENT_COLUMN[figure],))
+        found = _total_cells(record, (K.GOVERNMENT_PROCUREMENT,), (_PROCUREMENT_COLUMN[figure],))
+        if figure == "procurement_total":
+            # a summary table with a 政府采购 column (深圳's 支出总表: 2026年政府采购项目/小计)
+            found += _procurement_columns(record)
+        return figure, found
     if figure == "operation_cost":  # printed by some 三公 tables (“三公”经费和机关运行经费预算表)
         found = [c for ti, table in _tables(record, *K) for ri, row in enumerate(table.get("rows") or [])
                  if "机关运行经费" in normalise_name(row.get("name"))
@@ -530,7 +642,11 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
         return figure, cells
     if figure in ("personnel_expenditure", "public_expenditure"):
         column = "personnel" if figure == "personnel_expenditure" else "public"
-        return figure, _total_cells(record, (K.BASIC_EXPENDITURE_BY_ECONOMIC,), (column,))
+        cells = _total_cells(record, (K.BASIC_EXPENDITURE_BY_ECONOMIC,), (column,))
+        if not cells and core_name(s) in ("公用经费", "人员经费"):
+            # a 基本支出 table by economic class without the column: the classes that make it
+            cells = _class_sums(record, _BASIC_PARTS[figure])
+        return figure, cells
     # a classification or project named in words (or by its code in brackets)
     code = claim.get("code")
     dashed = re.search(r"(?<!\d)(\d{3}|\d{5}|\d{7})[-—－]", s)  # 2080501-行政单位离退休
@@ -555,12 +671,15 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
                  if (lambda named: named is None or parent in named or named in parent)(_parent_row_name(record, c))]
         if not found:
             return "function_class", []
-    if found:
-        return "function_class", found
     econ = _named_rows(record, name, None, (K.BASIC_EXPENDITURE_BY_ECONOMIC,))
-    if econ:
-        return "economic_class", econ
     project = _named_rows(record, name, None, (K.PROJECT_EXPENDITURE,), ("total", "general_budget"))
+    if found:
+        # a name without its code or 款 may be a function line, an economic class or a project
+        # of the same name (深圳: 1.统计管理 352.27 万元 under 项目支出 is the project, not the 款):
+        # the function line first, the others as later candidates
+        return "function_class", found + ([] if parent else econ + project)
+    if econ:
+        return "economic_class", econ + project
     if project:
         return "project", project
     summary_rows = [c for side in ("income", "expenditure")
@@ -599,40 +718,133 @@ def _blank_in_home_table(figure: str | None, record: dict) -> Figure | None:
     return None
 
 
+_NO_FIGURE = "the subject names no figure"
+_NO_ROW = "no printed row or column of the tables names it"
+
+
 def _why_unresolved(figure: str | None, record: dict) -> str:
     if figure is None:
-        return "the subject names no figure"
+        return _NO_FIGURE
     if figure in NARRATIVE_ONLY:
         return NARRATIVE_ONLY[figure]
     homes = _HOME_TABLES.get(figure)
     if homes and not any(True for _ in _tables(record, *homes)):
         return "no " + " / ".join(k.value for k in homes) + " table in the document"
-    return "no printed row or column of the tables names it"
+    return _NO_ROW
+
+
+# A figure the words name that no table prints: no row is named so (within the unit
+# the narrative speaks of) and no cell of any table holds the amount, in any row or
+# column (a project's detail, 在职人员经费, a 结转 project): "not printed in a table".
+NOT_PRINTED = "not printed in a table: no row is named so and no table cell prints the amount"
+
+
+def printed_values(record: dict, units: set[str] | None = None,
+                   departments: set[str] | None = None) -> dict[str | None, list[Decimal]]:
+    """Every amount the document's tables print, in yuan, sorted, by the unit whose block
+    prints it (None: a row in no unit's block, or the department's)."""
+    units, departments = units or set(), departments or set()
+    values: dict[str | None, list[Decimal]] = {}
+    for table in record.get("tables") or []:
+        unit = table.get("unit")
+        block: str | None = None
+        for row in table.get("rows") or [] if unit in UNIT_FACTORS else []:
+            name = normalise_name(row.get("name"))
+            if name in units:
+                block = name
+            here = name.split("/", 1)[0] if "/" in name and name.split("/", 1)[0] in units else block
+            here = None if here in departments else here
+            values.setdefault(here, []).extend(
+                y for v in (row.get("amounts") or {}).values() for y in [_yuan(v, unit)] if y is not None)
+    return {k: sorted(v) for k, v in values.items()}
+
+
+def _printed_anywhere(claim: dict, record: dict, printed: dict[str | None, list[Decimal]] | None = None,
+                      scope: str | None = None) -> bool:
+    """Whether a table cell prints the claim's amount (within half a step of the sentence's
+    precision, plus a 元 step for the table's): for a unit's claim, a cell of its block or
+    of no unit's block (another unit's figure is not this unit's)."""
+    claim_yuan = _yuan(claim.get("amount"), claim.get("unit"))
+    if claim_yuan is None:
+        return True  # nothing to look for: not classified as unprinted
+    printed = printed if printed is not None else printed_values(record)
+    lists = list(printed.values()) if scope is None else [printed.get(scope, []), printed.get(None, [])]
+    tol = tolerance_yuan(claim["amount"], claim["unit"], "0.01", "万元")
+    for values in lists:
+        at = bisect.bisect_left(values, claim_yuan - tol)
+        if at < len(values) and values[at] <= claim_yuan + tol:
+            return True
+    return False
+
+
+def truncated_to(claim_amount: str, claim_unit: str, table_amount: str, table_unit: str) -> bool:
+    """Whether the sentence wrote the table figure cut to its own precision (上海: 13,616,271 元
+    said as 1361 万元): printed coarser than the table, and the table figure less the claim is
+    in [0, one step of the sentence). The narrative's rounding rule, per sentence precision
+    (docs/quality.md, Tolerance)."""
+    claim_yuan, table_yuan = _yuan(claim_amount, claim_unit), _yuan(table_amount, table_unit)
+    if claim_yuan is None or table_yuan is None or claim_yuan < 0 or table_yuan < 0:
+        return False
+    claim_step = _step(claim_amount) * UNIT_FACTORS[claim_unit]
+    if claim_step <= _step(table_amount) * UNIT_FACTORS[table_unit]:
+        return False
+    return Decimal(0) <= table_yuan - claim_yuan < claim_step
 
 
 def agrees(claim: dict, cell: Figure) -> bool:
+    """Within rounding (half a step each side), or the table figure truncated to the sentence's precision."""
     claim_yuan = _yuan(claim.get("amount"), claim.get("unit"))
     table_yuan = _yuan(cell.get("amount"), cell.get("unit"))
     if claim_yuan is None or table_yuan is None:
         return False
     tol = tolerance_yuan(claim["amount"], claim["unit"], cell["amount"], cell["unit"], cell.get("n_terms") or 1)
-    return abs(claim_yuan - table_yuan) <= tol
+    return abs(claim_yuan - table_yuan) <= tol or truncated_to(claim["amount"], claim["unit"], cell["amount"],
+                                                               cell["unit"])
 
 
-def resolve_claim(claim: dict, record: dict) -> dict:
-    """The resolution columns of one claim (figure, where it is printed, as printed)."""
+_BY_TABLE_KIND = {K.BASIC_EXPENDITURE_BY_ECONOMIC.value: "economic_class", K.PROJECT_EXPENDITURE.value: "project",
+                  K.EXPENDITURE_SUMMARY.value: "function_class"}
+
+
+def _agrees_in_other_unit(claim: dict, cell: Figure) -> bool:
+    other = {"元": "万元", "万元": "元"}.get(claim.get("unit") or "")
+    return bool(other) and agrees({**claim, "unit": other}, cell)
+
+
+def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: set[str] | None = None,
+                  departments: set[str] | None = None,
+                  printed: dict[str | None, list[Decimal]] | None = None) -> dict:
+    """The resolution columns of one claim (figure, where it is printed, as printed),
+    within the unit ``scope`` when the document prints one block per unit."""
     figure, found = candidates(claim, record)
+    if units:
+        everywhere = found
+        found = in_scope(found, record, scope, units, departments or set())
+        if not found and everywhere and scope and _amount(claim.get("amount")) == 0:
+            blank = _blank_in_unit_block(everywhere, record, scope)
+            found = [blank] if blank else []
     if not found and _amount(claim.get("amount")) == 0:
         classification = figure == "named_row" and (
             _LEVEL_MARK_RE.search(normalise_name(claim.get("subject"))) or claim.get("code"))
         blank = _blank_in_home_table("function_class" if classification else figure, record)
         found = [blank] if blank else []
-    pick = next((c for c in found if agrees(claim, c)), found[0] if found else None)
+    pick = next((c for c in found if agrees(claim, c)), None)
+    if pick is None and found:
+        # none agrees: the one that agrees once the sentence's unit is read as the other
+        # (污染防治项目 18,686.86 元 for the table's 18,686.86 万元) — a wrong unit, shown as
+        # such (unit_suspect in the mart) — else the first
+        pick = next((c for c in found if _agrees_in_other_unit(claim, c)), found[0])
+    if pick and figure in _BY_TABLE_KIND.values():  # a line named in words: what the table makes it
+        figure = _BY_TABLE_KIND.get(pick.get("table_kind"), "function_class")
+    note = None if found else _why_unresolved(figure, record)
+    unit_scope = scope if units and scope not in (departments or set()) else None
+    if note in (_NO_ROW, _NO_FIGURE) and not _printed_anywhere(claim, record, printed, unit_scope):
+        note = NOT_PRINTED
     out = {"figure": figure, "resolved_table_index": None, "resolved_row_index": None,
            "resolved_column_key": None, "resolved_amount": None, "resolved_unit": None,
            "resolved_page": None, "resolved_row_name": None, "resolved_n_terms": None,
            "resolved_prior_amount": None, "n_candidates": len(found),
-           "resolution_note": None if found else _why_unresolved(figure, record)}
+           "resolution_note": note}
     if pick:
         out.update(resolved_table_index=pick["table_index"], resolved_row_index=pick["row_index"],
                    resolved_column_key=pick["column_key"], resolved_amount=pick["amount"],
@@ -642,11 +854,116 @@ def resolve_claim(claim: dict, record: dict) -> dict:
     return out
 
 
+# ------------------------------------------------------------------ unit scope
+#
+# A department's document may hold its units' budgets too (深圳: the 部门 and each 单位 —
+# 本级, its centres, its district bureaus). The tables then print one block per unit
+# (the unit's row, then its classes), and the narrative speaks of one unit at a time,
+# naming it where its part begins. A claim is read within the unit the narrative last
+# named; the figure it names is that unit's block's.
+
+
+def unit_names(record: dict) -> tuple[set[str], set[str]]:
+    """The budget units a document's tables print blocks for, and the department(s)
+    among them (the row above its own 本级 row, i.e. the document's total). Units are
+    the uncoded rows of a summary table keyed by unit then class."""
+    units: set[str] = set()
+    departments: set[str] = set()
+    for _, table in _tables(record, K.EXPENDITURE_SUMMARY, K.INCOME_SUMMARY):
+        rows = table.get("rows") or []
+        if not any(r.get("code") for r in rows):
+            continue
+        names = [normalise_name(r.get("name")) if not r.get("code") and not r.get("side") and not _is_total_row(r)
+                 and len(normalise_name(r.get("name"))) >= 4 else None for r in rows]
+        units.update(n for n in names if n)
+        for first, second in zip(names, names[1:]):
+            if first and second:  # two unit rows in a row: the first is the department's total
+                departments.add(first)
+    if len(units) < 2:  # one unit: the document is the unit, no block to choose
+        return set(), set()
+    return units, departments
+
+
+def _row_block(table: dict, ri: int, units: set[str]) -> str | None:
+    """The unit whose block a row is in (the nearest unit row at or above it)."""
+    rows = table.get("rows") or []
+    name = normalise_name(rows[ri].get("name"))
+    if "/" in name and name.split("/", 1)[0] in units:  # a 三公 table's per-unit rows
+        return name.split("/", 1)[0]
+    for row in reversed(rows[:ri + 1]):
+        name = normalise_name(row.get("name"))
+        if name in units:
+            return name
+    return None
+
+
+def in_scope(candidates_found: list[Figure], record: dict, scope: str | None, units: set[str],
+             departments: set[str]) -> list[Figure]:
+    """The candidates in the block of the unit the narrative speaks of; all of them when
+    it speaks of the department (or no table prints blocks)."""
+    if not units:
+        return candidates_found
+    tables = record.get("tables") or []
+
+    def block(c: Figure) -> str | None:
+        if c.get("row_index") is None:
+            return None
+        found = _row_block(tables[c["table_index"]], c["row_index"], units)
+        return None if found in departments else found
+
+    if scope is None or scope in departments:
+        # the department: its own figures first (rows in no unit's block)
+        return sorted(candidates_found, key=lambda c: block(c) is not None)
+    # a unit's figure is in its block, or not printed: another unit's (or the department's)
+    # figure of the same name is not the one the words name
+    return [c for c in candidates_found if block(c) == scope]
+
+
+def _blank_in_unit_block(found: list[Figure], record: dict, scope: str) -> Figure | None:
+    """A claim of 0 for a unit whose block prints no such line (a unit without 基本支出
+    prints no economic rows): the unit's row of the table that prints the others' lines."""
+    tables = record.get("tables") or []
+    for c in found:
+        table = tables[c["table_index"]]
+        for ri, row in enumerate(table.get("rows") or []):
+            if normalise_name(row.get("name")) == scope:
+                return Figure(c, row_index=ri, column_key=None, amount="0", page=row.get("page"),
+                              row_name=f"(blank: not printed in the block of {scope})", code=None, n_terms=1,
+                              prior_amount=None)
+    return None
+
+
+_PART_RE = re.compile(r"第[一二三四五六七八九十]+部分")
+
+
+def _names_unit(text: str, unit: str) -> bool:
+    """Whether a sentence names a unit: in full, or without its city (市建筑工务署工程管理中心
+    for 深圳市建筑工务署工程管理中心: a city's own units drop the city's name)."""
+    if unit in text:
+        return True
+    city = re.match(r"^[\u4e00-\u9fff]{2,3}(?=市.{4,})", unit)
+    return bool(city) and unit[city.end():] in text
+
+
+def _scope_named(text: str, units: set[str]) -> str | None:
+    """The unit a sentence names (the longest unit name it contains)."""
+    named = [u for u in units if _names_unit(text, u)]
+    return max(named, key=len) if named else None
+
+
 def resolve_claims(record: dict) -> list[dict]:
-    """Every claim of a parse record with its resolution columns added (in place)."""
+    """Every claim of a parse record with its resolution columns added (in place), in
+    reading order, each within the unit the narrative last named."""
+    units, departments = unit_names(record)
+    printed = printed_values(record, units, departments)
+    scope: str | None = None
     for claim in record.get("claims") or []:
+        text = normalise_name(claim.get("text"))
+        if _PART_RE.search(text):  # a new part of the document speaks of the whole department
+            scope = None
+        scope = (_scope_named(text, units) if units else None) or scope
         try:
-            claim.update(resolve_claim(claim, record))
+            claim.update(resolve_claim(claim, record, scope, units, departments, printed))
         except Exception as exc:  # one odd sentence must not lose the document
             claim.update(figure=None, resolution_error=f"{type(exc).__name__}: {exc}")
     return record.get("claims") or []

@@ -59,9 +59,27 @@ def extract_claims(page_texts: list[str]) -> list[dict]:
     change_direction)."""
     claims: list[dict] = []
     for page, text in enumerate(page_texts, start=1):
+        heading = ""
         for sentence in _sentences(text or ""):
-            claims.extend(_claims_in_sentence(sentence, page))
+            found = _claims_in_sentence(sentence, page)
+            if found and heading and _BARE_SUBJECT_RE.fullmatch(found[0]["subject"]):
+                # 1.因公出国(境)费用。2026年预算数 87.20 万元: the heading names the figure
+                found[0]["subject"] = (heading + found[0]["subject"])[-30:]
+            heading = _heading(sentence) if not found else ""
+            claims.extend(found)
     return claims
+
+
+# A subject that names no figure of its own (2026年预算数): the short heading before it does.
+_BARE_SUBJECT_RE = re.compile(r"(?:20\d{2}年度?)?(?:预算数?|预算安排|安排|金额|年初预算数?)")
+
+
+def _heading(sentence: str) -> str:
+    """A short sentence without an amount, numbered like a heading (1.因公出国(境)费用), as a subject."""
+    if len(sentence) > 24 or _AMOUNT_RE.search(sentence):
+        return ""
+    subject = _subject(sentence)
+    return subject or ""
 
 
 def _sentences(text: str) -> list[str]:
@@ -89,7 +107,7 @@ def _claims_in_sentence(sentence: str, page: int) -> list[dict]:
         tail = sentence[match.end():end]
         start = matches[i - 1].end() if i else 0
         subject = _subject(sentence[start:match.start()])
-        if not subject or _RUN_TOGETHER_RE.search(sentence[start:end]) or _FORM_TEXT_RE.search(sentence):
+        if not subject or _RUN_TOGETHER_RE.search(sentence[start:end]) or _is_form_text(sentence):
             continue
         change, direction, change_unit = _change(tail)
         share = _SHARE_RE.search(tail)
@@ -112,6 +130,12 @@ def _claims_in_sentence(sentence: str, page: int) -> list[dict]:
             }
         )
     return found
+
+
+def _is_form_text(sentence: str) -> bool:
+    """A form read as prose names two of its field labels or more; one alone is narrative
+    (主要是根据主管部门审核情况安排因公出国(境)费用)."""
+    return len(set(_FORM_TEXT_RE.findall(sentence))) >= 2
 
 
 def _is_change_amount(sentence: str, start: int) -> bool:

@@ -173,3 +173,93 @@ def test_a_budget_units_own_total_is_its_row_of_a_table_keyed_by_unit() -> None:
     record["claims"] = extract_claims(["三、深圳市某中心深圳市某中心预算300.00万元，包括在职人员经费。"])
     (claim,) = resolve_claims(record)
     assert (claim["figure"], claim["resolved_amount"], claim["resolved_row_name"]) == ("unit_total", "300.00", "深圳市某中心")
+
+
+def _units_record() -> dict:
+    """A department's document with two budget units, each printed as a block (深圳's layout)."""
+    def unit_rows(name: str, total: str, goods: str, capital: str, family: str) -> list[dict]:
+        return [{"name": name, "amounts": {"total": total}},
+                {"name": "工资福利支出", "amounts": {"total": "50.00"}},
+                {"name": "商品和服务支出", "amounts": {"total": goods}},
+                {"name": "对个人和家庭的补助", "amounts": {"total": family}},
+                {"name": "资本性支出", "amounts": {"total": capital}}]
+
+    return {"doc_type": "budget", "unit_name": "甲市乙局", "tables": [
+        {"kind": "expenditure_summary", "unit": "万元", "pages": [3], "rows": [
+            {"name": "甲市乙局", "amounts": {"total": "300.00", "project": "0"}},
+            {"name": "甲市乙局(本级)", "amounts": {"total": "200.00", "project": "0"}},
+            {"code": "201", "name": "一般公共服务支出", "amounts": {"total": "200.00"}},
+            {"name": "甲市乙局监测中心", "amounts": {"total": "100.00", "project": "0"}},
+            {"code": "201", "name": "一般公共服务支出", "amounts": {"total": "100.00"}},
+        ]},
+        {"kind": "basic_expenditure_by_economic", "unit": "万元", "pages": [4], "rows": [
+            {"name": "甲市乙局", "amounts": {"total": "300.00"}},
+            *unit_rows("甲市乙局(本级)", "200.00", "40.00", "5.00", "12.00"),
+            *unit_rows("甲市乙局监测中心", "100.00", "20.00", "1.50", "7.00"),
+        ]},
+        {"kind": "three_public_expenses", "unit": "万元", "pages": [5], "rows": [
+            {"name": "总计", "item": "total", "amounts": {"col:2025年/一般公共预算": "9.00", "general_budget": "8.00"}},
+            {"name": "甲市乙局(本级)/总计", "amounts": {"col:2025年/一般公共预算": "6.00", "general_budget": "5.00"}},
+            {"name": "甲市乙局监测中心/总计", "amounts": {"col:2025年/一般公共预算": "3.00", "general_budget": "3.00"}},
+        ]},
+    ]}
+
+
+def test_each_claim_is_read_in_the_block_of_the_unit_the_narrative_names() -> None:
+    record = _units_record()
+    record["claims"] = extract_claims([
+        "一、甲市乙局(本级)\n甲市乙局(本级)预算200.00万元，包括公用经费45.00万元、对个人和家庭的补助支出12.00万元。"
+        "二、甲市乙局监测中心\n甲市乙局监测中心预算100.00万元，包括公用经费21.50万元、对个人和家庭的补助支出7.00万元。"
+        "第五部分 财政拨款“三公”经费预算情况\n2026年财政拨款“三公”经费预算8.00万元，较2025年年初预算减少1.00万元。"])
+    got = [(c["subject"], c["resolved_amount"], c["resolved_row_name"]) for c in resolve_claims(record)]
+    assert got == [
+        ("甲市乙局(本级)甲市乙局(本级)预算", "200.00", "甲市乙局(本级)"),
+        # 公用经费 = 商品和服务支出 + 资本性支出 of the unit's 基本支出, when no column prints it
+        ("公用经费", "45.00", "商品和服务支出 + 资本性支出"),
+        ("对个人和家庭的补助支出", "12.00", "对个人和家庭的补助"),
+        ("甲市乙局监测中心甲市乙局监测中心预算", "100.00", "甲市乙局监测中心"),
+        ("公用经费", "21.50", "商品和服务支出 + 资本性支出"),
+        ("对个人和家庭的补助支出", "7.00", "对个人和家庭的补助"),
+        # a new part speaks of the department again: its 三公 total, this year's column
+        ("财政拨款“三公”经费预算", "8.00", "总计"),
+    ]
+
+
+def test_a_unit_figure_is_never_another_units() -> None:
+    record = _units_record()
+    record["claims"] = extract_claims(["二、甲市乙局监测中心\n甲市乙局监测中心预算100.00万元，包括对个人和家庭的补助支出12.00万元。"])
+    _, family = resolve_claims(record)
+    assert (family["resolved_amount"], family["resolved_row_index"]) == ("7.00", 9)  # the 监测中心's, which differs
+    assert not agrees(family, {"amount": family["resolved_amount"], "unit": "万元"})
+
+
+def test_a_figure_no_table_prints_is_classified_so() -> None:
+    record = _units_record()
+    record["claims"] = extract_claims(["甲市乙局(本级)预算200.00万元，其中：普法宣传工作372.71万元，用于宣传。"])
+    _, detail = resolve_claims(record)
+    assert detail["resolved_amount"] is None
+    assert detail["resolution_note"].startswith("not printed in a table")
+    # a name no row has, but whose amount a cell prints, stays an ordinary unresolved claim
+    record["claims"] = extract_claims(["甲市乙局(本级)预算200.00万元，其中：普法宣传工作40.00万元。"])
+    _, detail = resolve_claims(record)
+    assert detail["resolution_note"] == "no printed row or column of the tables names it"
+    # ... but for another unit, whose block does not hold 40.00, it is not printed
+    record["claims"] = extract_claims(["甲市乙局监测中心预算100.00万元，其中：普法宣传工作40.00万元。"])
+    _, detail = resolve_claims(record)
+    assert detail["resolution_note"].startswith("not printed in a table")
+
+
+def test_a_sentence_cutting_the_table_figure_to_its_precision_agrees() -> None:
+    # 13,616,271 元 said as 1361 万元 (上海): cut, not rounded; 1360 万元 is a step off
+    assert agrees({"amount": "1361", "unit": "万元"}, {"amount": "13616271", "unit": "元"})
+    assert not agrees({"amount": "1360", "unit": "万元"}, {"amount": "13616271", "unit": "元"})
+    assert not agrees({"amount": "1362.00", "unit": "万元"}, {"amount": "13616271", "unit": "元"})
+    # a figure printed as finely as the table gets half a step each side, never a cut
+    assert not agrees({"amount": "13616269", "unit": "元"}, {"amount": "13616271", "unit": "元"})
+
+
+def test_a_bare_budget_figure_takes_the_heading_before_it() -> None:
+    (claim,) = extract_claims(["1.因公出国（境）费用。2026 年预算数 16.80 万元，较2025年年初预算减少27.07万元，"
+                               "主要是根据主管部门审核情况安排因公出国（境）费用。"])
+    assert (claim["subject"], claim["amount"], classify(claim["subject"])) == (
+        "因公出国(境)费用预算数", "16.80", "three_public_overseas")

@@ -1,6 +1,6 @@
 """A hand-checked sample of claim resolutions on real disclosures (../shared/real,
-skipped when absent): 79 narrative figures of four documents (Shanghai, Guangzhou,
-Wuxi, Fuzhou), each looked up by hand in the printed table named here (page text read from
+skipped when absent): 104 narrative figures of six documents of all five cities
+(Shanghai, Shenzhen, Guangzhou, Wuxi, Fuzhou), each looked up by hand in the printed table named here (page text read from
 the PDF: the row, the column and the figure as printed). The resolver must name
 exactly that table figure, and the verdict is ``agrees`` for every one of them
 (these narratives repeat their tables correctly; 40,870 万元 against 408,696,000 元
@@ -20,10 +20,47 @@ import pytest
 from parsers.claim_figures import agrees
 from parsers.document import parse_document
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real"
+# ../shared/real beside the checkout (a worktree under /work/wt/ has it two levels up)
+REAL = next((p / "shared" / "real" for p in Path(__file__).resolve().parents[3:5] if (p / "shared" / "real").is_dir()),
+            Path(__file__).resolve().parents[3] / "shared" / "real")
 
 # (claim page, subject, amount, unit) → (table kind, table page, row as printed, column, figure as printed, unit)
 HAND_CHECKED = {
+    # 深圳: a department's document holding one block per budget unit. 公用经费 is 商品和服务支出 +
+    # 资本性支出 of the unit's 基本支出 (491.82 + 10.40 on pp. 22-23); the 政府采购 total is the
+    # 支出总表's 政府采购 column; the 三公 table prints 2025 and 2026 rows, the 2026 one is read.
+    "003_深圳__2026年深圳市统计局部门预算.pdf": [
+        (6, '深圳市统计局(本级)部门预算收入', '5417.80', '万元', 'income_expenditure_summary', 17, '收入总计', 'amount', '5417.80', '万元'),
+        (6, '深圳市统计局(本级)部门预算支出', '5417.80', '万元', 'income_expenditure_summary', 17, '支出总计', 'amount', '5417.80', '万元'),
+        (6, '深圳市统计局(本级)深圳市统计局(本级)预算', '5417.80', '万元', 'expenditure_summary', 19, '深圳市统计局（本级）', 'total', '5417.80', '万元'),
+        (6, '公用经费', '502.22', '万元', 'basic_expenditure_by_economic', 22, '商品和服务支出 + 资本性支出', 'total', '502.22', '万元'),
+        (6, '对个人和家庭的补助支出', '571.04', '万元', 'basic_expenditure_by_economic', 23, '对个人和家庭的补助', 'total', '571.04', '万元'),
+        (6, '项目支出', '1313.80', '万元', 'expenditure_summary', 19, '深圳市统计局（本级）', 'project', '1313.80', '万元'),
+        (7, '三)对个人和家庭补助支出', '571.04', '万元', 'basic_expenditure_by_economic', 23, '对个人和家庭的补助', 'total', '571.04', '万元'),
+        # 1.统计管理 352.27 万元 under 项目支出 is the project (p. 24), not the 款 统计管理 359.77 (p. 19)
+        (7, '统计管理', '352.27', '万元', 'project_expenditure', 24, '统计管理', 'total', '352.27', '万元'),
+        (7, '专项普查活动', '110.00', '万元', 'project_expenditure', 24, '专项普查活动', 'total', '110.00', '万元'),
+        (8, '专项统计业务', '844.03', '万元', 'project_expenditure', 24, '专项统计业务', 'total', '844.03', '万元'),
+        (9, '深圳市统计局(本级)纳入2026年部门预算的政府采购项目共有', '94.28', '万元', 'expenditure_summary', 19, '深圳市统计局（本级）', 'col:2026年政府采购项目/小计', '94.28', '万元'),
+        (9, '财政拨款“三公”经费预算', '32.56', '万元', 'three_public_expenses', 32, '总计', 'general_budget', '32.56', '万元'),
+        (9, '因公出国(境)费用预算数', '16.80', '万元', 'three_public_expenses', 32, '因公出国(境)费', 'general_budget', '16.80', '万元'),
+        (9, '公务接待费预算数', '11.56', '万元', 'three_public_expenses', 32, '公务接待费', 'general_budget', '11.56', '万元'),
+        (10, '公务用车购置和运行维护费预算数', '4.20', '万元', 'three_public_expenses', 32, '公务用车购置费 + 公务用车运行维护费', 'general_budget', '4.20', '万元'),
+        (10, '公务用车购置费2026年预算数', '0.00', '万元', 'three_public_expenses', 32, '公务用车购置费', 'general_budget', '0.00', '万元'),
+        (10, '公务用车运行维护费2026年预算数', '4.20', '万元', 'three_public_expenses', 32, '公务用车运行维护费', 'general_budget', '4.20', '万元'),
+    ],
+    # the narrative speaks of one unit at a time: each figure is its unit's block's (p. 151 prints
+    # 生态环境监测 6,965.81 for the 监测中心站 and 4,094.77 for the 监测站; the claim is the 监测站's)
+    "003_深圳__2026年深圳市生态环境局部门预算.pdf": [
+        (10, '公用经费', '1387.62', '万元', 'basic_expenditure_by_economic', 124, '商品和服务支出', 'total', '1387.62', '万元'),
+        (10, '对个人和家庭的补助支出', '777.70', '万元', 'basic_expenditure_by_economic', 125, '对个人和家庭的补助', 'total', '777.70', '万元'),
+        (10, '项目支出', '54693.88', '万元', 'expenditure_summary', 81, '深圳市生态环境局（本级）', 'project', '54693.88', '万元'),
+        (10, '生态环境管理项目', '22346.88', '万元', 'project_expenditure', 150, '生态环境管理', 'total', '22346.88', '万元'),
+        (16, '三)对个人和家庭补助支出', '312.86', '万元', 'basic_expenditure_by_economic', 130, '对个人和家庭的补助', 'total', '312.86', '万元'),
+        (16, '五)项目支出', '4434.77', '万元', 'project_expenditure', 151, '深圳市生态环境监测站', 'total', '4434.77', '万元'),
+        (16, '生态环境监测项目支出', '4094.77', '万元', 'project_expenditure', 151, '生态环境监测', 'total', '4094.77', '万元'),
+        (17, '生态环境管理', '2399.68', '万元', 'project_expenditure', 151, '生态环境管理', 'total', '2399.68', '万元'),
+    ],
     "005_广州__2026年广州市宣传部部门预算.pdf": [
         (25, '本部门收入预算', '27900.73', '万元', 'income_expenditure_summary', 5, '收入总计', 'amount', '27900.73', '万元'),
         (25, '支出预算', '27900.73', '万元', 'income_expenditure_summary', 5, '支出总计', 'amount', '27900.73', '万元'),
@@ -116,6 +153,7 @@ HAND_CHECKED = {
 
 def test_the_sample_has_fifty_or_more_resolutions() -> None:
     assert sum(len(v) for v in HAND_CHECKED.values()) >= 50
+    assert {name.split("__")[0] for name in HAND_CHECKED} == {"001_上海", "003_深圳", "005_广州", "014_无锡", "017_福州"}
 
 
 @pytest.mark.parametrize("name", sorted(HAND_CHECKED))

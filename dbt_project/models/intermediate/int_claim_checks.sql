@@ -42,7 +42,19 @@ in_yuan as (
                 * {{ claim_unit_factor('coalesce(claims.change_unit, claims.claim_unit)') }} as decimal(18, 2))
         end as stated_change_yuan,
         case claims.change_direction when 'decrease' then -claims.change_percent else claims.change_percent end
-            as stated_change_percent
+            as stated_change_percent,
+        -- the sentence wrote the table figure cut (not rounded) to its own, coarser precision
+        -- (上海: 13,616,271 元 said as 1361 万元): table − claim in [0, one step of the sentence)
+        coalesce(
+            claims.amount_in_unit >= 0 and claims.resolved_amount_in_unit >= 0
+            and {{ printed_step('claims.amount_text') }} * {{ claim_unit_factor('claims.claim_unit') }}
+                > {{ printed_step('claims.resolved_amount_text') }} * {{ claim_unit_factor('claims.resolved_unit') }}
+            and claims.resolved_amount_in_unit * {{ claim_unit_factor('claims.resolved_unit') }}
+                - claims.amount_in_unit * {{ claim_unit_factor('claims.claim_unit') }} >= 0
+            and claims.resolved_amount_in_unit * {{ claim_unit_factor('claims.resolved_unit') }}
+                - claims.amount_in_unit * {{ claim_unit_factor('claims.claim_unit') }}
+                < {{ printed_step('claims.amount_text') }} * {{ claim_unit_factor('claims.claim_unit') }},
+            false) as agrees_by_truncation
     from claims
 ),
 
@@ -81,6 +93,7 @@ checked as (
         case
             when c.table_yuan is null or c.claim_yuan is null then 'unresolved'
             when abs(c.claim_yuan - c.table_yuan) <= c.rounding_tolerance then 'agrees'
+            when c.agrees_by_truncation then 'agrees'
             else 'differs'
         end as verdict,
         -- the base the stated change implies (this year's figure less the change)

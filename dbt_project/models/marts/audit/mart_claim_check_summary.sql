@@ -21,6 +21,8 @@ select
     count(*) filter (where verdict = 'unresolved' and resolution_note like '%no standard table%'
                      or verdict = 'unresolved' and resolution_note like '%not a table figure%'
                      or verdict = 'unresolved' and resolution_note like '%tables do not print%') as n_narrative_only,
+    -- no row named so and no cell holding the amount: a figure the tables do not print
+    count(*) filter (where verdict = 'unresolved' and resolution_note like 'not printed in a table%') as n_not_printed,
     count(*) filter (where unit_suspect) as n_unit_suspect,
     count(*) filter (where change_verdict is not null) as n_changes_checked,
     count(*) filter (where change_verdict = 'differs') as n_changes_differ,

@@ -42,6 +42,8 @@ select
     checks.difference_yuan,
     checks.rounding_tolerance,
     checks.verdict,
+    checks.verdict = 'agrees' and checks.agrees_by_truncation
+        and abs(checks.difference_yuan) > checks.rounding_tolerance as agrees_by_truncation,
     checks.resolution_note,
     checks.n_candidates,
     checks.unit_suspect,
