@@ -1,0 +1,264 @@
+"""OCR of pages without a usable text layer: page image → glyphs and rulings.
+
+A scanned page (no text, or only unmapped ``(cid:…)`` glyphs) is rendered to
+an image and read here; what comes back has the shape the text-layer path
+reads from pdfplumber, so table reconstruction, interpretation and every
+check run unchanged:
+
+- *glyphs*: each recognised character with its box, in PDF points. The engine
+  (RapidOCR, PP-OCRv4 Chinese models shipped in its wheel, run by onnxruntime)
+  gives boxes per character for Chinese and per run for digits; a run's box is
+  shared out over its characters by their printed width. Each glyph carries
+  the engine's confidence in the line it belongs to.
+- *rulings*: table borders found in the image by morphology (an opening with
+  a long horizontal, then a long vertical kernel keeps only straight lines),
+  one segment per connected piece, exactly like vector rulings.
+
+The page is deskewed first (angle of its long horizontal lines), so a slightly
+turned scan gives straight rows. Ruling lines are *not* erased before
+recognition: erasing them cut into glyphs that touch the borders (measured:
+98.2 % → 47.7 % of amount cells exact on the scanned twins, docs/ocr.md).
+
+Nothing keys on a city, a title or a page size; lengths are in inches of the
+rendered page, so any dpi reads the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import statistics
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from parsers.layout import Glyph, Ruling
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# Render scans at (about) their own resolution, within these bounds: below 150
+# dpi digits blur together, above 250 recognition slows with no gain.
+MIN_DPI, MAX_DPI, DEFAULT_DPI = 150, 250, 200
+MIN_SCAN_DPI = 100
+# A page needs OCR when it has (almost) no glyphs but shows an image, or when
+# most of its glyphs are unmapped (cid:…) codes.
+MIN_TEXT_GLYPHS = 20
+# Below this the engine's reading of an amount is not trusted (docs/ocr.md).
+LOW_CONFIDENCE = 0.90
+
+
+@dataclass(frozen=True)
+class OcrGlyph(Glyph):
+    """A glyph read by OCR: its text as recognised, and the engine's confidence."""
+
+    confidence: float = 1.0
+
+
+class OcrUnavailable(RuntimeError):
+    """The OCR engine (rapidocr-onnxruntime) is not installed."""
+
+
+def ocr_available() -> bool:
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except Exception:  # ImportError, or a missing system library of OpenCV
+        return False
+    return True
+
+
+def page_needs_ocr(glyphs: list[Glyph], has_images: bool) -> bool:
+    """No usable text layer: (almost) no text over an image, or mostly (cid:…) glyphs."""
+    if len(glyphs) < MIN_TEXT_GLYPHS:
+        return has_images
+    unmapped = sum(1 for g in glyphs if g.text.startswith("(cid:"))
+    return unmapped > 0.5 * len(glyphs)
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> Any:
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except Exception as exc:
+        raise OcrUnavailable(f"the OCR engine is not installed (rapidocr-onnxruntime): {exc}") from exc
+    threads = int(os.environ.get("COUNTYBUDGET_OCR_THREADS", "2"))
+    # Text is upright in a budget scan: the 180° classifier only costs time.
+    # max_side_len: a 200 dpi A4 page (2339 px) is read whole, not shrunk.
+    return RapidOCR(
+        use_cls=False,
+        max_side_len=3600,
+        intra_op_num_threads=threads,
+        inter_op_num_threads=1,
+    )
+
+
+def scan_dpi(images: list[tuple[float, float]]) -> float | None:
+    """The resolution a page was scanned at: that of its widest image.
+    ``images`` holds (pixel width, width drawn in points) of each image."""
+    drawn = [(px, pt) for px, pt in images if pt > 0 and px > 0]
+    if not drawn:
+        return None
+    px, pt = max(drawn, key=lambda d: d[1])
+    return px / (pt / 72)
+
+
+def render_dpi(native: float | None) -> int:
+    """The dpi to render a scanned page at: its own, within bounds."""
+    return int(min(MAX_DPI, max(MIN_DPI, native or DEFAULT_DPI)))
+
+
+def too_coarse(native: float | None) -> bool:
+    """A scan below MIN_SCAN_DPI is not read: its digits are a few pixels high,
+    and a misread figure is worse than none (the document is reported instead)."""
+    return native is not None and native < MIN_SCAN_DPI
+
+
+def read_image(image: "np.ndarray", dpi: int) -> tuple[list[OcrGlyph], list[Ruling]]:
+    """Glyphs and rulings of a greyscale page image, in PDF points."""
+    image = deskew(image, dpi)
+    rulings = find_rulings(image, dpi)
+    glyphs = recognise(image, dpi)
+    return glyphs, rulings
+
+
+def read_pdf_page(pdf: Any, index: int, dpi: int) -> tuple[list[OcrGlyph], list[Ruling]]:
+    """Render page ``index`` (0-based) of a pypdfium2 document and read it."""
+    page = pdf[index]
+    try:
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        image = bitmap.to_numpy()
+    finally:
+        page.close()
+    if image.ndim == 3:
+        image = image[:, :, 0].copy()
+    return read_image(image, dpi)
+
+
+# ------------------------------------------------------------------ geometry
+
+
+def _binary(image: "np.ndarray") -> "np.ndarray":
+    import cv2
+
+    _, binary = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return binary
+
+
+def deskew(image: "np.ndarray", dpi: int) -> "np.ndarray":
+    """Turn the page so its long horizontal lines are level (a scan is fed askew)."""
+    import cv2
+    import numpy as np
+
+    angle = skew_degrees(_binary(image), dpi)
+    if abs(angle) < 0.02:
+        return image
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=255).astype(np.uint8)
+
+
+def skew_degrees(binary: "np.ndarray", dpi: int) -> float:
+    """Median angle of the page's long, thin horizontal strokes (table rulings,
+    underlines); 0 when there are none."""
+    import cv2
+    import numpy as np
+
+    # Short kernel: a line turned by up to ~2° still survives it piecewise.
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(dpi * 0.15), 10), 1))
+    lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    angles: list[float] = []
+    weights: list[float] = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w < dpi * 1.0 or h > dpi * 0.15:  # only long, thin pieces say the angle
+            continue
+        vx, vy, _, _ = cv2.fitLine(contour, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        angles.append(float(np.degrees(np.arctan2(vy, vx))))
+        weights.append(float(w))
+    if not angles:
+        return 0.0
+    angles = [a - 180 if a > 90 else a + 180 if a < -90 else a for a in angles]
+    return statistics.median(angles)
+
+
+def find_rulings(image: "np.ndarray", dpi: int) -> list[Ruling]:
+    """Straight horizontal and vertical lines of the (deskewed) page, as rulings in points."""
+    import cv2
+
+    binary = _binary(image)
+    scale = 72 / dpi
+    # Longer than any stroke of a character at body size (≤ 12 pt ≈ 0.17 in).
+    length = max(int(dpi * 0.22), 15)
+    thick = max(int(dpi * 0.04), 3)  # a ruling is at most this many pixels thick
+    rulings: list[Ruling] = []
+    for vertical in (False, True):
+        size = (1, length) if vertical else (length, 1)
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+        # close small breaks (JPEG, blur) along the line
+        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick * 2) if vertical else (thick * 2, 1))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, bridge)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for i in range(1, n):
+            x, y, w, h, _ = stats[i]
+            across, along = (w, h) if vertical else (h, w)
+            if along < length or across > thick * 2:
+                continue
+            if vertical:
+                rulings.append(Ruling(True, (x + w / 2) * scale, y * scale, (y + h) * scale))
+            else:
+                rulings.append(Ruling(False, (y + h / 2) * scale, x * scale, (x + w) * scale))
+    return rulings
+
+
+# ------------------------------------------------------------------ recognition
+
+
+def _char_weight(ch: str) -> float:
+    # printed width of a character relative to a Chinese one
+    return 0.55 if ch.isascii() else 1.0
+
+
+def recognise(image: "np.ndarray", dpi: int) -> list[OcrGlyph]:
+    """Every recognised character as a glyph (points), with its line's confidence."""
+    result, _ = _engine()(image, return_word_box=True)
+    scale = 72 / dpi
+    glyphs: list[OcrGlyph] = []
+    for item in result or []:
+        box, text, score = item[0], item[1], float(item[2])
+        words = item[3] if len(item) > 3 else None
+        texts = item[4] if len(item) > 4 else None
+        scores = item[5] if len(item) > 5 else None
+        ys = [p[1] for p in box]
+        top, bottom = min(ys), max(ys)
+        # the detector's box is padded (unclip): the glyph body is about 3/4 of it
+        pad = (bottom - top) * 0.125
+        top, bottom = (top + pad) * scale, (bottom - pad) * scale
+        if words and texts and len(words) == len(texts):
+            pieces = [(min(p[0] for p in w), max(p[0] for p in w), t, float(s) if scores else score)
+                      for w, t, s in zip(words, texts, scores or [score] * len(texts))]
+        else:
+            xs = [p[0] for p in box]
+            pieces = [(min(xs), max(xs), text, score)]
+        for x0, x1, piece, piece_score in pieces:
+            piece = piece.strip()
+            if not piece:
+                continue
+            total = sum(_char_weight(c) for c in piece)
+            x = x0
+            for ch in piece:
+                w = (x1 - x0) * _char_weight(ch) / total
+                if not ch.isspace():
+                    glyphs.append(OcrGlyph(normalise_char(ch), x * scale, (x + w) * scale, top, bottom,
+                                           confidence=min(score, piece_score)))
+                x += w
+    return glyphs
+
+
+# Full-width forms the engine prints for ASCII characters (digits, '.', ',', '-',
+# parentheses); Chinese punctuation such as ： stays as printed.
+_FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)} | {"．": ".", "－": "-"}
+
+
+def normalise_char(ch: str) -> str:
+    return _FULLWIDTH.get(ch, ch)
