@@ -25,8 +25,8 @@ from countybudget import paths
 log = logging.getLogger(__name__)
 
 # The default sample: two documents with every standard table between them
-# (a final account and a budget), 27 pages per dpi.
-SAMPLE = ("suixi-health-2023-final-account", "yongqiao-govoffice-2024-budget")
+# (a final account and a budget), 26 pages per dpi.
+SAMPLE = ("suixi-health-2023-final-account", "yongqiao-govoffice-2023-budget")
 
 
 def _selected() -> list[str] | None:
@@ -84,3 +84,77 @@ if __name__ == "__main__":  # python -m benchmarks.ocr_bench [id ...]
 
     logging.basicConfig(level=logging.INFO)
     print(json.dumps(run_ocr_benchmark(sys.argv[1:] or None), ensure_ascii=False, indent=2, default=str))
+
+
+# ------------------------------------------------------------------ engine comparison
+
+_AMOUNT_RE = r"\d[\d,]*\.\d{2}"
+
+
+def compare_engines(pages: tuple[tuple[str, int], ...] = (("suixi-health-2023-final-account", 3),
+                                                           ("suixi-health-2023-final-account", 6),
+                                                           ("yongqiao-govoffice-2023-budget", 5)),
+                    dpi: int = 200) -> dict[str, Any]:
+    """RapidOCR against Tesseract (chi_sim) on a few scanned-twin pages: share of
+    the page's printed amounts (from the original's text layer) each engine reads
+    exactly, and seconds per page. Tesseract is not a dependency: where its
+    binary or chi_sim is missing it is reported as such."""
+    import re
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+    from collections import Counter
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from parsers.ocr import _engine, deskew
+    from testkit import CORPUS_DIR
+    from testkit.corpus.scan import scan_twin
+
+    def amounts(text: str) -> Counter:
+        return Counter(re.findall(_AMOUNT_RE, text.replace(" ", "")))
+
+    def rapid(image) -> str:  # noqa: ANN001
+        result, _ = _engine()(image)
+        return "\n".join(item[1] for item in result or [])
+
+    def tesseract(image) -> str:  # noqa: ANN001
+        import cv2
+
+        with tempfile.TemporaryDirectory() as tmp:
+            cv2.imwrite(f"{tmp}/page.png", image)
+            done = subprocess.run(["tesseract", f"{tmp}/page.png", "-", "-l", "chi_sim", "--psm", "6"],
+                                  capture_output=True, text=True, check=True)
+        return done.stdout
+
+    engines = {"rapidocr": rapid}
+    has_tesseract = shutil.which("tesseract") and "chi_sim" in subprocess.run(
+        ["tesseract", "--list-langs"], capture_output=True, text=True).stdout
+    if has_tesseract:
+        engines["tesseract_chi_sim"] = tesseract
+    totals = {name: {"amounts": 0, "exact": 0, "seconds": 0.0} for name in engines}
+    with tempfile.TemporaryDirectory() as tmp:
+        for doc_id, number in pages:
+            source = CORPUS_DIR / "documents" / f"{doc_id}.pdf"
+            with pdfplumber.open(str(source)) as pdf:
+                truth = amounts(pdf.pages[number - 1].extract_text() or "")
+            twin = scan_twin(source, Path(tmp) / f"{doc_id}-{number}.pdf", dpi, pages=[number])
+            scan = pdfium.PdfDocument(str(twin))
+            image = scan[0].render(scale=dpi / 72, grayscale=True).to_numpy()
+            scan.close()
+            image = deskew(image if image.ndim == 2 else image[:, :, 0].copy(), dpi)
+            for name, read in engines.items():
+                started = time.perf_counter()
+                got = amounts(read(image))
+                totals[name]["seconds"] += time.perf_counter() - started
+                totals[name]["amounts"] += sum(truth.values())
+                totals[name]["exact"] += sum((truth & got).values())
+    for t in totals.values():
+        t["exact_pct"] = round(100 * t["exact"] / t["amounts"], 1) if t["amounts"] else None
+        t["seconds_per_page"] = round(t["seconds"] / len(pages), 1)
+        del t["seconds"]
+    if not has_tesseract:
+        totals["tesseract_chi_sim"] = {"skipped": "tesseract with chi_sim is not installed"}
+    return {"pages": len(pages), "dpi": dpi, "engines": totals}

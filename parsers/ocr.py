@@ -36,9 +36,12 @@ from parsers.layout import Glyph, Ruling
 if TYPE_CHECKING:
     import numpy as np
 
-# Render scans at (about) their own resolution, within these bounds: below 150
-# dpi digits blur together, above 250 recognition slows with no gain.
-MIN_DPI, MAX_DPI, DEFAULT_DPI = 150, 250, 200
+# Render scans at (about) their own resolution, within these bounds (above 250
+# dpi recognition slows with no gain).
+# Scans are rendered at no less than 200 dpi: the text detector finds thin
+# strokes (一, a lone 0) of a 150 dpi scan only when it is enlarged.
+MIN_DPI, MAX_DPI, DEFAULT_DPI = 200, 250, 200
+DETECT_THRESHOLD = 0.3
 MIN_SCAN_DPI = 100
 # A page needs OCR when it has (almost) no glyphs but shows an image, or when
 # most of its glyphs are unmapped (cid:…) codes.
@@ -221,7 +224,10 @@ def _char_weight(ch: str) -> float:
 
 def recognise(image: "np.ndarray", dpi: int) -> list[OcrGlyph]:
     """Every recognised character as a glyph (points), with its line's confidence."""
-    result, _ = _engine()(image, return_word_box=True)
+    # Lower thresholds than the engine's defaults (0.5): a digit wrapped alone onto
+    # a cell's second line ("1166.6" / "0") or a lone "一" is otherwise dropped.
+    result, _ = _engine()(image, return_word_box=True, box_thresh=DETECT_THRESHOLD, text_score=DETECT_THRESHOLD,
+                          unclip_ratio=1.6)
     scale = 72 / dpi
     glyphs: list[OcrGlyph] = []
     for item in result or []:
@@ -262,3 +268,52 @@ _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)} | {"．": 
 
 def normalise_char(ch: str) -> str:
     return _FULLWIDTH.get(ch, ch)
+
+
+# ------------------------------------------------------------------ repairs
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 as an int (the numbering of items such as 二十三、)."""
+    if not text or any(c not in _NUMERALS for c in text):
+        return None
+    if "十" not in text:
+        return _NUMERALS.index(text) + 1 if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    value = (_NUMERALS.index(tens) + 1 if tens else 1) * 10
+    return value + (_NUMERALS.index(ones) + 1 if ones else 0)
+
+
+def _chinese_numeral(n: int) -> str:
+    if n <= 10:
+        return _NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_NUMERALS[ones - 1] if ones else "")
+
+
+def restore_item_numerals(column: list[str | None]) -> list[str | None]:
+    """A cell read as "、一般公共…" lost its numeral: the thin 一 at a cell's edge is
+    the stroke the detector misses most. It is put back only where the item after
+    it in the same column says which it was (二、 → 一、), never guessed."""
+    out = list(column)
+    numbered = [(i, _chinese_number((c or "").split("、", 1)[0])) for i, c in enumerate(column) if c and "、" in c]
+    for k, (i, number) in enumerate(numbered):
+        text = column[i] or ""
+        if not text.startswith("、") or k + 1 >= len(numbered):
+            continue
+        following = numbered[k + 1][1]
+        if following and following > 1:
+            out[i] = _chinese_numeral(following - 1) + text
+    return out
+
+
+def repair_grid_text(cells: list[list[str | None]]) -> None:
+    """Structural repairs of OCR'd table text, column by column (in place)."""
+    width = max((len(r) for r in cells), default=0)
+    for j in range(width):
+        column = [r[j] if j < len(r) else None for r in cells]
+        for i, text in enumerate(restore_item_numerals(column)):
+            if j < len(cells[i]):
+                cells[i][j] = text

@@ -182,6 +182,9 @@ def read_pdf(path: str | Path) -> ReadResult:
         drop_furniture_rows(t, furniture)
     page_tables = [t for t in page_tables if t.rows]
     grids = join_continuations(page_tables)
+    for grid in grids:
+        if ocr_pages and set(grid.row_pages) & set(ocr_pages):
+            ocr.repair_grid_text(grid.cells)
     if ocr_pages:
         warnings.append(f"read by OCR (no usable text layer): pages {_page_ranges(ocr_pages)}")
     return ReadResult(grids=grids, page_texts=[p.text for p in pages], n_pages=n_pages, warnings=warnings,
