@@ -151,6 +151,7 @@ def compare_engines(pages: tuple[tuple[str, int], ...] = (("suixi-health-2023-fi
                 totals[name]["seconds"] += time.perf_counter() - started
                 totals[name]["amounts"] += sum(truth.values())
                 totals[name]["exact"] += sum((truth & got).values())
+                totals[name].setdefault("missed_examples", []).extend(list((truth - got).elements())[:3])
     for t in totals.values():
         t["exact_pct"] = round(100 * t["exact"] / t["amounts"], 1) if t["amounts"] else None
         t["seconds_per_page"] = round(t["seconds"] / len(pages), 1)
