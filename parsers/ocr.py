@@ -246,6 +246,7 @@ def recognise(image: "np.ndarray", dpi: int) -> list[OcrGlyph]:
         else:
             xs = [p[0] for p in box]
             pieces = [(min(xs), max(xs), text, score)]
+        line: list[OcrGlyph] = []
         for x0, x1, piece, piece_score in pieces:
             piece = piece.strip()
             if not piece:
@@ -255,10 +256,28 @@ def recognise(image: "np.ndarray", dpi: int) -> list[OcrGlyph]:
             for ch in piece:
                 w = (x1 - x0) * _char_weight(ch) / total
                 if not ch.isspace():
-                    glyphs.append(OcrGlyph(normalise_char(ch), x * scale, (x + w) * scale, top, bottom,
-                                           confidence=min(score, piece_score)))
+                    line.append(OcrGlyph(normalise_char(ch), x * scale, (x + w) * scale, top, bottom,
+                                         confidence=min(score, piece_score)))
                 x += w
+        glyphs.extend(close_ink_gaps(line))
     return glyphs
+
+
+def close_ink_gaps(line: list[OcrGlyph]) -> list[OcrGlyph]:
+    """Character boxes are tight around the ink, so letter-spaced text (a bold
+    title) shows gaps a text layer's advance widths do not; the word splitter
+    would part "2023年收入决算表" in two. Gaps under 0.9 of the glyph height
+    within one recognised line are shared out between its neighbours (their
+    centres move by a quarter of the gap at most)."""
+    out = list(line)
+    for i in range(len(out) - 1):
+        left, right = out[i], out[i + 1]
+        gap = right.x0 - left.x1
+        if 0 < gap < 0.9 * left.size:
+            mid = left.x1 + gap / 2
+            out[i] = OcrGlyph(left.text, left.x0, mid, left.top, left.bottom, confidence=left.confidence)
+            out[i + 1] = OcrGlyph(right.text, mid, right.x1, right.top, right.bottom, confidence=right.confidence)
+    return out
 
 
 # Full-width forms the engine prints for ASCII characters (digits, '.', ',', '-',
