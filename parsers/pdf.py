@@ -890,7 +890,8 @@ def join_continuations(tables: list[PageTable]) -> list[Grid]:
     acc = _Joined()
     headers: set[str] = set()
     for t in tables:
-        if current is not None and continues(current, acc.pages[-1] if acc.pages else current.page, t):
+        if current is not None and continues(current, acc.pages[-1] if acc.pages else current.page, t,
+                                             acc.cells[-1] if acc.cells else None):
             rows, lefts = remap_columns(t.rows, t.bounds, current.bounds, t.lefts)
             skip = len(rows) - len(drop_repeated_header(rows, headers))
             rows, lefts, ruled = rows[skip:], lefts[skip:], t.ruled[skip:]
@@ -935,26 +936,42 @@ class _Joined:
         self.words.extend(t.words)
 
 
-def continues(previous: PageTable, last_page: int, t: PageTable) -> bool:
+def continues(previous: PageTable, last_page: int, t: PageTable, last_row: list[str] | None = None) -> bool:
     """A table is the continuation of the previous one when it opens the next
     page, the previous one closed its page, and no new title starts it."""
     if t.page != last_page + 1 or not t.first_on_page or not previous.last_on_page:
         return False
     if t.title and _norm(t.title) != _norm(previous.title):
         return False
-    if not t.title and previous.title and not _repeats_header(t.rows, header_texts(previous.rows)):
+    if not t.title and previous.title and not _repeats_header(t.rows, header_texts(previous.rows), last_row):
         return False
     return abs(len(t.bounds) - len(previous.bounds)) <= 2 or bool(t.title)
 
 
-def _repeats_header(rows: list[list[str]], headers: set[str]) -> bool:
-    """A page that opens with header rows continues a table only if they repeat its header."""
+def _repeats_header(rows: list[list[str]], headers: set[str], last_row: list[str] | None = None) -> bool:
+    """A page that opens with header rows continues a table only if they repeat its header.
+    A first line that is the tail of the previous page's last row (cells wrapped over the
+    page break) is body."""
     leading = []
-    for row in rows:
+    for n, row in enumerate(rows):
         if _is_body_row(row) or _is_short_fragment(row) or _is_numbered_line(row):
             break
+        if n == 0 and last_row is not None and len(row) == len(last_row) and is_wrap_fragment(row, last_row):
+            break
         leading.append(row)
-    return not leading or any(_norm("".join(r)) in headers or _is_column_number(r) for r in leading)
+    return (not leading or any(_norm("".join(r)) in headers or _is_column_number(r) for r in leading)
+            or _same_header_words(leading, headers))
+
+
+def _same_header_words(leading: list[list[str]], headers: set[str]) -> bool:
+    """The header repeated with its words wrapped at other places (其他资金 | 其他资 / 金):
+    the same characters, nearly all of them, in the leading rows as in the header."""
+    if not headers:
+        return False
+    mine = Counter(_norm("".join(c for row in leading for c in row if c)))
+    theirs = Counter("".join(headers))
+    shared = sum((mine & theirs).values())
+    return shared >= 8 and shared >= 0.9 * max(sum(mine.values()), sum(theirs.values()))
 
 
 def remap_columns(
@@ -1017,18 +1034,19 @@ def _is_short_fragment(row: list[str]) -> bool:
 
 
 def is_wrap_fragment(row: list[str], previous: list[str]) -> bool:
-    """A cell broken by the page break: text only, in a column the previous row fills."""
+    """Cells broken by the page break: short text only, each in a column the previous
+    row fills with text (改造项目 | 缮 under 高中教学楼门窗及卫生间 | 其他建筑物、构筑物修)."""
     filled = [i for i, c in enumerate(row) if c]
-    if len(filled) != 1 or _is_body_row(row):
+    if not filled or len(filled) > 3 or _is_body_row(row):
         return False
-    i = filled[0]
-    text = row[i]
-    return (
-        bool(previous[i])
+    return all(
+        i < len(previous)
+        and bool(previous[i])
         and not is_amount_token(previous[i])  # a word is no tail of an amount (收入 under 471,452,100)
-        and not is_amount_token(text)
-        and not _ROW_START_RE.match(text)
-        and len(text) <= 6
+        and not is_amount_token(row[i])
+        and not _ROW_START_RE.match(row[i])
+        and len(row[i]) <= 6
+        for i in filled
     )
 
 

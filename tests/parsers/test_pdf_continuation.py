@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parser_fixtures import load_fixture_module
-from parsers.pdf import _repeats_header, read_pdf
+from parsers.pdf import _repeats_header, is_wrap_fragment, read_pdf
 
 SIZE = 9.0
 ROW_H = 18.0
@@ -55,3 +55,23 @@ def test_a_numbered_line_is_body_not_a_header() -> None:
 
 def test_a_header_that_is_not_the_tables_own_still_starts_a_new_table() -> None:
     assert not _repeats_header([["单位名称", "人员经费"], ["某单位", "7.00"]], {"项目预算数"})
+
+
+def test_a_header_repeated_with_its_words_wrapped_elsewhere_is_the_same_header() -> None:
+    """其他资金 on one page, 其他资 / 金 on the next: the same header, so the page continues
+    the table rather than starting an untitled one."""
+    first = {"支出项目类别（资金使用单位）总计财政拨款其他资金绩效目标", "合计一般公共预算政府性基金预算"}
+    again = [["支出项目类别（资金使用单", "总计", "财政拨款", "其他资", "绩效目标"],
+             ["位）", "", "合计", "金", ""], ["", "", "一般公共预算", "政府性基金预算", ""]]
+    assert _repeats_header(again + [["业务用房物业管理费", "175.00", "175.00", "0.00", "…"]], first)
+    other = [["单位名称", "人员经费", "公用经费"], ["某单位", "7.00", "1.00"]]
+    assert not _repeats_header(other, first)
+
+
+def test_a_page_opening_with_the_tails_of_wrapped_cells_continues_the_table() -> None:
+    """改造项目 | 缮 at the top of a page end the names of the previous page's last row."""
+    last = ["", "高中教学楼门窗及卫生间", "大型修缮", "其他建筑物、构筑物修", "分散采购", "17.48"]
+    tails = ["", "改造项目", "", "缮", "", ""]
+    assert is_wrap_fragment(tails, last)
+    assert _repeats_header([tails, ["无锡学院", "", "", "", "", "50.00"]], {"单位名称项目名称"}, last)
+    assert not is_wrap_fragment(["", "", "", "", "", "17.48"], last)  # an amount is no tail
