@@ -108,3 +108,20 @@ def test_a_scanned_twin_reads_its_summary_table_to_the_cent(tmp_path: Path) -> N
     expected = amount_cells(next(t for t in truth["tables"] if t["kind"] == kind))
     got = amount_cells(next(t for t in record["tables"] if t["kind"] == kind))
     assert expected and got == expected
+
+
+def test_a_lost_item_numeral_is_restored_only_where_the_next_item_says_which() -> None:
+    column = ["项目", "、一般公共预算拨款收入", "二、政府性基金预算拨款收入", None, "二十二、灾害防治", "、其他支出",
+              "二十四、x", "、无后继"]
+    assert ocr.restore_item_numerals(column) == [
+        "项目", "一、一般公共预算拨款收入", "二、政府性基金预算拨款收入", None, "二十二、灾害防治", "二十三、其他支出",
+        "二十四、x", "、无后继"]
+
+
+def test_letter_spaced_characters_of_one_line_stay_one_word() -> None:
+    from parsers.layout import split_words
+
+    # tight ink boxes with gaps of 0.4 em, as OCR gives a bold title
+    line = [ocr.OcrGlyph(ch, 14.0 * i, 14.0 * i + 10, 0.0, 10.0) for i, ch in enumerate("收入决算表")]
+    assert len(split_words(line)) > 1  # as read
+    assert [w.text for w in split_words(ocr.close_ink_gaps(line))] == ["收入决算表"]
