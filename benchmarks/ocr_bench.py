@@ -24,9 +24,9 @@ from countybudget import paths
 
 log = logging.getLogger(__name__)
 
-# The default sample: two documents with every standard table between them
-# (a final account and a budget), 26 pages per dpi.
-SAMPLE = ("suixi-health-2023-final-account", "yongqiao-govoffice-2023-budget")
+# The default sample: a final account with all nine standard tables, 12 pages
+# per dpi (about 12 minutes for both dpi here, most of `make bench`'s added time).
+SAMPLE = ("suixi-health-2023-final-account",)
 
 
 def _selected() -> list[str] | None:
