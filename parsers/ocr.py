@@ -170,14 +170,12 @@ def skew_degrees(binary: "np.ndarray", dpi: int) -> float:
     lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
     contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     angles: list[float] = []
-    weights: list[float] = []
     for contour in contours:
         x, y, w, h = cv2.boundingRect(contour)
         if w < dpi * 1.0 or h > dpi * 0.15:  # only long, thin pieces say the angle
             continue
         vx, vy, _, _ = cv2.fitLine(contour, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
         angles.append(float(np.degrees(np.arctan2(vy, vx))))
-        weights.append(float(w))
     if not angles:
         return 0.0
     angles = [a - 180 if a > 90 else a + 180 if a < -90 else a for a in angles]
