@@ -5,7 +5,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: install run test bench lock clean-data bi bi-test
+.PHONY: install run test bench lock clean-data bi bi-test cluster
 
 install: $(STAMP)
 
@@ -20,6 +20,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/countybudget bench
+
+# The nightly DAG once on a loopback Airflow cluster as compose deploys it (PostgreSQL, Redis,
+# API server, scheduler, DAG processor, two Celery workers); stops all it started.
+cluster: $(STAMP)
+	scripts/cluster.sh
 
 # Superset on the serving copy at http://127.0.0.1:8088 (its own .venv-superset from
 # requirements-superset.lock; builds the warehouse first if there is none); Ctrl-C stops it.

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
              "marts) and report documents and tables published, per city")
     evaluate.add_argument("--only", nargs="*", default=None, metavar="FILE",
                           help="with --real: only these file names of the directory")
-    evaluate.add_argument("--jobs", type=int, default=1, help="with --real: files parsed at once (default 1)")
+    evaluate.add_argument("--jobs", type=int, default=1, help="files parsed at once, each in its own child (default 1)")
     evaluate.add_argument("--keep-lake", type=Path, default=None,
                           help="with --real: build the lake here and keep it (default: a temporary one)")
     evaluate.add_argument("--reuse-lake", action="store_true",
@@ -48,7 +48,7 @@ def _eval(args: argparse.Namespace) -> int:
                                                 keep_lake=args.keep_lake, reuse=args.reuse_lake)
             print(format_real(report["real"]), flush=True)
         if not args.no_corpus:
-            report["corpus"] = evaluate_corpus(args.corpus)
+            report["corpus"] = evaluate_corpus(args.corpus, jobs=args.jobs)
     except (FileNotFoundError, ValueError) as exc:  # nothing to score is an answer, not a crash
         print(f"eval: {exc}", file=sys.stderr)
         return 2

@@ -36,11 +36,11 @@ RowKey = tuple[str, str, str, str, int]
 # ------------------------------------------------------------------ corpus
 
 
-def evaluate_corpus(corpus_dir: str | Path | None = None) -> dict[str, Any]:
-    """Parse every catalogued corpus document and score it against its ground truth."""
+def evaluate_corpus(corpus_dir: str | Path | None = None, jobs: int = 1) -> dict[str, Any]:
+    """Parse every catalogued corpus document (``jobs`` at once) and score it against its ground truth."""
     import yaml
 
-    from parsers.safety import run_isolated
+    from parsers.safety import parse_many
 
     corpus = Path(corpus_dir) if corpus_dir else CORPUS_DIR
     catalogue_path = corpus / "catalogue.yml"
@@ -50,8 +50,8 @@ def evaluate_corpus(corpus_dir: str | Path | None = None) -> dict[str, Any]:
     if not entries:
         raise ValueError(f"{catalogue_path} lists no documents")
     documents: list[dict[str, Any]] = []
-    for entry in entries:
-        run = run_isolated(corpus / entry["file"])
+    runs = parse_many([corpus / entry["file"] for entry in entries], jobs)
+    for entry, run in zip(entries, runs):
         truth = None
         if entry.get("ground_truth"):
             truth = json.loads((corpus / entry["ground_truth"]).read_text(encoding="utf-8"))

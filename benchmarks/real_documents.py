@@ -265,16 +265,17 @@ def document_kind(path: Path, record: Mapping[str, Any]) -> str:
     """budget | not_budget | unreadable, from the document's own text (not the parser's reading)."""
     from benchmarks.parse_eval import prints_function_table
 
+    read = record.get("status") in ("ok", NOT_BUDGET)  # not_budget: read, and classified no disclosure
     if path.suffix.lower() == ".pdf":
         try:
             prints = prints_function_table(path)
         except Exception:  # noqa: BLE001 - a file poppler cannot read has no text to judge
             prints = False
         if prints:
-            return BUDGET
-        return UNREADABLE if record.get("status") != "ok" else NOT_BUDGET
+            return BUDGET  # whatever the parser's classifier said: a budget it called not_budget shows as withheld
+        return NOT_BUDGET if read else UNREADABLE
     # DOCX / XLSX: no independent text reader here; judge by what the parser found
-    if record.get("status") != "ok":
+    if not read:
         return UNREADABLE
     kinds = {t.get("kind") for t in record.get("tables") or []}
     return BUDGET if "expenditure_by_function" in kinds or record.get("doc_type") == "budget" else NOT_BUDGET
@@ -437,8 +438,17 @@ def summarise(documents: list[dict[str, Any]]) -> dict[str, Any]:
         "overall": overall,
         "per_city": per_city,
         "files": len(documents),
-        "not_budget": [{"file": d["file"], "city": d["city"], "tables": [t["table_kind"] for t in d["tables"]]}
+        "not_budget": [{"file": d["file"], "city": d["city"], "tables": [t["table_kind"] for t in d["tables"]],
+                        "parse_status": d["parse_status"], "reason": d["parse_error"]}
                        for d in documents if d["kind"] == NOT_BUDGET],
+        # the parser's classifier (parsers/classification.py) against the independent judgement above
+        "classification": {
+            "budgets_classified_other": sorted(d["file"] for d in documents
+                                               if d["kind"] == BUDGET and d["parse_status"] == NOT_BUDGET),
+            "not_budget_classified_not_budget": sum(1 for d in documents
+                                                    if d["kind"] == NOT_BUDGET and d["parse_status"] == NOT_BUDGET),
+            "not_budget_files": sum(1 for d in documents if d["kind"] == NOT_BUDGET),
+        },
         "unreadable": [{"file": d["file"], "status": d["parse_status"], "reason": d["parse_error"]}
                        for d in documents if d["kind"] == UNREADABLE],
         "not_fully_published": [
@@ -490,8 +500,15 @@ def format_report(report: Mapping[str, Any], details: bool = True) -> str:
         lines.append("  tables withheld by reason (a table can have several):")
         for reason, n in o["tables_withheld_by_reason"].items():
             lines.append(f"    {n:>5}  {reason}")
+    classified = report.get("classification") or {}
+    if classified:
+        lines.append(
+            f"  classifier: {classified['not_budget_classified_not_budget']} of {classified['not_budget_files']} "
+            f"non-budget files not_budget; {len(classified['budgets_classified_other'])} budget documents classified "
+            f"other{': ' + ', '.join(classified['budgets_classified_other']) if classified['budgets_classified_other'] else ''}"
+        )
     for d in report["not_budget"]:
-        lines.append(f"  not a budget document: {d['file']}")
+        lines.append(f"  not a budget document: {d['file']}" + (f" ({d['reason']})" if d.get("reason") else ""))
     for d in report["unreadable"]:
         lines.append(f"  unreadable: {d['file']}: {d['status']}: {d['reason']}")
     if details:

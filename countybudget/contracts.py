@@ -22,6 +22,15 @@ from countybudget import paths
 _str = pa.string()
 _int = pa.int32()
 
+# ---------------------------------------------------------------- §4 parse status
+
+# A document's parse status (the raw ``documents.status``, docs/contracts.md §4):
+# ok: read; needs_ocr: no text layer; not_budget: read, and not a budget disclosure
+# (a notice, a performance-target form, a report …: parsers/classification.py), so it
+# stays in the landing zone and the manifest and never enters dim_document; error: unreadable.
+PARSE_OK, PARSE_NEEDS_OCR, PARSE_NOT_BUDGET, PARSE_ERROR = "ok", "needs_ocr", "not_budget", "error"
+PARSE_STATUSES: tuple[str, ...] = (PARSE_OK, PARSE_NEEDS_OCR, PARSE_NOT_BUDGET, PARSE_ERROR)
+
 # ---------------------------------------------------------------- §5 the raw layer
 
 RAW_SCHEMAS: dict[str, pa.Schema] = {

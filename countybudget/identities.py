@@ -178,7 +178,8 @@ FUNCTION_CODED_KINDS: frozenset[str] = frozenset(
     }
 )
 ECONOMIC_CODED_KINDS: frozenset[str] = frozenset(
-    {TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value, TableKind.EXPENDITURE_BY_ECONOMIC.value}
+    {TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value, TableKind.EXPENDITURE_BY_ECONOMIC.value,
+     TableKind.OFFICE_OPERATING_EXPENSES.value}
 )
 HIERARCHICAL_KINDS: frozenset[str] = FUNCTION_CODED_KINDS | ECONOMIC_CODED_KINDS
 

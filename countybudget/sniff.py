@@ -18,7 +18,8 @@ differed, and which one holds now):
   (a truncated download) is judged by the ``word/`` or ``xl/`` member names in
   its local headers (the crawler's rule).
 - OLE containers: ``EncryptedPackage`` (checked first) is ``encrypted``,
-  a ``Workbook``/``Book`` stream ``xls``, a ``WordDocument`` stream ``doc``.
+  a ``WordDocument`` stream ``doc``, a ``Workbook``/``Book`` stream ``xls``,
+  read from the directory entries (a .doc's font table may name "Book Antiqua").
 - HTML: the text (after a BOM and white space) starts with ``<`` and an HTML
   tag appears in the first 8 KiB; an XML file that is not HTML is ``unknown``.
 """
@@ -37,6 +38,7 @@ from countybudget.contracts import LANDING_TYPES
 _PDF_HEADER_WINDOW = 1024
 _HEAD_BYTES = 8192
 _OLE_HEAD_BYTES = 1 << 20  # OLE directory entries sit past the header: read further
+_OLE_TAIL_BYTES = 1 << 18  # ... and the end, where some writers put the directory
 _ZIP_NAMES_WINDOW = 65536  # local headers of the first members of a truncated ZIP
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_RE = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|script|div|table)\b", re.IGNORECASE)
@@ -54,7 +56,7 @@ def sniff_bytes(head: bytes, container: Container | None = None) -> str:
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(head, container)
     if head.startswith(_OLE_MAGIC):
-        return _sniff_ole(_read_head(container, _OLE_HEAD_BYTES) if container is not None else head)
+        return _sniff_ole(_read_ole(container) if container is not None else [(0, head)])
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<") and _HTML_RE.search(text[:_HEAD_BYTES]):
         return "html"
@@ -70,6 +72,25 @@ def sniff_file(path: str | Path) -> str:
 def landing_type(kind: str) -> str:
     """The sniffer's answer as the crawl manifest records it (``contracts.LANDING_TYPES``)."""
     return kind if kind in LANDING_TYPES else "unknown"
+
+
+def _read_ole(container: Container) -> list[tuple[int, bytes]]:
+    """The head of an OLE file and its tail, each with its offset in the file: writers
+    put the directory near the start (Word, Excel) or at the end (LibreOffice)."""
+    head = _read_head(container, _OLE_HEAD_BYTES)
+    if len(head) < _OLE_HEAD_BYTES:
+        return [(0, head)]
+    if isinstance(container, Path):
+        with container.open("rb") as f:
+            return [(0, head), _tail(f)]
+    return [(0, head), _tail(container)]
+
+
+def _tail(f: BinaryIO) -> tuple[int, bytes]:
+    size = f.seek(0, io.SEEK_END)
+    start = max(_OLE_HEAD_BYTES, size - _OLE_TAIL_BYTES)
+    f.seek(start)
+    return start, f.read()
 
 
 def _read_head(container: Container, n: int) -> bytes:
@@ -97,13 +118,47 @@ def _sniff_zip(head: bytes, container: Container | None) -> str:
     return "unknown"
 
 
-def _sniff_ole(head: bytes) -> str:
+def _sniff_ole(chunks: list[tuple[int, bytes]]) -> str:
     # OLE2 directory entries are UTF-16 names; an encrypted OOXML file is an
     # OLE container holding "EncryptedPackage", not a legacy XLS.
-    if "EncryptedPackage".encode("utf-16-le") in head:
+    names = _ole_entry_names(chunks)
+    if names:
+        if "EncryptedPackage" in names:
+            return "encrypted"
+        if "WordDocument" in names:
+            return "doc"
+        if names & {"Workbook", "Book"}:
+            return "xls"
+        return "unknown"
+    # no directory entry in what was read (a truncated file): any mention of the names,
+    # WordDocument first (a .doc's font table may name "Book Antiqua"; an .xls never says WordDocument)
+    text = b"".join(chunk for _, chunk in chunks)
+    if "EncryptedPackage".encode("utf-16-le") in text:
         return "encrypted"
-    if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
-        return "xls"
-    if "WordDocument".encode("utf-16-le") in head:
+    if "WordDocument".encode("utf-16-le") in text:
         return "doc"
+    if "Workbook".encode("utf-16-le") in text or "Book".encode("utf-16-le") in text:
+        return "xls"
     return "unknown"
+
+
+_OLE_STREAMS = ("EncryptedPackage", "WordDocument", "Workbook", "Book")
+_OLE_ENTRY = 128  # a directory entry's size; sectors (512 or 4096 bytes) hold whole entries
+
+
+def _ole_entry_names(chunks: list[tuple[int, bytes]]) -> set[str]:
+    """Which of the streams that decide the type are directory entries of the container:
+    the name at the start of a 128-byte entry (by its offset in the file), NUL-terminated,
+    with its length field set. A mere mention of the name elsewhere (a .doc's font table
+    lists "Book Antiqua") is not."""
+    found: set[str] = set()
+    for name in _OLE_STREAMS:
+        encoded = name.encode("utf-16-le") + b"\x00\x00"
+        for offset, data in chunks:
+            start = data.find(encoded)
+            while start != -1 and name not in found:
+                length = data[start + 64:start + 66]
+                if (offset + start) % _OLE_ENTRY == 0 and length == len(encoded).to_bytes(2, "little"):
+                    found.add(name)
+                start = data.find(encoded, start + 1)
+    return found

@@ -25,6 +25,8 @@ class TableKind(str, Enum):
     THREE_PUBLIC_EXPENSES = "three_public_expenses"  # “三公”经费支出表
     PROJECT_EXPENDITURE = "project_expenditure"  # 项目支出表
     GOVERNMENT_PROCUREMENT = "government_procurement"  # 政府采购支出表
+    # 机关运行经费支出表: the administrative running costs by economic class (302xx)
+    OFFICE_OPERATING_EXPENSES = "office_operating_expenses"
     PERFORMANCE_TARGETS = "performance_targets"  # 绩效目标表
     UNKNOWN = "unknown"  # anything else: raw cells kept
 
@@ -46,7 +48,7 @@ THREE_PUBLIC_ITEMS: tuple[str, ...] = (
 )
 
 DOC_TYPES: tuple[str, ...] = ("budget", "final_account")  # 预算 / 决算
-FORMATS: tuple[str, ...] = ("pdf", "docx", "xlsx", "xls", "html")
+FORMATS: tuple[str, ...] = ("pdf", "docx", "xlsx", "xls", "doc", "html")
 
 # Column keys of amount columns, per table kind. Parsers map printed headers
 # (合计 / 基本支出 / 项目支出 / 人员经费 / 公用经费 …) to these keys; tables
@@ -126,6 +128,7 @@ COLUMN_KEYS: dict[str, tuple[str, ...]] = {
     TableKind.THREE_PUBLIC_EXPENSES.value: ("amount", "budget", "actual", "general_budget", "government_fund", "state_capital"),
     TableKind.PROJECT_EXPENDITURE.value: ("total", *FUNDING_SOURCE_KEYS),
     TableKind.GOVERNMENT_PROCUREMENT.value: ("total", "goods", "works", "services", *FUNDING_SOURCE_KEYS),
+    TableKind.OFFICE_OPERATING_EXPENSES.value: ("total",),  # 机关运行经费支出 / 合计, per economic code
     TableKind.PERFORMANCE_TARGETS.value: (),  # text rows, see docs/contracts.md
     TableKind.UNKNOWN.value: (),
 }

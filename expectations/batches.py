@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from countybudget import paths
+from countybudget.contracts import PARSE_NOT_BUDGET
 from countybudget.identities import (
     CROSS_TABLE_TERMS,
     FUNCTION_CODED_KINDS,
@@ -815,6 +816,8 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     only = list(only) if only is not None else None
     for table in ("documents", "amounts", "claims", "tables"):
         sources.load_raw_table(con, table, only)
+    # not a budget disclosure (parsers/classification.py): nothing of it is published, so nothing to check
+    con.execute("DELETE FROM raw_documents WHERE status = ?", [PARSE_NOT_BUDGET])
     load_rules(con)
     code_lists = load_code_list(con)
     load_claim_figures(con)

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "orchestration.warehouse",  # build (dbt)
     "expectations.cli",  # quality
     "orchestration.pipeline_cli",  # run | publish
+    "orchestration.cluster",  # cluster
 )
 
 

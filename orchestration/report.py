@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from countybudget import paths
+from countybudget.contracts import PARSE_NOT_BUDGET
 from orchestration.pipeline import read_journal, run_slug
 from orchestration.report_html import portal_documents, write_run_page
 
@@ -100,9 +101,11 @@ def raw_documents() -> dict[str, dict[str, Any]]:
 
 
 def parse_outcomes(journal: list[dict[str, Any]], documents: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """This run's parse tasks: how many per status, and every document that did not parse, with why."""
+    """This run's parse tasks: how many per status, every document that did not parse, with why,
+    and every one that parsed and is not a budget disclosure (``not_budget``), with why."""
     statuses: Counter[str] = Counter()
     failures: list[dict[str, Any]] = []
+    not_budget: list[dict[str, Any]] = []
     for e in _entries(journal, "parse"):
         if e["status"] != "ok":
             statuses["crashed"] += 1
@@ -117,7 +120,7 @@ def parse_outcomes(journal: list[dict[str, Any]], documents: Mapping[str, Mappin
         if status != PARSE_OK:
             sha = e["key"]
             doc = documents.get(sha, {})
-            failures.append(
+            (not_budget if status == PARSE_NOT_BUDGET else failures).append(
                 {
                     "sha256": sha,
                     "status": status,
@@ -125,7 +128,8 @@ def parse_outcomes(journal: list[dict[str, Any]], documents: Mapping[str, Mappin
                     "source_path": doc.get("source_path"),
                 }
             )
-    return {"tasks": sum(statuses.values()), "by_status": dict(statuses), "not_parsed": failures}
+    return {"tasks": sum(statuses.values()), "by_status": dict(statuses), "not_parsed": failures,
+            "not_budget": not_budget}
 
 
 def _find_relation(con: Any, table: str) -> str | None:
@@ -273,6 +277,7 @@ def build_run_report(run_id: str) -> dict[str, Any]:
             "parsed": parse["by_status"].get(PARSE_OK, 0),
             "parse_tasks": parse["tasks"],
             "not_parsed": len(parse["not_parsed"]),
+            "not_budget": len(parse["not_budget"]),  # read, and not a budget disclosure: never published
             "quarantined": len(quarantined),
             # published: every table reaches the marts; partial: some tables withheld, the others reach them
             "published": sum(
@@ -287,6 +292,7 @@ def build_run_report(run_id: str) -> dict[str, Any]:
         "left_out": {
             "portals": {pid: p["error"] for pid, p in sorted(portals.items()) if p["status"] != "ok"},
             "not_parsed": parse["not_parsed"],
+            "not_budget": parse["not_budget"],
             "quarantined": quarantined,
             "partial": partial,
             "failed_tasks": failed_tasks,
@@ -319,7 +325,8 @@ def format_summary(report: Mapping[str, Any]) -> str:
     lines = [
         f"countybudget run {report['run_id']}: {'published' if report['published'] else 'NOT published'}",
         f"  documents: discovered {d['discovered']}, downloaded {d['downloaded']}, parsed {d['parsed']}"
-        f" (of {d['parse_tasks']} parse tasks), not parsed {d['not_parsed']}, quarantined {d['quarantined']},"
+        f" (of {d['parse_tasks']} parse tasks), not parsed {d['not_parsed']},"
+        f" not budget disclosures {d.get('not_budget', 0)}, quarantined {d['quarantined']},"
         f" published {d['published']} in full and {d.get('partial', 0)} in part"
         f" ({d.get('tables_withheld', 0)} tables withheld)",
     ]
@@ -328,6 +335,8 @@ def format_summary(report: Mapping[str, Any]) -> str:
         lines.append(f"  portal left out: {portal}: {error}")
     for doc in left["not_parsed"]:
         lines.append(f"  not parsed: {doc['sha256'][:16]} [{doc['status']}] {doc['reason']}")
+    for doc in left.get("not_budget", []):
+        lines.append(f"  not a budget disclosure: {doc['sha256'][:16]} {doc.get('source_path') or ''}: {doc['reason']}")
     for doc in left["quarantined"]:
         label = doc.get("unit_name") or doc.get("source_path") or ""
         reasons = doc["reasons"]

@@ -276,6 +276,10 @@ def render_run_page(report: Mapping[str, Any], serving: Path | None = None) -> s
                  "<br>".join(_e(r) for r in (w["reasons"] or [])),
                  _link(w["attachment_url"]) + (f"<br>page: {_link(w['detail_page_url'])}" if w["detail_page_url"] else "")]
                 for w in withheld]),
+        "<h2>Not budget disclosures (kept in the landing zone, never published)</h2>",
+        _table("not-budget", ["document", "source", "why"],
+               [[f"<code>{_e(n['sha256'][:16])}</code>", _e(n.get("source_path")), _e(n.get("reason"))]
+                for n in (report.get("left_out") or {}).get("not_budget", [])]),
         "<h2>Spending by region and function class</h2>",
         spending_chart(spending),
         _table("spending", ["region", "region code", "fiscal year", "type", "class", "class name",

@@ -1,4 +1,5 @@
-"""countybudget parsers: budget disclosures (PDF, DOCX, XLSX) → parse-output records.
+"""countybudget parsers: budget disclosures (PDF, DOCX, XLSX, legacy XLS and DOC) → parse-output records,
+each classified budget / final account / not a budget disclosure (``parsers.classification``).
 
 ``parsers.document.parse_document`` is the entry point for one file;
 ``parsers.lake.parse_to_lake`` writes its records into the raw layer.

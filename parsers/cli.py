@@ -1,7 +1,8 @@
 """``countybudget parse`` (``countybudget eval``, the parser's score, is a benchmark: ``benchmarks.cli``).
 
 ``parse FILE...`` parses each file in its own child process (time and memory
-limits), prints one JSON record per document with ``--json`` (JSON Lines,
+limits; ``--jobs N`` children at once, one per core by default, output in
+the order of the files), prints one JSON record per document with ``--json`` (JSON Lines,
 docs/parse-output.md) or a one-line summary otherwise, reports every failed
 document on stderr with its reason, and with ``--lake`` also writes the raw
 layer. A bad file never stops the batch; the exit code is 1 when any
@@ -23,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parse.add_argument("--lake", action="store_true", help="also write the records to the raw layer (Parquet)")
     parse.add_argument("--timeout", type=float, default=None, help="per-document wall-time limit in seconds")
     parse.add_argument("--memory-mb", type=int, default=None, help="per-document memory limit in MB")
+    parse.add_argument("--jobs", type=int, default=None,
+                       help="documents parsed at once, each in its own child (default: one per core)")
     parse.set_defaults(func=_parse)
 
 
@@ -39,19 +42,20 @@ def _limits(args: argparse.Namespace):
 
 def _parse(args: argparse.Namespace) -> int:
     from parsers.lake import write_record
-    from parsers.safety import parse_document_safely
+    from parsers.safety import default_jobs, parse_many
 
     limits = _limits(args)
+    jobs = args.jobs if args.jobs is not None else default_jobs()
     failed = 0
-    for path in args.files:
-        record = parse_document_safely(path, limits=limits)
+    for path, run in zip(args.files, parse_many(list(args.files), max(1, jobs), limits)):
+        record = run.record
         if args.lake and record.get("sha256"):
             write_record(record)
         if record["status"] == "error":
             failed += 1
             print(f"{path}: error: {record['error']}", file=sys.stderr)
-        elif record["status"] == "needs_ocr":
-            print(f"{path}: needs_ocr: {record['error']}", file=sys.stderr)
+        elif record["status"] in ("needs_ocr", "not_budget"):
+            print(f"{path}: {record['status']}: {record['error']}", file=sys.stderr)
         if args.json:
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:

@@ -47,6 +47,7 @@ KEYED_KINDS: frozenset[TableKind] = frozenset(
         K.PROJECT_EXPENDITURE,
         K.GOVERNMENT_PROCUREMENT,
         K.THREE_PUBLIC_EXPENSES,
+        K.OFFICE_OPERATING_EXPENSES,
     }
 )
 

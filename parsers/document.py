@@ -26,10 +26,8 @@ Reader = Callable[[Path], ReadResult]
 _UNREADABLE_TYPES: dict[str, str] = {
     "empty": "zero-byte file: nothing to parse",
     "html": "not a budget document file: an HTML page (often a portal page saved under a .pdf name)",
-    "xls": "legacy Excel .xls (BIFF) is not supported: no .xls reader is installed; convert to .xlsx",
-    "doc": "legacy Word .doc is not supported: convert to .docx",
     "encrypted": "encrypted (password-protected) Office document",
-    "unknown": "unrecognised file type: not a PDF, DOCX or XLSX",
+    "unknown": "unrecognised file type: not a PDF, DOCX, XLSX, DOC or XLS",
 }
 
 
@@ -81,7 +79,7 @@ def parse_document(path: str | Path, sha256: str | None = None) -> dict[str, Any
 
         fmt = sniff_file(path)
         if fmt in _UNREADABLE_TYPES:
-            shown = fmt if fmt in ("html", "xls", "doc") else None
+            shown = "html" if fmt == "html" else None
             return error_record(source, sha256, shown, _UNREADABLE_TYPES[fmt])
         result = _reader_for(fmt)(path)
         if fmt == "pdf" and not result.n_pages:
@@ -109,6 +107,14 @@ def _reader_for(fmt: str) -> Reader:
         from parsers.xlsx import read_xlsx
 
         return read_xlsx
+    if fmt == "xls":  # legacy Excel: xlrd, through the XLSX row logic
+        from parsers.xls import read_xls
+
+        return read_xls
+    if fmt == "doc":  # legacy Word: LibreOffice to .docx, then the DOCX reader
+        from parsers.doc import read_doc
+
+        return read_doc
     raise ValueError(f"no reader for {fmt!r}")
 
 
@@ -172,6 +178,9 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
     infer_units(tables)  # a table without its own 单位： line takes the document's unit, marked inferred
     record["tables"] = tables
     record.update(extract_metadata(result.page_texts, [t.get("unit") for t in tables]))
+    if not classify_record(record, result.page_texts):  # not a disclosure: nothing more to read
+        record["warnings"] = [*warnings, *record["warnings"]]
+        return record
     try:
         record["claims"] = extract_claims(result.page_texts)
         from parsers.claim_figures import resolve_claims
@@ -189,6 +198,27 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
         warnings.append("no tables found")
     record["warnings"] = warnings
     return record
+
+
+def classify_record(record: dict[str, Any], page_texts: list[str]) -> bool:
+    """Classify the record from its page texts (whoever produced them: a text layer,
+    Office cells, OCR) and the tables read (parsers/classification.py). A disclosure
+    keeps its reading, with its doc_type where the metadata found none; anything else
+    becomes ``not_budget`` with the reason, and its tables are not kept: it is no
+    disclosure, so nothing of it may reach the warehouse as one. Returns whether the
+    document is a disclosure."""
+    from parsers.classification import classify
+
+    tables = record["tables"]
+    verdict = classify(page_texts, [t.get("kind") for t in tables], record.get("doc_type"))
+    if verdict.is_disclosure:
+        record["doc_type"] = record.get("doc_type") or verdict.kind
+        return True
+    record.update(status="not_budget", error=verdict.reason, doc_type=None, tables=[], claims=[])
+    record.pop("disclosure", None)
+    if tables:
+        record["warnings"] = [f"{len(tables)} tables read and not kept: not a budget disclosure"]
+    return False
 
 
 def _raw_table(grid) -> dict[str, Any]:

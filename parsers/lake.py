@@ -36,7 +36,7 @@ from parsers.version import PARSER_VERSION
 
 @dataclass(frozen=True, kw_only=True)
 class ParseResult(StageResult):
-    """One document parsed into the lake: its parse ``status`` (ok | needs_ocr | error),
+    """One document parsed into the lake: its parse ``status`` (``countybudget.contracts.PARSE_STATUSES``: ok | needs_ocr | not_budget | error),
     ``error`` the reason it did not parse, and the raw rows written."""
 
     sha256: str

@@ -27,18 +27,15 @@ class Glyph:
     x1: float
     top: float
     bottom: float
+    # derived once: the layout code reads them millions of times a document
+    size: float = field(init=False, repr=False, compare=False)
+    xc: float = field(init=False, repr=False, compare=False)
+    yc: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def size(self) -> float:
-        return self.bottom - self.top
-
-    @property
-    def xc(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def yc(self) -> float:
-        return (self.top + self.bottom) / 2
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", self.bottom - self.top)
+        object.__setattr__(self, "xc", (self.x0 + self.x1) / 2)
+        object.__setattr__(self, "yc", (self.top + self.bottom) / 2)
 
 
 @dataclass
@@ -52,16 +49,26 @@ class Word:
 
 @dataclass
 class TextLine:
+    """One text line; its glyphs are final once ``group_lines`` returns it,
+    so its extent and text are computed once, on first use."""
+
     glyphs: list[Glyph]
     words: list[Word] = field(default_factory=list)
+    _top: float | None = field(default=None, init=False, repr=False, compare=False)
+    _bottom: float | None = field(default=None, init=False, repr=False, compare=False)
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def top(self) -> float:
-        return min(g.top for g in self.glyphs)
+        if self._top is None:
+            self._top = min(g.top for g in self.glyphs)
+        return self._top
 
     @property
     def bottom(self) -> float:
-        return max(g.bottom for g in self.glyphs)
+        if self._bottom is None:
+            self._bottom = max(g.bottom for g in self.glyphs)
+        return self._bottom
 
     @property
     def x0(self) -> float:
@@ -73,7 +80,9 @@ class TextLine:
 
     @property
     def text(self) -> str:
-        return join_glyph_text(self.glyphs)
+        if self._text is None:
+            self._text = join_glyph_text(self.glyphs)
+        return self._text
 
 
 @dataclass(frozen=True)
@@ -140,39 +149,45 @@ def join_glyph_text(glyphs: list[Glyph]) -> str:
 def group_lines(glyphs: list[Glyph]) -> list[TextLine]:
     """Cluster glyphs into text lines by vertical overlap, top to bottom."""
     lines: list[TextLine] = []
+    # each open line's centre as a running sum of its glyphs' centres, added in
+    # the order they joined (the same float as summing the list each time)
+    total = count = 0.0
+    last_size = 0.0
     for g in sorted(glyphs, key=lambda g: (g.yc, g.x0)):
+        yc, size = g.yc, g.size
         if lines:
-            last = lines[-1]
-            ref = last.glyphs[-1]
-            tol = 0.45 * max(min(ref.size, g.size), 1)
-            if abs(g.yc - _line_center(last)) <= tol:
-                last.glyphs.append(g)
+            tol = 0.45 * max(min(last_size, size), 1)
+            if abs(yc - total / count) <= tol:
+                lines[-1].glyphs.append(g)
+                total += yc
+                count += 1
+                last_size = size
                 continue
         lines.append(TextLine([g]))
+        total, count, last_size = yc, 1, size
     for line in lines:
         line.glyphs.sort(key=lambda g: g.x0)
         line.words = split_words(line.glyphs)
     return lines
 
 
-def _line_center(line: TextLine) -> float:
-    return sum(g.yc for g in line.glyphs) / len(line.glyphs)
-
-
 def split_words(glyphs: list[Glyph]) -> list[Word]:
     """Split a line's glyphs into words at gaps wider than a third of the font size."""
     words: list[Word] = []
     current: list[Glyph] = []
+    last: Glyph | None = None
+    last_digit = False
     for g in glyphs:
-        if current:
-            gap = g.x0 - current[-1].x1
-            size = max(g.size, current[-1].size, 1)
+        digit = _is_digit_glyph(g)
+        if last is not None:
+            gap = g.x0 - last.x1
+            size = max(g.size, last.size, 1)
             # a code set right against a name ("2010 一般…") still parts at a small gap
-            script_change = _is_digit_glyph(current[-1]) != _is_digit_glyph(g)
-            if gap > 0.33 * size or (script_change and gap > 0.12 * size):
+            if gap > 0.33 * size or (last_digit != digit and gap > 0.12 * size):
                 words.append(_word(current))
                 current = []
         current.append(g)
+        last, last_digit = g, digit
     if current:
         words.append(_word(current))
     return words

@@ -69,6 +69,30 @@ def ocr_available() -> bool:
     return True
 
 
+def text_layer_unusable(glyphs: list[Glyph]) -> bool:
+    """(Almost) no text, or mostly (cid:…) glyphs: worth looking for a scan."""
+    if len(glyphs) < MIN_TEXT_GLYPHS:
+        return True
+    return sum(1 for g in glyphs if g.text.startswith("(cid:")) > 0.5 * len(glyphs)
+
+
+def page_images(pdf: Any, index: int) -> list[tuple[float, float]]:
+    """(pixel width, width drawn in points) of each image of page ``index`` of a
+    pypdfium2 document."""
+    import pypdfium2.raw as R
+
+    page = pdf[index]
+    try:
+        out: list[tuple[float, float]] = []
+        for obj in page.get_objects(filter=[R.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+            width_px, _ = obj.get_px_size()
+            left, _, right, _ = obj.get_bounds()
+            out.append((float(width_px), float(right - left)))
+        return out
+    finally:
+        page.close()
+
+
 def page_needs_ocr(glyphs: list[Glyph], has_images: bool) -> bool:
     """No usable text layer: (almost) no text over an image, or mostly (cid:…) glyphs."""
     if len(glyphs) < MIN_TEXT_GLYPHS:

@@ -121,7 +121,7 @@ class PageText:
 
 def read_pdf(path: str | Path) -> ReadResult:
     """Read a PDF: tables as Grids, text per page; no text layer → needs_ocr."""
-    import pdfplumber  # deferred: keeps ``countybudget --help`` fast
+    from parsers.pdfium_page import open_pages  # deferred: keeps ``countybudget --help`` fast
 
     page_tables: list[PageTable] = []
     pages: list[PageText] = []
@@ -132,13 +132,14 @@ def read_pdf(path: str | Path) -> ReadResult:
     ocr_pages: list[int] = []  # pages read by OCR (no usable text layer)
     scans: list = []  # the pypdfium2 document, opened once if a page needs OCR
     coarse: list[int] = []  # dpi of scanned pages too coarse to OCR
-    with pdfplumber.open(str(path)) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
+    with open_pages(path) as document_pages:  # PDFium where it reads a page as pdfplumber would
+        for number, page in enumerate(document_pages, start=1):
             try:
                 glyphs = page_glyphs(page)
-                if ocr.page_needs_ocr(glyphs, bool(page.images)) and ocr.ocr_available():
-                    native = ocr.scan_dpi([(float(im.get("srcsize", (0, 0))[0]), float(im["x1"] - im["x0"]))
-                                           for im in page.images])
+                images = (ocr.page_images(_scan_document(path, scans), number - 1)
+                          if ocr.text_layer_unusable(glyphs) and ocr.ocr_available() else [])
+                if ocr.text_layer_unusable(glyphs) and ocr.page_needs_ocr(glyphs, bool(images)) and ocr.ocr_available():
+                    native = ocr.scan_dpi(images)
                     if ocr.too_coarse(native):
                         coarse.append(round(native or 0))
                         rulings = []
@@ -191,13 +192,18 @@ def read_pdf(path: str | Path) -> ReadResult:
                       ocr_pages=ocr_pages)
 
 
-def ocr_page(path: str | Path, number: int, dpi: int, scans: list) -> tuple[list[Glyph], list[Ruling]]:
-    """Glyphs and rulings of a page without a usable text layer, by OCR of its image."""
+def _scan_document(path: str | Path, scans: list):  # noqa: ANN202
+    """The pypdfium2 document for OCR, opened once per read."""
     import pypdfium2
 
     if not scans:
         scans.append(pypdfium2.PdfDocument(str(path)))
-    return ocr.read_pdf_page(scans[0], number - 1, dpi)
+    return scans[0]
+
+
+def ocr_page(path: str | Path, number: int, dpi: int, scans: list) -> tuple[list[Glyph], list[Ruling]]:
+    """Glyphs and rulings of a page without a usable text layer, by OCR of its image."""
+    return ocr.read_pdf_page(_scan_document(path, scans), number - 1, dpi)
 
 
 def _page_ranges(numbers: list[int]) -> str:
@@ -212,14 +218,25 @@ def _page_ranges(numbers: list[int]) -> str:
 
 def page_glyphs(page) -> list[Glyph]:
     out: list[Glyph] = []
+    folded = _FOLDED
     for c in page.chars:
         text = c["text"]
-        if not text or text.isspace():
-            continue
-        if _is_fullwidth(text):
-            text = unicodedata.normalize("NFKC", text)
-        out.append(Glyph(text, c["x0"], c["x1"], c["top"], c["bottom"]))
+        shown = folded.get(text)
+        if shown is None:
+            shown = folded[text] = _glyph_text(text)
+        if shown:
+            out.append(Glyph(shown, c["x0"], c["x1"], c["top"], c["bottom"]))
     return out
+
+
+_FOLDED: dict[str, str] = {}  # a character's text as read, per character printed (a few thousand)
+
+
+def _glyph_text(text: str) -> str:
+    """What a printed character reads as; "" for whitespace (no glyph)."""
+    if not text or text.isspace():
+        return ""
+    return unicodedata.normalize("NFKC", text) if _is_fullwidth(text) else text
 
 
 def _is_fullwidth(text: str) -> bool:
@@ -741,7 +758,10 @@ def _nearest_span(line: TextLine, spans: list[tuple[float, float]]) -> int:
         top, bottom = span
         return 0.0 if top <= centre <= bottom else min(abs(centre - top), abs(centre - bottom))
 
-    return min(range(len(spans)), key=lambda k: (distance(spans[k]), k))
+    # distances equal to a hundredth of a point are a tie, broken towards the upper span: a
+    # line midway between two rows must not go to one or the other by float noise (pdfminer
+    # and PDFium place the same glyph a few 1e-14 apart)
+    return min(range(len(spans)), key=lambda k: (round(distance(spans[k]), 2), k))
 
 
 _ROW_START_RE = re.compile(

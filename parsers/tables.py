@@ -41,7 +41,8 @@ TITLE_KINDS: tuple[tuple[re.Pattern[str], TableKind], ...] = (
     (re.compile(r"绩效"), K.PERFORMANCE_TARGETS),
     (re.compile(r"三公"), K.THREE_PUBLIC_EXPENSES),
     (re.compile(r"政府采购"), K.GOVERNMENT_PROCUREMENT),
-    (re.compile(r"机关运行经费|行政经费|购买服务|国有资产|目录"), K.UNKNOWN),
+    (re.compile(r"机关运行经费"), K.OFFICE_OPERATING_EXPENSES),
+    (re.compile(r"行政经费|购买服务|国有资产|目录"), K.UNKNOWN),
     (re.compile(r"政府性基金"), K.GOVERNMENT_FUND_EXPENDITURE),
     (re.compile(r"国有资本经营"), K.STATE_CAPITAL_EXPENDITURE),
     (re.compile(r"财政拨款收入?支出?"), K.FISCAL_APPROPRIATION_SUMMARY),
@@ -104,6 +105,7 @@ HEADER_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
         (_TOTAL, "total"),
     ),
     K.GOVERNMENT_PROCUREMENT.value: (("货物", "goods"), ("工程", "works"), ("服务", "services"), (_TOTAL, "total")),
+    K.OFFICE_OPERATING_EXPENSES.value: ((f"机关运行经费|{_TOTAL}", "total"),),
     K.THREE_PUBLIC_EXPENSES.value: (("执行数|决算数|实际", "actual"), ("预算数", "budget"), (_TOTAL, "amount")),
 }
 

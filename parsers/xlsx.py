@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -20,6 +22,20 @@ from parsers.office import clean_cell, grid_from_lines_and_rows, leading_space_e
 
 _DECIMALS_RE = re.compile(r"\.([0#?]+)")
 _QUOTED_RE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+@dataclass(frozen=True)
+class SheetCell:
+    """One worksheet cell as any workbook reader gives it (openpyxl for .xlsx, xlrd for
+    .xls), so both formats share the row logic below and give the same records."""
+
+    value: object
+    number_format: str | None = "General"
+    indent_level: float = 0.0  # the alignment's indent (Excel indents by one character per level)
+    missing_result: bool = False  # a formula cell whose result was never saved
+
+
+Sheet = tuple[str, Iterable[Iterable[SheetCell]]]  # (sheet title, rows of cells)
 
 
 def read_xlsx(path: str | Path) -> ReadResult:
@@ -31,44 +47,63 @@ def read_xlsx(path: str | Path) -> ReadResult:
     # and the caller has already sniffed this file's type from its bytes.
     with Path(path).open("rb") as stream:
         workbook = openpyxl.load_workbook(stream, data_only=True)
+    try:
+        sheets = [(ws.title, _openpyxl_rows(ws)) for ws in workbook.worksheets if ws.sheet_state == "visible"]
+        return read_sheets(sheets)
+    finally:
+        workbook.close()
+
+
+def _openpyxl_rows(sheet) -> Iterator[list[SheetCell]]:
+    for row in sheet.iter_rows():
+        yield [SheetCell(cell.value, cell.number_format, _indent_level(cell),
+                         getattr(cell, "data_type", None) == "f" and cell.value is None) for cell in row]
+
+
+def _indent_level(cell) -> float:
+    try:
+        return float(getattr(cell.alignment, "indent", 0) or 0)
+    except (TypeError, ValueError, AttributeError):
+        return 0.0
+
+
+def read_sheets(sheets: list[Sheet]) -> ReadResult:
+    """The workbook's visible sheets (in order) as Grids: a sheet is a page."""
     grids: list[Grid] = []
     page_texts: list[str] = []
     warnings: list[str] = []
-    sheets = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
-    for page, sheet in enumerate(sheets, start=1):
-        rows, indents = _sheet_rows(sheet, warnings)
+    for page, (title, cells) in enumerate(sheets, start=1):
+        rows, indents = _sheet_rows(title, cells, warnings)
         page_texts.append("\n".join(" ".join(c for c in row if c) for row in rows if any(row)))
         grid = grid_from_lines_and_rows([], rows, [page] * len(rows), indents=indents)
         if grid.cells:  # a sheet of single-cell lines is narrative, not a table
             if grid.title is None:
-                grid.context.append(sheet.title)
+                grid.context.append(title)
             grids.append(grid)
-    workbook.close()
     return ReadResult(grids=grids, page_texts=page_texts, n_pages=len(sheets), warnings=warnings)
 
 
-def _sheet_rows(sheet, warnings: list[str]) -> tuple[list[list[str | None]], list[list[float | None]]]:
+def _sheet_rows(title: str, cells: Iterable[Iterable[SheetCell]],
+                warnings: list[str]) -> tuple[list[list[str | None]], list[list[float | None]]]:
     """Cell texts of a sheet and each cell's indent (``Grid.indents``): the
-    alignment's indent level (Excel indents by one character per level) plus
-    the leading spaces of its text."""
+    alignment's indent level plus the leading spaces of its text."""
     rows: list[list[str | None]] = []
     indents: list[list[float | None]] = []
     missing_results = 0
-    for row in sheet.iter_rows():
+    for row in cells:
         texts: list[str | None] = []
         row_indents: list[float | None] = []
         for cell in row:
-            if getattr(cell, "data_type", None) == "f" and cell.value is None:
-                missing_results += 1
+            missing_results += cell.missing_result
             raw = format_cell_value(cell.value, cell.number_format)
             text = clean_cell(raw)
             texts.append(text)
-            row_indents.append(None if text is None else _cell_indent(cell, raw))
+            row_indents.append(None if text is None else cell.indent_level + leading_space_ems(raw))
         rows.append(texts)
         indents.append(row_indents)
     if missing_results:
         warnings.append(
-            f"sheet {sheet.title!r}: {missing_results} formula cells have no saved result (file never recalculated)"
+            f"sheet {title!r}: {missing_results} formula cells have no saved result (file never recalculated)"
         )
     # Trailing empty columns and rows carry nothing.
     while rows and not any(rows[-1]):
@@ -76,15 +111,6 @@ def _sheet_rows(sheet, warnings: list[str]) -> tuple[list[list[str | None]], lis
     indents = indents[: len(rows)]
     width = max((max((i + 1 for i, c in enumerate(r) if c), default=0) for r in rows), default=0)
     return [r[:width] for r in rows], [r[:width] for r in indents]
-
-
-def _cell_indent(cell, raw: str | None) -> float:
-    level = 0.0
-    try:
-        level = float(getattr(cell.alignment, "indent", 0) or 0)
-    except (TypeError, ValueError, AttributeError):
-        level = 0.0
-    return level + leading_space_ems(raw)
 
 
 def format_cell_value(value: object, number_format: str | None = "General") -> str | None:

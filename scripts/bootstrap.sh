@@ -25,6 +25,18 @@ if ((${#missing[@]})); then
   fi
 fi
 
+# Legacy Word .doc attachments are read by converting them with LibreOffice
+# headless (parsers/doc.py); the nogui packages, only when no soffice is there.
+if ! command -v soffice >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: apt-get install LibreOffice (nogui) for .doc attachments"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      libreoffice-writer-nogui libreoffice-calc-nogui
+  else
+    echo "bootstrap: LibreOffice (soffice) missing (need root): .doc attachments cannot be read" >&2
+  fi
+fi
+
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "bootstrap: creating .venv"

@@ -34,6 +34,8 @@ fact_rows as (
     union all
     select 'fct_basic_expenditure_by_economic', document_sha256, table_index from {{ ref('fct_basic_expenditure_by_economic') }}
     union all
+    select 'fct_office_operating_expenses', document_sha256, table_index from {{ ref('fct_office_operating_expenses') }}
+    union all
     select 'fct_income_by_source', document_sha256, table_index from {{ ref('fct_income_by_source') }}
     union all
     select 'fct_three_public_expenses', document_sha256, table_index from {{ ref('fct_three_public_expenses') }}

@@ -9,6 +9,8 @@ fact_pages as (
     union all
     select 'fct_basic_expenditure_by_economic', document_sha256, page_number from {{ ref('fct_basic_expenditure_by_economic') }}
     union all
+    select 'fct_office_operating_expenses', document_sha256, page_number from {{ ref('fct_office_operating_expenses') }}
+    union all
     select 'fct_income_by_source', document_sha256, page_number from {{ ref('fct_income_by_source') }}
     union all
     select 'fct_three_public_expenses', document_sha256, page_number from {{ ref('fct_three_public_expenses') }}

@@ -7,6 +7,7 @@ with unreportable as (
 fact_documents as (
     select document_sha256 from {{ ref('fct_expenditure_by_function') }}
     union select document_sha256 from {{ ref('fct_basic_expenditure_by_economic') }}
+    union select document_sha256 from {{ ref('fct_office_operating_expenses') }}
     union select document_sha256 from {{ ref('fct_income_by_source') }}
     union select document_sha256 from {{ ref('fct_three_public_expenses') }}
     union select document_sha256 from {{ ref('fct_project_performance_targets') }}

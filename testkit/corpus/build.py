@@ -25,6 +25,7 @@ import yaml
 
 from countybudget.table_kinds import TableKind
 from testkit.corpus import render
+from testkit.corpus.legacy import build_legacy_twins
 from testkit.corpus.narrative import Paragraph, narrative
 from testkit.corpus.specs import DocumentSpec, all_documents
 from testkit.corpus.tables import PrintedTable, standard_tables
@@ -278,6 +279,8 @@ def build_corpus(out_dir: Path, only: list[str] | None = None) -> list[dict[str,
             work = Path(tmp) / spec.budget.id
             entries.append(build_document(spec, out_dir, work))
             shutil.rmtree(work, ignore_errors=True)
+    # the .xls / .doc twins of the Office documents (testkit/corpus/legacy.py)
+    build_legacy_twins(out_dir, [out_dir / e["file"] for e in entries])
     catalogue = out_dir / "catalogue.yml"
     documents = [{k: v for k, v in e.items() if k != "defect_details"} for e in entries]
     if only and catalogue.exists():  # keep the other entries, in their order

@@ -327,19 +327,25 @@ def _not_modified(headers: object, resource: Resource) -> bool:
     return False
 
 
-class _HTTPServer(ThreadingHTTPServer):
+class PortalHTTPServer(ThreadingHTTPServer):
+    """A threaded HTTP server standing in for a portal on 127.0.0.1 (the mirror, and the
+    scraper tests' scriptable server): a client that hangs up (a crawler timing out on a
+    slow response, or giving up on an oversized one) is normal for a portal, so it is
+    logged quietly instead of printed as a traceback."""
+
     daemon_threads = True
     block_on_close = False
-    mirror: MirrorServer
 
     def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
-        """A client that hangs up (a crawler timing out on the slow fault) is
-        normal for a portal: log it quietly instead of printing a traceback."""
         error = sys.exc_info()[1]
         if isinstance(error, ConnectionError):  # reset, aborted, broken pipe
             log.debug("client %s hung up: %s", client_address, error)
             return
         super().handle_error(request, client_address)
+
+
+class _HTTPServer(PortalHTTPServer):
+    mirror: MirrorServer
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -67,6 +67,9 @@ def test_the_benchmark_runs_the_whole_chain_and_reports_per_city(real_dir: Path,
     # every table withheld is counted under at least one reason
     assert sum(o["tables_withheld_by_reason"].values()) >= o["tables_withheld"]
     assert [d["file"] for d in report["not_budget"]] == [SUBSET[2]]
+    # the parser's classifier agrees with the independent judgement: no budget called other
+    assert report["classification"] == {"budgets_classified_other": [], "not_budget_classified_not_budget": 1,
+                                        "not_budget_files": 1}
     assert [d["file"] for d in report["unreadable"]] == [SUBSET[3]]
     assert {"上海", "广州", "重庆"} <= set(report["per_city"])
     assert report["per_city"]["上海"]["budget_documents"] == 1 and report["per_city"]["重庆"]["budget_documents"] == 0

@@ -11,7 +11,7 @@ from orchestration import cli, plugins
 
 def test_every_subcommand_is_there_with_the_harness_installed() -> None:
     commands = set(cli.build_parser()._subparsers._group_actions[0].choices)
-    assert commands == {"crawl", "parse", "build", "quality", "run", "publish", "corpus", "mirror", "eval", "bench"}
+    assert commands == {"crawl", "parse", "build", "quality", "run", "publish", "cluster", "corpus", "mirror", "eval", "bench"}
 
 
 def test_the_product_command_line_works_without_the_harness(monkeypatch) -> None:
@@ -22,7 +22,7 @@ def test_the_product_command_line_works_without_the_harness(monkeypatch) -> None
     ]
     monkeypatch.setattr(plugins, "entry_points", lambda group: missing if group == plugins.COMMANDS else [])
     commands = set(cli.build_parser()._subparsers._group_actions[0].choices)
-    assert commands == {"crawl", "parse", "build", "quality", "run", "publish"}
+    assert commands == {"crawl", "parse", "build", "quality", "run", "publish", "cluster"}
     assert plugins.load(plugins.PORTAL_ENVIRONMENTS) == []
 
 

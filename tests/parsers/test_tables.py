@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from countybudget import identities
 from countybudget.table_kinds import COLUMN_KEYS, TABLE_KINDS, THREE_PUBLIC_ITEMS
 from parsers.model import Grid
 from parsers.tables import interpret_grid, is_column_number_row
@@ -252,6 +253,8 @@ def test_unit_found_in_a_header_cell() -> None:
         ("国有资本经营预算支出表", "state_capital_expenditure"),
         ("项目支出表", "project_expenditure"),
         ("政府采购支出表", "government_procurement"),
+        ("一般公共预算机关运行经费支出预算表", "office_operating_expenses"),
+        ("2026年单位“三公”经费和机关运行经费预算表", "three_public_expenses"),
     ],
 )
 def test_kind_from_title(title: str, kind: str) -> None:
@@ -259,6 +262,24 @@ def test_kind_from_title(title: str, kind: str) -> None:
     assert table["kind"] == kind
     assert kind in TABLE_KINDS
     assert set(table["columns"]) <= set(COLUMN_KEYS[kind])
+
+
+def test_office_operating_expenses_by_economic_class() -> None:
+    """The 机关运行经费支出表: one figure per economic code, its hierarchy checked like
+    every economic table's (302 = Σ 302xx)."""
+    table = interpret_grid(grid([
+        ["科目编码", "科目名称", "机关运行经费支出"],
+        ["合计", None, "135.29"],
+        ["302", "商品和服务支出", "135.29"],
+        ["30201", "办公费", "39.15"],
+        ["30239", "其他交通费用", "96.14"],
+    ], title="一般公共预算机关运行经费支出预算表"))
+    assert table["kind"] == "office_operating_expenses" and table["columns"] == ["total"]
+    assert [(r["code"], r["amounts"]["total"]) for r in table["rows"]] == [
+        (None, "135.29"), ("302", "135.29"), ("30201", "39.15"), ("30239", "96.14")]
+    assert identities.check_document({"id": "t", "tables": [table]}) == []
+    table["rows"][3]["amounts"]["total"] = "97.14"
+    assert identities.check_document({"id": "t", "tables": [table]})  # the parent is no longer the sum of its children
 
 
 def test_group_header_does_not_name_its_sub_columns() -> None:

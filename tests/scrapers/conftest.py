@@ -11,9 +11,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+
+from testkit.mirror.server import PortalHTTPServer
 
 Reply = tuple[int, dict[str, str], bytes]
 
@@ -41,7 +43,7 @@ class LocalServer:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: ThreadingHTTPServer
+    server: PortalHTTPServer
 
     def log_message(self, *args: object) -> None:
         pass
@@ -71,8 +73,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture()
 def local_server() -> Iterator[LocalServer]:
     local = LocalServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
+    # quiet when the fetcher hangs up on purpose (size limit, timeout): no traceback in make test
+    httpd = PortalHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.local = local  # type: ignore[attr-defined]
     local.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

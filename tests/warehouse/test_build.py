@@ -86,6 +86,15 @@ def test_documents_that_must_not_be_reported_are_listed_but_have_no_figures(buil
     assert in_facts and not in_facts & (failed | superseded | {quarantined})
 
 
+def test_a_file_that_is_not_a_budget_disclosure_is_no_document(built_lake: BuiltLake, query) -> None:
+    """status not_budget: kept in the raw layer with its reason, never in dim_document nor the quarantine."""
+    sha = built_lake.not_budget
+    assert query("select parse_status, parse_error from staging.stg_raw__documents where document_sha256 = ?", [sha]) \
+        == [("not_budget", "not a budget disclosure: a notice, regulation or report (文号 测财〔2026〕1号)")]
+    assert query("select count(*) from marts.dim_document where document_sha256 = ?", [sha]) == [(0,)]
+    assert query("select count(*) from marts.mart_quarantine where document_sha256 = ?", [sha]) == [(0,)]
+
+
 def test_the_same_file_posted_twice_is_one_document(built_lake: BuiltLake, query) -> None:
     twice = [item.sha256 for item in built_lake.scale if item.n_postings == 2]
     assert twice

@@ -9,6 +9,7 @@ import yaml
 from countybudget import paths
 import json
 
+from countybudget.contracts import PARSE_STATUSES
 from countybudget.identities import ECONOMIC_CODED_KINDS, FUNCTION_CODED_KINDS
 from countybudget.table_kinds import COLUMN_KEYS, DOC_TYPES, TABLE_KINDS, THREE_PUBLIC_ITEMS
 from testkit.ground_truth_lake import FUNCTION_TABLE_KINDS
@@ -23,6 +24,7 @@ def test_dbt_vars_equal_the_python_vocabularies() -> None:
     assert tuple(dbt_vars["table_kinds"]) == TABLE_KINDS
     assert tuple(dbt_vars["three_public_items"]) == THREE_PUBLIC_ITEMS
     assert tuple(dbt_vars["doc_types"]) == DOC_TYPES
+    assert tuple(dbt_vars["parse_statuses"]) == PARSE_STATUSES
     assert tuple(dbt_vars["function_fact_scopes"]) == FUNCTION_TABLE_KINDS
     assert FUNCTION_CODED_KINDS <= set(dbt_vars["function_coded_table_kinds"]) <= set(TABLE_KINDS)
     assert set(dbt_vars["economic_coded_table_kinds"]) == ECONOMIC_CODED_KINDS

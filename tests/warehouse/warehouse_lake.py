@@ -43,6 +43,7 @@ class BuiltLake:
     corpus: dict[str, Any] | None  # load_ground_truth() summary, None before the corpus exists
     builds: dict[str, dict]
     renamed: tuple[str, str]  # (department name, the printed spelling a later parse gave it)
+    not_budget: str = ""  # sha256 of a file the parser read and classified not a budget disclosure
 
     @property
     def warehouse(self) -> Path:
@@ -77,6 +78,7 @@ def build_lake(data: Path) -> BuiltLake:
         first_run = dbt_build(skip_tests=True).to_dict()
         first_run["rows"] = _fact_row_counts() if first_run["ok"] else None
         write_scale_corpus(N_DOCUMENTS, SEED)
+        not_budget = write_not_budget_document()
         corpus = None
         if CORPUS_CATALOGUE.exists():
             from testkit.ground_truth_lake import load_ground_truth
@@ -96,7 +98,21 @@ def build_lake(data: Path) -> BuiltLake:
         # the marts, and the department snapshot again so it records the new spelling
         marts = dbt_build(select=["+snap_departments", "marts"]).to_dict()
     builds = {"first_run": first_run, "before_marts": before_marts, "marts": marts}
-    return BuiltLake(data, scale, quarantined, partial, corpus, builds, renamed)
+    return BuiltLake(data, scale, quarantined, partial, corpus, builds, renamed, not_budget)
+
+
+NOT_BUDGET_SHA = "0b" * 32
+
+
+def write_not_budget_document() -> str:
+    """A notice the parser read and classified not a budget disclosure (parsers/classification.py)."""
+    from parsers.document import empty_record
+
+    record = {**empty_record("notice.pdf", NOT_BUDGET_SHA, "pdf"), "status": "not_budget", "n_pages": 2,
+              "unit_name": "测试县财政局", "fiscal_year": 2026,
+              "error": "not a budget disclosure: a notice, regulation or report (文号 测财〔2026〕1号)"}
+    write_raw_document(record, NOT_BUDGET_SHA, "scale-corpus", datetime.now(timezone.utc))
+    return NOT_BUDGET_SHA
 
 
 def reprint_unit_name(scale: list[ScaleDocument]) -> tuple[str, str]:

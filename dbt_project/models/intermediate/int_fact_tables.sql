@@ -10,7 +10,7 @@
 with published as (
     select document_sha256, table_index, table_kind, table_title
     from {{ ref('stg_raw__tables') }}
-    where table_kind in {{ sql_list((var('function_fact_scopes').keys() | list) + ['basic_expenditure_by_economic']) }}
+    where table_kind in {{ sql_list((var('function_fact_scopes').keys() | list) + ['basic_expenditure_by_economic', 'office_operating_expenses']) }}
         and n_rows > 0
         and {{ is_published_table() }}
 )

@@ -10,7 +10,10 @@
 -- version: when a department republishes its budget for the same year, the latest
 -- posting wins.
 with documents as (
+    -- not a budget disclosure (parse status not_budget: a notice, a performance-target
+    -- form, a report …) is no document here; the run report and raw layer list it
     select * from {{ ref('int_documents') }}
+    where parse_status is distinct from 'not_budget'
 ),
 
 quarantined as (
