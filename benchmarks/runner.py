@@ -22,6 +22,8 @@ from countybudget import paths
 BENCHMARKS: tuple[tuple[str, str, str], ...] = (
     ("crawl", "benchmarks.crawl_bench:run_crawl_benchmark", "full crawl of the mirror, then an incremental one"),
     ("parse_accuracy", "benchmarks.parse_eval:evaluate_corpus", "amount cells exact against the corpus ground truth"),
+    ("ocr", "benchmarks.ocr_bench:run_ocr_benchmark",
+     "scanned twins (150/200 dpi) read by OCR: amount cells exact, rows missing/invented, pages/s, peak memory"),
     ("real_documents", "benchmarks.real_documents:run_real_benchmark",
      "the whole chain on ../shared/real: budget documents fully published, tables published / withheld by reason, per city"),
     ("parse_speed", "benchmarks.parse_bench:run_parser_benchmark", "pages/s against naive pdfplumber, peak memory on 300 pages"),

@@ -57,4 +57,5 @@ class ReadResult:
     page_texts: list[str]  # full text of each page (narrative, metadata), 1-based order
     n_pages: int
     warnings: list[str] = field(default_factory=list)
-    needs_ocr: bool = False  # True when the document has no text layer
+    needs_ocr: bool = False  # True when the document has no text layer (and no OCR engine read it)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR

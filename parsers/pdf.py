@@ -23,8 +23,11 @@ cropping, so full parsing runs at about the speed of plain text extraction.
   rows and ``栏次`` rows are dropped, a row broken by the page break is
   rejoined, and running headers/footers and page numbers (page furniture)
   never become rows.
-- A document whose pages have (almost) no text, or whose text is unmapped
-  ``(cid:…)`` glyphs, is reported as ``needs_ocr``. A page that cannot be
+- A page with (almost) no text over an image, or whose text is unmapped
+  ``(cid:…)`` glyphs, is read by OCR (parsers/ocr.py: glyphs and rulings from
+  its image, then the same reconstruction); a good text layer never is. A
+  document still without text (no OCR engine, a scan under 100 dpi) is
+  reported as ``needs_ocr``. A page that cannot be
   read is a warning; the other pages are still read.
 
 All thresholds are relative to the font size; nothing keys on page
@@ -59,6 +62,7 @@ from parsers.layout import (
     split_words,
     is_digit_glyph,
 )
+from parsers import ocr
 from parsers.codes import NUMBERING
 from parsers.model import Grid, ReadResult, RegionWord
 
@@ -125,11 +129,25 @@ def read_pdf(path: str | Path) -> ReadResult:
     unmapped = 0  # glyphs of fonts without a Unicode map, read as "(cid:123)"
     warnings: list[str] = []
     first_error: Exception | None = None
+    ocr_pages: list[int] = []  # pages read by OCR (no usable text layer)
+    scans: list = []  # the pypdfium2 document, opened once if a page needs OCR
+    coarse: list[int] = []  # dpi of scanned pages too coarse to OCR
     with open_pages(path) as document_pages:  # PDFium where it reads a page as pdfplumber would
         for number, page in enumerate(document_pages, start=1):
             try:
                 glyphs = page_glyphs(page)
-                rulings = page_rulings(page, median_size(glyphs))
+                images = (ocr.page_images(_scan_document(path, scans), number - 1)
+                          if ocr.text_layer_unusable(glyphs) and ocr.ocr_available() else [])
+                if ocr.text_layer_unusable(glyphs) and ocr.page_needs_ocr(glyphs, bool(images)) and ocr.ocr_available():
+                    native = ocr.scan_dpi(images)
+                    if ocr.too_coarse(native):
+                        coarse.append(round(native or 0))
+                        rulings = []
+                    else:
+                        glyphs, rulings = ocr_page(path, number, ocr.render_dpi(native), scans)
+                        ocr_pages.append(number)
+                else:
+                    rulings = page_rulings(page, median_size(glyphs))
                 tables, text, margin = read_page(number, glyphs, rulings, float(page.width), float(page.height))
             except MemoryError:
                 raise
@@ -143,23 +161,59 @@ def read_pdf(path: str | Path) -> ReadResult:
             pages.append(PageText(number, text, margin))
             glyph_counts.append(len(glyphs))
             unmapped += sum(1 for g in glyphs if g.text.startswith("(cid:"))
+    for scan in scans:
+        scan.close()
     n_pages = len(pages)
     if first_error is not None and len(warnings) == n_pages:
         raise first_error  # not one page could be read: the document is broken
     no_text = sum(1 for c in glyph_counts if c >= 20) <= n_pages * 0.1 and sum(glyph_counts) < 20 * n_pages
     if n_pages and (no_text or unmapped > 0.5 * sum(glyph_counts)):
-        reason = (
-            "no text layer: the pages are images (scanned); OCR is needed"
-            if no_text
-            else "unreadable text layer: its fonts have no Unicode map; OCR is needed"
-        )
+        if coarse:
+            reason = (f"no text layer: the pages are images scanned at {min(coarse)} dpi, below the "
+                      f"{ocr.MIN_SCAN_DPI} dpi OCR reads figures reliably at; OCR needs a finer scan")
+        elif ocr_pages:
+            reason = "no text layer: the pages are images and OCR found no text on them"
+        elif no_text:
+            reason = "no text layer: the pages are images (scanned); OCR is needed"
+        else:
+            reason = "unreadable text layer: its fonts have no Unicode map; OCR is needed"
         return ReadResult(grids=[], page_texts=[p.text for p in pages], n_pages=n_pages, warnings=[*warnings, reason], needs_ocr=True)
     furniture = running_furniture(pages)
     for t in page_tables:
         drop_furniture_rows(t, furniture)
     page_tables = [t for t in page_tables if t.rows]
     grids = join_continuations(page_tables)
-    return ReadResult(grids=grids, page_texts=[p.text for p in pages], n_pages=n_pages, warnings=warnings)
+    for grid in grids:
+        if ocr_pages and set(grid.row_pages) & set(ocr_pages):
+            ocr.repair_grid_text(grid.cells)
+    if ocr_pages:
+        warnings.append(f"read by OCR (no usable text layer): pages {_page_ranges(ocr_pages)}")
+    return ReadResult(grids=grids, page_texts=[p.text for p in pages], n_pages=n_pages, warnings=warnings,
+                      ocr_pages=ocr_pages)
+
+
+def _scan_document(path: str | Path, scans: list):  # noqa: ANN202
+    """The pypdfium2 document for OCR, opened once per read."""
+    import pypdfium2
+
+    if not scans:
+        scans.append(pypdfium2.PdfDocument(str(path)))
+    return scans[0]
+
+
+def ocr_page(path: str | Path, number: int, dpi: int, scans: list) -> tuple[list[Glyph], list[Ruling]]:
+    """Glyphs and rulings of a page without a usable text layer, by OCR of its image."""
+    return ocr.read_pdf_page(_scan_document(path, scans), number - 1, dpi)
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def page_glyphs(page) -> list[Glyph]:

@@ -26,7 +26,7 @@ import resource
 import signal
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
@@ -35,12 +35,22 @@ from parsers.document import error_record, file_sha256, parse_document
 
 DEFAULT_TIMEOUT_S = 300.0  # a legitimate 300-page budget parses in well under this
 DEFAULT_MEMORY_MB = 1536  # extra address space on top of the interpreter's own
+# With the OCR engine installed a scanned page loads onnxruntime and its models
+# (about 1 GB of address space) and reads at seconds per page (docs/ocr.md).
+OCR_MEMORY_MB = 2560
+OCR_TIMEOUT_S = 1200.0
+
+
+def _ocr_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
 @dataclass
 class ParseLimits:
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    memory_mb: int = DEFAULT_MEMORY_MB
+    timeout_s: float = field(default_factory=lambda: OCR_TIMEOUT_S if _ocr_installed() else DEFAULT_TIMEOUT_S)
+    memory_mb: int = field(default_factory=lambda: OCR_MEMORY_MB if _ocr_installed() else DEFAULT_MEMORY_MB)
 
 
 @dataclass

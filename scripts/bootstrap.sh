@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 # qpdf builds the 300-page benchmark PDF; poppler-utils (pdftotext) lets the
 # real-PDF eval judge which documents print a function table independently;
 # fonts-wqy-microhei lets the run report's charts and Superset's screenshots draw Chinese names.
-APT_PACKAGES=(ca-certificates python3-venv qpdf poppler-utils fonts-wqy-microhei)
+# libgl1 and libglib2.0-0: OpenCV, which the OCR engine (rapidocr-onnxruntime) loads.
+APT_PACKAGES=(ca-certificates python3-venv qpdf poppler-utils fonts-wqy-microhei libgl1 libglib2.0-0)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

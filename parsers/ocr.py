@@ -1,0 +1,360 @@
+"""OCR of pages without a usable text layer: page image → glyphs and rulings.
+
+A scanned page (no text, or only unmapped ``(cid:…)`` glyphs) is rendered to
+an image and read here; what comes back has the shape the text-layer path
+reads from pdfplumber, so table reconstruction, interpretation and every
+check run unchanged:
+
+- *glyphs*: each recognised character with its box, in PDF points. The engine
+  (RapidOCR, PP-OCRv4 Chinese models shipped in its wheel, run by onnxruntime)
+  gives boxes per character for Chinese and per run for digits; a run's box is
+  shared out over its characters by their printed width. Each glyph carries
+  the engine's confidence in the line it belongs to.
+- *rulings*: table borders found in the image by morphology (an opening with
+  a long horizontal, then a long vertical kernel keeps only straight lines),
+  one segment per connected piece, exactly like vector rulings.
+
+The page is deskewed first (angle of its long horizontal lines), so a slightly
+turned scan gives straight rows. Ruling lines are *not* erased before
+recognition: erasing them cut into glyphs that touch the borders (measured:
+98.2 % → 47.7 % of amount cells exact on the scanned twins, docs/ocr.md).
+
+Nothing keys on a city, a title or a page size; lengths are in inches of the
+rendered page, so any dpi reads the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import statistics
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from parsers.layout import Glyph, Ruling
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# Render scans at (about) their own resolution, within these bounds (above 250
+# dpi recognition slows with no gain).
+# Scans are rendered at no less than 200 dpi: the text detector finds thin
+# strokes (一, a lone 0) of a 150 dpi scan only when it is enlarged.
+MIN_DPI, MAX_DPI, DEFAULT_DPI = 200, 250, 200
+DETECT_THRESHOLD = 0.3
+MIN_SCAN_DPI = 100
+# A page needs OCR when it has (almost) no glyphs but shows an image, or when
+# most of its glyphs are unmapped (cid:…) codes.
+MIN_TEXT_GLYPHS = 20
+# Below this the engine's reading of an amount is not trusted (docs/ocr.md).
+LOW_CONFIDENCE = 0.90
+
+
+@dataclass(frozen=True)
+class OcrGlyph(Glyph):
+    """A glyph read by OCR: its text as recognised, and the engine's confidence."""
+
+    confidence: float = 1.0
+
+
+class OcrUnavailable(RuntimeError):
+    """The OCR engine (rapidocr-onnxruntime) is not installed."""
+
+
+def ocr_available() -> bool:
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except Exception:  # ImportError, or a missing system library of OpenCV
+        return False
+    return True
+
+
+def text_layer_unusable(glyphs: list[Glyph]) -> bool:
+    """(Almost) no text, or mostly (cid:…) glyphs: worth looking for a scan."""
+    if len(glyphs) < MIN_TEXT_GLYPHS:
+        return True
+    return sum(1 for g in glyphs if g.text.startswith("(cid:")) > 0.5 * len(glyphs)
+
+
+def page_images(pdf: Any, index: int) -> list[tuple[float, float]]:
+    """(pixel width, width drawn in points) of each image of page ``index`` of a
+    pypdfium2 document."""
+    import pypdfium2.raw as R
+
+    page = pdf[index]
+    try:
+        out: list[tuple[float, float]] = []
+        for obj in page.get_objects(filter=[R.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+            width_px, _ = obj.get_px_size()
+            left, _, right, _ = obj.get_bounds()
+            out.append((float(width_px), float(right - left)))
+        return out
+    finally:
+        page.close()
+
+
+def page_needs_ocr(glyphs: list[Glyph], has_images: bool) -> bool:
+    """No usable text layer: (almost) no text over an image, or mostly (cid:…) glyphs."""
+    if len(glyphs) < MIN_TEXT_GLYPHS:
+        return has_images
+    unmapped = sum(1 for g in glyphs if g.text.startswith("(cid:"))
+    return unmapped > 0.5 * len(glyphs)
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> Any:
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except Exception as exc:
+        raise OcrUnavailable(f"the OCR engine is not installed (rapidocr-onnxruntime): {exc}") from exc
+    threads = int(os.environ.get("COUNTYBUDGET_OCR_THREADS", "2"))
+    # Text is upright in a budget scan: the 180° classifier only costs time.
+    # max_side_len: a 200 dpi A4 page (2339 px) is read whole, not shrunk.
+    return RapidOCR(
+        use_cls=False,
+        max_side_len=3600,
+        intra_op_num_threads=threads,
+        inter_op_num_threads=1,
+    )
+
+
+def scan_dpi(images: list[tuple[float, float]]) -> float | None:
+    """The resolution a page was scanned at: that of its widest image.
+    ``images`` holds (pixel width, width drawn in points) of each image."""
+    drawn = [(px, pt) for px, pt in images if pt > 0 and px > 0]
+    if not drawn:
+        return None
+    px, pt = max(drawn, key=lambda d: d[1])
+    return px / (pt / 72)
+
+
+def render_dpi(native: float | None) -> int:
+    """The dpi to render a scanned page at: its own, within bounds."""
+    return int(min(MAX_DPI, max(MIN_DPI, native or DEFAULT_DPI)))
+
+
+def too_coarse(native: float | None) -> bool:
+    """A scan below MIN_SCAN_DPI is not read: its digits are a few pixels high,
+    and a misread figure is worse than none (the document is reported instead)."""
+    return native is not None and native < MIN_SCAN_DPI
+
+
+def read_image(image: "np.ndarray", dpi: int) -> tuple[list[OcrGlyph], list[Ruling]]:
+    """Glyphs and rulings of a greyscale page image, in PDF points."""
+    image = deskew(image, dpi)
+    rulings = find_rulings(image, dpi)
+    glyphs = recognise(image, dpi)
+    return glyphs, rulings
+
+
+def read_pdf_page(pdf: Any, index: int, dpi: int) -> tuple[list[OcrGlyph], list[Ruling]]:
+    """Render page ``index`` (0-based) of a pypdfium2 document and read it."""
+    page = pdf[index]
+    try:
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        image = bitmap.to_numpy()
+    finally:
+        page.close()
+    if image.ndim == 3:
+        image = image[:, :, 0].copy()
+    return read_image(image, dpi)
+
+
+# ------------------------------------------------------------------ geometry
+
+
+def _binary(image: "np.ndarray") -> "np.ndarray":
+    import cv2
+
+    _, binary = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return binary
+
+
+def deskew(image: "np.ndarray", dpi: int) -> "np.ndarray":
+    """Turn the page so its long horizontal lines are level (a scan is fed askew)."""
+    import cv2
+    import numpy as np
+
+    angle = skew_degrees(_binary(image), dpi)
+    if abs(angle) < 0.02:
+        return image
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=255).astype(np.uint8)
+
+
+def skew_degrees(binary: "np.ndarray", dpi: int) -> float:
+    """Median angle of the page's long, thin horizontal strokes (table rulings,
+    underlines); 0 when there are none."""
+    import cv2
+    import numpy as np
+
+    # Short kernel: a line turned by up to ~2° still survives it piecewise.
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(int(dpi * 0.15), 10), 1))
+    lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+    contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    angles: list[float] = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w < dpi * 1.0 or h > dpi * 0.15:  # only long, thin pieces say the angle
+            continue
+        vx, vy, _, _ = cv2.fitLine(contour, cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        angles.append(float(np.degrees(np.arctan2(vy, vx))))
+    if not angles:
+        return 0.0
+    angles = [a - 180 if a > 90 else a + 180 if a < -90 else a for a in angles]
+    return statistics.median(angles)
+
+
+def find_rulings(image: "np.ndarray", dpi: int) -> list[Ruling]:
+    """Straight horizontal and vertical lines of the (deskewed) page, as rulings in points."""
+    import cv2
+
+    binary = _binary(image)
+    scale = 72 / dpi
+    # Longer than any stroke of a character at body size (≤ 12 pt ≈ 0.17 in).
+    length = max(int(dpi * 0.22), 15)
+    thick = max(int(dpi * 0.04), 3)  # a ruling is at most this many pixels thick
+    rulings: list[Ruling] = []
+    for vertical in (False, True):
+        size = (1, length) if vertical else (length, 1)
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+        # close small breaks (JPEG, blur) along the line
+        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick * 2) if vertical else (thick * 2, 1))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, bridge)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for i in range(1, n):
+            x, y, w, h, _ = stats[i]
+            across, along = (w, h) if vertical else (h, w)
+            if along < length or across > thick * 2:
+                continue
+            if vertical:
+                rulings.append(Ruling(True, (x + w / 2) * scale, y * scale, (y + h) * scale))
+            else:
+                rulings.append(Ruling(False, (y + h / 2) * scale, x * scale, (x + w) * scale))
+    return rulings
+
+
+# ------------------------------------------------------------------ recognition
+
+
+def _char_weight(ch: str) -> float:
+    # printed width of a character relative to a Chinese one
+    return 0.55 if ch.isascii() else 1.0
+
+
+def recognise(image: "np.ndarray", dpi: int) -> list[OcrGlyph]:
+    """Every recognised character as a glyph (points), with its line's confidence."""
+    # Lower thresholds than the engine's defaults (0.5): a digit wrapped alone onto
+    # a cell's second line ("1166.6" / "0") or a lone "一" is otherwise dropped.
+    result, _ = _engine()(image, return_word_box=True, box_thresh=DETECT_THRESHOLD, text_score=DETECT_THRESHOLD,
+                          unclip_ratio=1.6)
+    scale = 72 / dpi
+    glyphs: list[OcrGlyph] = []
+    for item in result or []:
+        box, text, score = item[0], item[1], float(item[2])
+        words = item[3] if len(item) > 3 else None
+        texts = item[4] if len(item) > 4 else None
+        scores = item[5] if len(item) > 5 else None
+        ys = [p[1] for p in box]
+        top, bottom = min(ys), max(ys)
+        # the detector's box is padded (unclip): the glyph body is about 3/4 of it
+        pad = (bottom - top) * 0.125
+        top, bottom = (top + pad) * scale, (bottom - pad) * scale
+        if words and texts and len(words) == len(texts):
+            pieces = [(min(p[0] for p in w), max(p[0] for p in w), t, float(s) if scores else score)
+                      for w, t, s in zip(words, texts, scores or [score] * len(texts))]
+        else:
+            xs = [p[0] for p in box]
+            pieces = [(min(xs), max(xs), text, score)]
+        line: list[OcrGlyph] = []
+        for x0, x1, piece, piece_score in pieces:
+            piece = piece.strip()
+            if not piece:
+                continue
+            total = sum(_char_weight(c) for c in piece)
+            x = x0
+            for ch in piece:
+                w = (x1 - x0) * _char_weight(ch) / total
+                if not ch.isspace():
+                    line.append(OcrGlyph(normalise_char(ch), x * scale, (x + w) * scale, top, bottom,
+                                         confidence=min(score, piece_score)))
+                x += w
+        glyphs.extend(close_ink_gaps(line))
+    return glyphs
+
+
+def close_ink_gaps(line: list[OcrGlyph]) -> list[OcrGlyph]:
+    """Character boxes are tight around the ink, so letter-spaced text (a bold
+    title) shows gaps a text layer's advance widths do not; the word splitter
+    would part "2023年收入决算表" in two. Gaps under 0.9 of the glyph height
+    within one recognised line are shared out between its neighbours (their
+    centres move by a quarter of the gap at most)."""
+    out = list(line)
+    for i in range(len(out) - 1):
+        left, right = out[i], out[i + 1]
+        gap = right.x0 - left.x1
+        if 0 < gap < 0.9 * left.size:
+            mid = left.x1 + gap / 2
+            out[i] = OcrGlyph(left.text, left.x0, mid, left.top, left.bottom, confidence=left.confidence)
+            out[i + 1] = OcrGlyph(right.text, mid, right.x1, right.top, right.bottom, confidence=right.confidence)
+    return out
+
+
+# Full-width forms the engine prints for ASCII characters (digits, '.', ',', '-',
+# parentheses); Chinese punctuation such as ： stays as printed.
+_FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)} | {"．": ".", "－": "-"}
+
+
+def normalise_char(ch: str) -> str:
+    return _FULLWIDTH.get(ch, ch)
+
+
+# ------------------------------------------------------------------ repairs
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 as an int (the numbering of items such as 二十三、)."""
+    if not text or any(c not in _NUMERALS for c in text):
+        return None
+    if "十" not in text:
+        return _NUMERALS.index(text) + 1 if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    value = (_NUMERALS.index(tens) + 1 if tens else 1) * 10
+    return value + (_NUMERALS.index(ones) + 1 if ones else 0)
+
+
+def _chinese_numeral(n: int) -> str:
+    if n <= 10:
+        return _NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_NUMERALS[ones - 1] if ones else "")
+
+
+def restore_item_numerals(column: list[str | None]) -> list[str | None]:
+    """A cell read as "、一般公共…" lost its numeral: the thin 一 at a cell's edge is
+    the stroke the detector misses most. It is put back only where the item after
+    it in the same column says which it was (二、 → 一、), never guessed."""
+    out = list(column)
+    numbered = [(i, _chinese_number((c or "").split("、", 1)[0])) for i, c in enumerate(column) if c and "、" in c]
+    for k, (i, number) in enumerate(numbered):
+        text = column[i] or ""
+        if not text.startswith("、") or k + 1 >= len(numbered):
+            continue
+        following = numbered[k + 1][1]
+        if following and following > 1:
+            out[i] = _chinese_numeral(following - 1) + text
+    return out
+
+
+def repair_grid_text(cells: list[list[str | None]]) -> None:
+    """Structural repairs of OCR'd table text, column by column (in place)."""
+    width = max((len(r) for r in cells), default=0)
+    for j in range(width):
+        column = [r[j] if j < len(r) else None for r in cells]
+        for i, text in enumerate(restore_item_numerals(column)):
+            if j < len(cells[i]):
+                cells[i][j] = text

@@ -1,0 +1,127 @@
+"""The OCR path: which pages it reads, the rulings and skew it finds in an
+image, and a scanned twin's table read to the cent (two pages only: OCR takes
+seconds per page, the whole corpus is the benchmark's, `countybudget bench --only ocr`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks.parse_eval import amount_cells
+from parsers import ocr
+from parsers.document import parse_document
+from parsers.layout import Glyph
+from parsers.pdf import read_pdf
+from testkit import CORPUS_DIR
+
+needs_engine = pytest.mark.skipif(not ocr.ocr_available(), reason="OCR engine not installed (scripts/bootstrap.sh)")
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _glyphs(texts: list[str]) -> list[Glyph]:
+    return [Glyph(t, 10.0 * i, 10.0 * i + 9, 100.0, 110.0) for i, t in enumerate(texts)]
+
+
+def test_only_pages_without_a_usable_text_layer_need_ocr() -> None:
+    text = _glyphs(list("部门预算收支总表一般公共服务支出合计950.10"))
+    assert not ocr.page_needs_ocr(text, has_images=True)  # a good text layer over a logo
+    assert ocr.page_needs_ocr([], has_images=True)  # a scanned page
+    assert not ocr.page_needs_ocr([], has_images=False)  # a blank page: nothing to read
+    assert ocr.page_needs_ocr(_glyphs([f"(cid:{i})" for i in range(30)]), has_images=False)
+
+
+def test_a_scan_too_coarse_to_read_figures_is_reported_not_guessed() -> None:
+    # the fixture's page is a 40-pixel image over an A4 page (5 dpi)
+    result = read_pdf(FIXTURES / "pdf_scanned.pdf")
+    assert result.needs_ocr and result.grids == [] and result.ocr_pages == []
+    if ocr.ocr_available():
+        assert any("dpi" in w for w in result.warnings), result.warnings
+
+
+def _grid_image(dpi: int = 200, angle: float = 0.0) -> np.ndarray:
+    import cv2
+
+    image = np.full((int(8 * dpi), int(6 * dpi)), 255, np.uint8)
+    x0, x1, y0, y1 = dpi, 5 * dpi, dpi, 4 * dpi
+    for k in range(7):  # 7 horizontal rulings: 6 rows
+        y = y0 + k * (y1 - y0) // 6
+        cv2.line(image, (x0, y), (x1, y), 0, 3)
+    for x in (x0, 2 * dpi, 3 * dpi, x1):  # 4 vertical rulings: 3 columns
+        cv2.line(image, (x, y0), (x, y1), 0, 3)
+    cv2.putText(image, "1166.60", (x0 + 20, y0 + 60), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    if angle:
+        matrix = cv2.getRotationMatrix2D((image.shape[1] / 2, image.shape[0] / 2), angle, 1.0)
+        image = cv2.warpAffine(image, matrix, image.shape[::-1], borderValue=255)
+    return image
+
+
+@needs_engine
+def test_rulings_in_the_image_are_the_table_grid_and_digits_are_not() -> None:
+    dpi = 200
+    rulings = ocr.find_rulings(_grid_image(dpi), dpi)
+    horizontal = sorted(r.pos for r in rulings if not r.vertical)
+    vertical = sorted(r.pos for r in rulings if r.vertical)
+    assert len(horizontal) == 7 and len(vertical) == 4, (horizontal, vertical)
+    assert vertical[0] == pytest.approx(72.0, abs=1.0)  # 1 inch = 72 pt whatever the dpi
+    assert all(r.end - r.start > 200 for r in rulings)  # whole lines, no digit strokes
+
+
+@needs_engine
+@pytest.mark.parametrize("angle", [0.6, -0.4])
+def test_a_turned_scan_is_measured_and_straightened(angle: float) -> None:
+    dpi = 150
+    image = _grid_image(dpi, angle)
+    measured = ocr.skew_degrees(ocr._binary(image), dpi)
+    assert measured == pytest.approx(-angle, abs=0.1)
+    straight = ocr.deskew(image, dpi)
+    horizontal = [r for r in ocr.find_rulings(straight, dpi) if not r.vertical]
+    assert len(horizontal) == 7
+
+
+def test_a_text_layer_pdf_is_never_ocrd(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("OCR ran on a page with a good text layer")
+
+    monkeypatch.setattr(ocr, "read_pdf_page", refuse)
+    result = read_pdf(CORPUS_DIR / "documents" / "suixi-health-2023-final-account.pdf")
+    assert result.ocr_pages == [] and result.grids
+    assert not any("OCR" in w for w in result.warnings)
+
+
+@needs_engine
+def test_a_scanned_twin_reads_its_summary_table_to_the_cent(tmp_path: Path) -> None:
+    """Pages 3–4 of a corpus budget (its 收支总表, over a page break), scanned at
+    150 dpi, turned, blurred, JPEG: every amount as the ground truth has it."""
+    import json
+
+    from testkit.corpus.scan import scan_twin
+
+    name = "pingxiang-govoffice-2024-budget"
+    twin = scan_twin(CORPUS_DIR / "documents" / f"{name}.pdf", tmp_path / "twin.pdf", 150, pages=[3, 4])
+    record = parse_document(twin)
+    assert record["status"] == "ok", record.get("error")
+    assert any("read by OCR" in w for w in record["warnings"])
+    truth = json.loads((CORPUS_DIR / "ground_truth" / f"{name}.json").read_text(encoding="utf-8"))
+    kind = "income_expenditure_summary"
+    expected = amount_cells(next(t for t in truth["tables"] if t["kind"] == kind))
+    got = amount_cells(next(t for t in record["tables"] if t["kind"] == kind))
+    assert expected and got == expected
+
+
+def test_a_lost_item_numeral_is_restored_only_where_the_next_item_says_which() -> None:
+    column = ["项目", "、一般公共预算拨款收入", "二、政府性基金预算拨款收入", None, "二十二、灾害防治", "、其他支出",
+              "二十四、x", "、无后继"]
+    assert ocr.restore_item_numerals(column) == [
+        "项目", "一、一般公共预算拨款收入", "二、政府性基金预算拨款收入", None, "二十二、灾害防治", "二十三、其他支出",
+        "二十四、x", "、无后继"]
+
+
+def test_letter_spaced_characters_of_one_line_stay_one_word() -> None:
+    from parsers.layout import split_words
+
+    # tight ink boxes with gaps of 0.4 em, as OCR gives a bold title
+    line = [ocr.OcrGlyph(ch, 14.0 * i, 14.0 * i + 10, 0.0, 10.0) for i, ch in enumerate("收入决算表")]
+    assert len(split_words(line)) > 1  # as read
+    assert [w.text for w in split_words(ocr.close_ink_gaps(line))] == ["收入决算表"]
