@@ -87,8 +87,10 @@ def countybudget_nightly():
 
         return plan_parse(run_id, reparse=params["reparse"])
 
-    # A parser crash is deterministic: one retry covers a killed worker, no more.
-    @task(retries=min(RETRIES, 1), execution_timeout=timedelta(minutes=10))
+    # A parser crash is deterministic: one retry covers a killed worker, no more. The
+    # timeout stays above the parser's own per-document limit (20 min with OCR), so a slow
+    # scan ends as a recorded parse error, not as a task Airflow killed.
+    @task(retries=min(RETRIES, 1), execution_timeout=timedelta(minutes=30))
     def parse(document: dict, run_id=None) -> dict:
         from orchestration.pipeline import parse_document
 
