@@ -186,9 +186,11 @@ def dbt_step(select=None, exclude=None, threads=None, skip_tests=False) -> dict[
     return {"step": "dbt", "select": _selectors(select), "exclude": _selectors(exclude), "skip_tests": bool(skip_tests)}
 
 
-def quality_step(only=None, build_docs=True) -> dict[str, Any]:
-    """The stamp step of ``expectations.checkpoint.run_quality`` (same signature)."""
-    return {"step": "quality", "only": only is not None}
+def quality_step(only=None, build_docs=True, others_keep_verdicts=False) -> dict[str, Any]:
+    """The stamp step of ``expectations.checkpoint.run_quality`` (same signature). A check of ``only``
+    some documents covers the build when the others keep verdicts of unchanged data (a night's delta)."""
+    return {"step": "quality", "only": only is not None and not others_keep_verdicts,
+            "delta": only is not None and bool(others_keep_verdicts)}
 
 
 def stamp_as_checked(build: Path, note: str = "stamped by hand") -> None:

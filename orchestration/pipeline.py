@@ -253,6 +253,32 @@ def _require_success(stage: str, result: StageResult) -> StageResult:
     return result
 
 
+def plan_warehouse(run_id: str) -> bool:
+    """Decide what this night rebuilds (``orchestration.delta``); False: a no-op night, skip dbt, GX and publish.
+
+    The plan is journaled (``warehouse_plan``): the quality task reads which documents to
+    check from it, and the run report says why the warehouse was or was not rebuilt.
+    """
+    from orchestration import delta
+
+    def plan() -> dict[str, Any]:
+        night, inputs = delta.plan_from_lake(run_id)
+        if night.rebuild:
+            delta.record_pending_inputs(inputs)
+        return night.to_dict()
+
+    return bool(run_stage(run_id, "warehouse_plan", plan)["rebuild"])
+
+
+def planned_check_documents(run_id: str) -> list[str] | None:
+    """The documents this night's plan has GX check (None: every document, also when no plan was made)."""
+    for entry in read_journal(run_id):
+        if entry["stage"] == "warehouse_plan" and entry.get("status") == "ok":
+            documents = entry["result"].get("check_documents")
+            return None if documents is None else list(documents)
+    return None
+
+
 def build_models(run_id: str) -> dict[str, Any]:
     """dbt build of everything before the marts (staging, intermediate) and their tests."""
     from orchestration.warehouse import dbt_build
@@ -266,7 +292,13 @@ def check_quality(run_id: str) -> dict[str, Any]:
     """The GX checkpoint: records expectation results and quarantines failing documents."""
     from expectations.checkpoint import run_quality
 
-    return run_stage(run_id, "quality", lambda: _require_success("quality checkpoint", run_quality())).to_dict()
+    only = planned_check_documents(run_id)
+
+    def check() -> StageResult:
+        result = run_quality() if only is None else run_quality(only=only, others_keep_verdicts=True)
+        return _require_success("quality checkpoint", result)
+
+    return run_stage(run_id, "quality", check).to_dict()
 
 
 def build_marts(run_id: str) -> dict[str, Any]:
@@ -278,9 +310,14 @@ def build_marts(run_id: str) -> dict[str, Any]:
 
 
 def publish_serving(run_id: str) -> dict[str, Any]:
+    from orchestration import delta
     from orchestration.publish import publish
 
-    return run_stage(run_id, "publish", publish).to_dict()
+    delta.forget_published_inputs()  # until this publish succeeds, the serving copy's inputs are unknown
+    result = run_stage(run_id, "publish", publish)
+    if result.ok:
+        delta.promote_pending_inputs()
+    return result.to_dict()
 
 
 def record_failure(run_id: str, task_id: str, map_index: int | None, error: str) -> Path:
