@@ -21,7 +21,8 @@ from orchestration.pipeline import read_journal, run_slug
 from orchestration.report_html import portal_documents, write_run_page
 
 # Stages in run order, as the journal names them.
-STAGES = ("discover", "fetch", "plan_parse", "parse", "parse_summary", "dbt_build", "quality", "dbt_marts", "publish")
+STAGES = ("discover", "fetch", "plan_parse", "parse", "parse_summary", "warehouse_plan", "dbt_build", "quality",
+          "dbt_marts", "publish")
 PARSE_OK = "ok"
 
 
@@ -42,6 +43,8 @@ def stage_seconds(journal: list[dict[str, Any]]) -> dict[str, dict[str, float | 
             "wall_seconds": round(max(end for _, end in spans[stage]) - min(start for start, _ in spans[stage]), 3),
             "task_seconds": round(sum(end - start for start, end in spans[stage]), 3),
             "tasks": len(spans[stage]),
+            "start": round(min(start for start, _ in spans[stage]), 3),
+            "end": round(max(end for _, end in spans[stage]), 3),
         }
         for stage in STAGES
         if stage in spans
