@@ -181,9 +181,12 @@ def _selectors(value: str | list[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def dbt_step(select=None, exclude=None, threads=None, skip_tests=False) -> dict[str, Any]:
+def dbt_step(select=None, exclude=None, threads=None, skip_tests=False, full_refresh=False,
+             delta_documents=None) -> dict[str, Any]:
     """The stamp step of ``orchestration.warehouse.dbt_build`` (same signature)."""
-    return {"step": "dbt", "select": _selectors(select), "exclude": _selectors(exclude), "skip_tests": bool(skip_tests)}
+    return {"step": "dbt", "select": _selectors(select), "exclude": _selectors(exclude), "skip_tests": bool(skip_tests),
+            "full_refresh": bool(full_refresh),
+            "delta_documents": None if delta_documents is None else len(delta_documents)}
 
 
 def quality_step(only=None, build_docs=True, others_keep_verdicts=False) -> dict[str, Any]:

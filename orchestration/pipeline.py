@@ -270,21 +270,37 @@ def plan_warehouse(run_id: str) -> bool:
     return bool(run_stage(run_id, "warehouse_plan", plan)["rebuild"])
 
 
+def _night_plan(run_id: str) -> dict[str, Any] | None:
+    entry = next((e for e in read_journal(run_id) if e["stage"] == "warehouse_plan" and e.get("status") == "ok"), None)
+    return entry["result"] if entry else None
+
+
 def planned_check_documents(run_id: str) -> list[str] | None:
     """The documents this night's plan has GX check (None: every document, also when no plan was made)."""
-    for entry in read_journal(run_id):
-        if entry["stage"] == "warehouse_plan" and entry.get("status") == "ok":
-            documents = entry["result"].get("check_documents")
-            return None if documents is None else list(documents)
-    return None
+    plan = _night_plan(run_id)
+    documents = plan.get("check_documents") if plan else None
+    return None if documents is None else list(documents)
+
+
+def planned_dbt_delta(run_id: str) -> dict[str, Any]:
+    """How this night's dbt build treats the incremental models: ``delta_documents`` (new, re-parsed
+    or gone) when the plan is a delta, ``full_refresh`` when it is a full build (code changed, first
+    build), neither without a plan (every document's rows replaced in place)."""
+    plan = _night_plan(run_id)
+    if plan is None:
+        return {}
+    if plan.get("check_documents") is None:
+        return {"full_refresh": True}
+    return {"delta_documents": [*plan["changed"], *plan["removed"]]}
 
 
 def build_models(run_id: str) -> dict[str, Any]:
     """dbt build of everything before the marts (staging, intermediate) and their tests."""
     from orchestration.warehouse import dbt_build
 
+    how = planned_dbt_delta(run_id)
     return run_stage(
-        run_id, "dbt_build", lambda: _require_success("dbt build", dbt_build(exclude=MARTS_SELECTOR))
+        run_id, "dbt_build", lambda: _require_success("dbt build", dbt_build(exclude=MARTS_SELECTOR, **how))
     ).to_dict()
 
 
