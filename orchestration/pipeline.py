@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 import traceback
@@ -304,6 +305,31 @@ def build_models(run_id: str) -> dict[str, Any]:
     ).to_dict()
 
 
+# Documents per GX checkpoint run (a full check of a big raw layer runs in batches of this many).
+QUALITY_BATCH_DOCUMENTS = int(os.environ.get("COUNTYBUDGET_QUALITY_BATCH_DOCUMENTS", "2000"))
+
+
+def _raw_documents() -> list[str]:
+    from orchestration.delta import document_digests
+
+    return list(document_digests())
+
+
+def _merged_quality(results: list[Any]) -> Any:
+    """One result for a check run in batches: counts added up, lists joined, the last batch's run id and docs."""
+    import dataclasses
+
+    last = results[-1]
+    summed = {name: sum(getattr(r, name) for r in results) for name in (
+        "documents_checked", "documents_passed", "documents_partial", "documents_quarantined", "tables_checked",
+        "tables_withheld", "warnings", "results_written")}
+    joined = {name: tuple(x for r in results for x in getattr(r, name)) for name in (
+        "quarantined", "quarantined_tables", "errors")}
+    seconds = {"batches": len(results), "total": round(sum(r.seconds.get("total", 0) for r in results), 2)}
+    return dataclasses.replace(last, **summed, **joined, warning_messages=last.warning_messages,
+                               expectations=max(r.expectations for r in results), seconds=seconds)
+
+
 def check_quality(run_id: str) -> dict[str, Any]:
     """The GX checkpoint: records expectation results and quarantines failing documents."""
     from expectations.checkpoint import run_quality
@@ -311,8 +337,19 @@ def check_quality(run_id: str) -> dict[str, Any]:
     only = planned_check_documents(run_id)
 
     def check() -> StageResult:
-        result = run_quality() if only is None else run_quality(only=only, others_keep_verdicts=True)
-        return _require_success("quality checkpoint", result)
+        documents = only if only is not None else _raw_documents()
+        if len(documents) <= QUALITY_BATCH_DOCUMENTS:
+            result = run_quality() if only is None else run_quality(only=only, others_keep_verdicts=True)
+            return _require_success("quality checkpoint", result)
+        # GX holds a batch's rows in memory (about 0.7 GB per 1,000 documents): check in batches,
+        # each replacing the verdicts of its own documents; the data docs once, with the last
+        batches = [documents[i:i + QUALITY_BATCH_DOCUMENTS] for i in range(0, len(documents), QUALITY_BATCH_DOCUMENTS)]
+        results = [
+            _require_success("quality checkpoint", run_quality(
+                only=batch, others_keep_verdicts=True, build_docs=n == len(batches) - 1))
+            for n, batch in enumerate(batches)
+        ]
+        return _merged_quality(results)
 
     return run_stage(run_id, "quality", check).to_dict()
 

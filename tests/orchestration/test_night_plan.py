@@ -121,3 +121,32 @@ def test_the_quality_task_checks_what_the_plan_says(lake: Path, published: bool)
         assert pipeline.planned_check_documents(RUN) == ["a" * 64, "b" * 64]  # a: no verdict in the (absent) build
     else:
         assert pipeline.planned_check_documents("night-1") is None
+
+
+def quality_tables() -> dict[str, list[tuple]]:
+    import duckdb
+
+    with duckdb.connect(str(paths.warehouse_path()), read_only=True) as con:
+        return {
+            "documents": sorted(con.execute("select sha256, reasons from quality.quarantined_documents").fetchall()),
+            "tables": sorted(con.execute(
+                "select sha256, table_index, reasons from quality.quarantined_tables").fetchall()),
+            "results": sorted(con.execute(
+                "select sha256, suite, expectation, passed, table_index, other_table_index "
+                "from quality.expectation_results").fetchall(), key=str),
+        }
+
+
+def test_a_check_in_batches_gives_the_verdicts_of_one_check(lake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from testkit.scale_corpus import write_scale_corpus
+
+    write_scale_corpus(12)
+    one = pipeline.check_quality("one-check")
+    whole = quality_tables()
+    paths.warehouse_path().unlink()
+    monkeypatch.setattr(pipeline, "QUALITY_BATCH_DOCUMENTS", 5)
+    batched = pipeline.check_quality("in-batches")
+    assert batched["seconds"]["batches"] == 3
+    assert quality_tables() == whole and whole["results"]
+    assert (batched["documents_checked"], batched["documents_quarantined"]) == (
+        one["documents_checked"], one["documents_quarantined"])
