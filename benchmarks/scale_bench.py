@@ -169,8 +169,11 @@ def bench_size(n_documents: int) -> dict[str, Any]:
     night = run_night(night_lake, "scale-night")
     no_op = run_night(night_lake, "scale-no-op")  # the night after: nothing new
     shutil.rmtree(night_lake, ignore_errors=True)
-    return {"documents": n_documents, "base": built, "delta": delta, "night": night, "no_op_night": no_op,
-            "within_target": bool(night["ok"] and night["warehouse_seconds"] < TARGET_NIGHT_SECONDS)}
+    measured = {"documents": n_documents, "base": built, "delta": delta, "night": night, "no_op_night": no_op,
+                "within_target": bool(night["ok"] and night["warehouse_seconds"] < TARGET_NIGHT_SECONDS)}
+    # each size as soon as it is measured: the big one takes long on a shared machine
+    (bench_root() / f"result-{n_documents}.json").write_text(json.dumps(measured, indent=1, default=str), "utf-8")
+    return measured
 
 
 def extrapolate(by_size: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
