@@ -30,6 +30,8 @@ BENCHMARKS: tuple[tuple[str, str, str], ...] = (
     ("dbt", "benchmarks.dbt_bench:run_dbt_benchmark", "dbt build on the corpus and on a 5,000-document scale corpus"),
     ("quality", "benchmarks.quality_bench:run_quality_benchmark", "GX checkpoint time against dbt build time"),
     ("pipeline", "benchmarks.pipeline_bench:run_pipeline_benchmark", "full nightly run and a no-op incremental run, per stage"),
+    ("scale", "benchmarks.scale_bench:run_scale_benchmark",
+     "a night of 1,000 new + 100 re-parsed documents on 5,000- and 50,000-document warehouses (cached bases)"),
 )
 
 

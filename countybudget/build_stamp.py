@@ -181,14 +181,19 @@ def _selectors(value: str | list[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
-def dbt_step(select=None, exclude=None, threads=None, skip_tests=False) -> dict[str, Any]:
+def dbt_step(select=None, exclude=None, threads=None, skip_tests=False, full_refresh=False,
+             delta_documents=None) -> dict[str, Any]:
     """The stamp step of ``orchestration.warehouse.dbt_build`` (same signature)."""
-    return {"step": "dbt", "select": _selectors(select), "exclude": _selectors(exclude), "skip_tests": bool(skip_tests)}
+    return {"step": "dbt", "select": _selectors(select), "exclude": _selectors(exclude), "skip_tests": bool(skip_tests),
+            "full_refresh": bool(full_refresh),
+            "delta_documents": None if delta_documents is None else len(delta_documents)}
 
 
-def quality_step(only=None, build_docs=True) -> dict[str, Any]:
-    """The stamp step of ``expectations.checkpoint.run_quality`` (same signature)."""
-    return {"step": "quality", "only": only is not None}
+def quality_step(only=None, build_docs=True, others_keep_verdicts=False) -> dict[str, Any]:
+    """The stamp step of ``expectations.checkpoint.run_quality`` (same signature). A check of ``only``
+    some documents covers the build when the others keep verdicts of unchanged data (a night's delta)."""
+    return {"step": "quality", "only": only is not None and not others_keep_verdicts,
+            "delta": only is not None and bool(others_keep_verdicts)}
 
 
 def stamp_as_checked(build: Path, note: str = "stamped by hand") -> None:

@@ -454,8 +454,14 @@ def write_results(
 
 
 @build_stamp.recorded(build_stamp.quality_step, lambda result: result.ok)  # publish needs it
-def run_quality(only: Iterable[str] | None = None, build_docs: bool = True) -> QualityResult:
+def run_quality(
+    only: Iterable[str] | None = None, build_docs: bool = True, others_keep_verdicts: bool = False
+) -> QualityResult:
     """Check every document of the raw layer (or ``only`` these sha256).
+
+    ``others_keep_verdicts``: ``only`` is every document whose raw rows changed since the
+    build's quality tables were written, so the other documents keep their verdicts there
+    (the nightly delta; the build stamp then counts this as a check of the whole build).
 
     Returns counts of documents passed and quarantined (with reasons), the
     number of warnings, where the data docs are, and timings.

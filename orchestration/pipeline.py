@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 import traceback
@@ -253,20 +254,104 @@ def _require_success(stage: str, result: StageResult) -> StageResult:
     return result
 
 
+def plan_warehouse(run_id: str) -> bool:
+    """Decide what this night rebuilds (``orchestration.delta``); False: a no-op night, skip dbt, GX and publish.
+
+    The plan is journaled (``warehouse_plan``): the quality task reads which documents to
+    check from it, and the run report says why the warehouse was or was not rebuilt.
+    """
+    from orchestration import delta
+
+    def plan() -> dict[str, Any]:
+        night, inputs = delta.plan_from_lake(run_id)
+        if night.rebuild:
+            delta.record_pending_inputs(inputs)
+        return night.to_dict()
+
+    return bool(run_stage(run_id, "warehouse_plan", plan)["rebuild"])
+
+
+def _night_plan(run_id: str) -> dict[str, Any] | None:
+    entry = next((e for e in read_journal(run_id) if e["stage"] == "warehouse_plan" and e.get("status") == "ok"), None)
+    return entry["result"] if entry else None
+
+
+def planned_check_documents(run_id: str) -> list[str] | None:
+    """The documents this night's plan has GX check (None: every document, also when no plan was made)."""
+    plan = _night_plan(run_id)
+    documents = plan.get("check_documents") if plan else None
+    return None if documents is None else list(documents)
+
+
+def planned_dbt_delta(run_id: str) -> dict[str, Any]:
+    """How this night's dbt build treats the incremental models: ``delta_documents`` (new, re-parsed
+    or gone) when the plan is a delta, ``full_refresh`` when it is a full build (code changed, first
+    build), neither without a plan (every document's rows replaced in place)."""
+    plan = _night_plan(run_id)
+    if plan is None:
+        return {}
+    if plan.get("check_documents") is None:
+        return {"full_refresh": True}
+    return {"delta_documents": [*plan["changed"], *plan["removed"]]}
+
+
 def build_models(run_id: str) -> dict[str, Any]:
     """dbt build of everything before the marts (staging, intermediate) and their tests."""
     from orchestration.warehouse import dbt_build
 
+    how = planned_dbt_delta(run_id)
     return run_stage(
-        run_id, "dbt_build", lambda: _require_success("dbt build", dbt_build(exclude=MARTS_SELECTOR))
+        run_id, "dbt_build", lambda: _require_success("dbt build", dbt_build(exclude=MARTS_SELECTOR, **how))
     ).to_dict()
+
+
+# Documents per GX checkpoint run (a full check of a big raw layer runs in batches of this many).
+QUALITY_BATCH_DOCUMENTS = int(os.environ.get("COUNTYBUDGET_QUALITY_BATCH_DOCUMENTS", "2000"))
+
+
+def _raw_documents() -> list[str]:
+    from orchestration.delta import document_digests
+
+    return list(document_digests())
+
+
+def _merged_quality(results: list[Any]) -> Any:
+    """One result for a check run in batches: counts added up, lists joined, the last batch's run id and docs."""
+    import dataclasses
+
+    last = results[-1]
+    summed = {name: sum(getattr(r, name) for r in results) for name in (
+        "documents_checked", "documents_passed", "documents_partial", "documents_quarantined", "tables_checked",
+        "tables_withheld", "warnings", "results_written")}
+    joined = {name: tuple(x for r in results for x in getattr(r, name)) for name in (
+        "quarantined", "quarantined_tables", "errors")}
+    seconds = {"batches": len(results), "total": round(sum(r.seconds.get("total", 0) for r in results), 2)}
+    return dataclasses.replace(last, **summed, **joined, warning_messages=last.warning_messages,
+                               expectations=max(r.expectations for r in results), seconds=seconds)
 
 
 def check_quality(run_id: str) -> dict[str, Any]:
     """The GX checkpoint: records expectation results and quarantines failing documents."""
     from expectations.checkpoint import run_quality
 
-    return run_stage(run_id, "quality", lambda: _require_success("quality checkpoint", run_quality())).to_dict()
+    only = planned_check_documents(run_id)
+
+    def check() -> StageResult:
+        documents = only if only is not None else _raw_documents()
+        if len(documents) <= QUALITY_BATCH_DOCUMENTS:
+            result = run_quality() if only is None else run_quality(only=only, others_keep_verdicts=True)
+            return _require_success("quality checkpoint", result)
+        # GX holds a batch's rows in memory (about 0.7 GB per 1,000 documents): check in batches,
+        # each replacing the verdicts of its own documents; the data docs once, with the last
+        batches = [documents[i:i + QUALITY_BATCH_DOCUMENTS] for i in range(0, len(documents), QUALITY_BATCH_DOCUMENTS)]
+        results = [
+            _require_success("quality checkpoint", run_quality(
+                only=batch, others_keep_verdicts=True, build_docs=n == len(batches) - 1))
+            for n, batch in enumerate(batches)
+        ]
+        return _merged_quality(results)
+
+    return run_stage(run_id, "quality", check).to_dict()
 
 
 def build_marts(run_id: str) -> dict[str, Any]:
@@ -278,9 +363,14 @@ def build_marts(run_id: str) -> dict[str, Any]:
 
 
 def publish_serving(run_id: str) -> dict[str, Any]:
+    from orchestration import delta
     from orchestration.publish import publish
 
-    return run_stage(run_id, "publish", publish).to_dict()
+    delta.forget_published_inputs()  # until this publish succeeds, the serving copy's inputs are unknown
+    result = run_stage(run_id, "publish", publish)
+    if result.ok:
+        delta.promote_pending_inputs()
+    return result.to_dict()
 
 
 def record_failure(run_id: str, task_id: str, map_index: int | None, error: str) -> Path:

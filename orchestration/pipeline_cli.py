@@ -155,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     print(format_summary(report))
     print(f"  run report: {paths.reports_dir() / 'latest.json'}  (Airflow run state: {report['dag_run_state']})")
-    return 0 if report["published"] else 1
+    return 0 if report["published"] or (report.get("warehouse") or {}).get("unchanged") else 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -22,7 +22,8 @@ from orchestration.pipeline import read_journal, run_slug
 from orchestration.report_html import portal_documents, write_run_page
 
 # Stages in run order, as the journal names them.
-STAGES = ("discover", "fetch", "plan_parse", "parse", "parse_summary", "dbt_build", "quality", "dbt_marts", "publish")
+STAGES = ("discover", "fetch", "plan_parse", "parse", "parse_summary", "warehouse_plan", "dbt_build", "quality",
+          "dbt_marts", "publish")
 PARSE_OK = "ok"
 
 
@@ -43,6 +44,8 @@ def stage_seconds(journal: list[dict[str, Any]]) -> dict[str, dict[str, float | 
             "wall_seconds": round(max(end for _, end in spans[stage]) - min(start for start, _ in spans[stage]), 3),
             "task_seconds": round(sum(end - start for start, end in spans[stage]), 3),
             "tasks": len(spans[stage]),
+            "start": round(min(start for start, _ in spans[stage]), 3),
+            "end": round(max(end for _, end in spans[stage]), 3),
         }
         for stage in STAGES
         if stage in spans
@@ -253,6 +256,23 @@ def data_docs_index() -> str | None:
     return str(pages[0]) if pages else None
 
 
+def warehouse_plan(journal: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the night decided to rebuild (orchestration.delta): ``unchanged`` on a no-op night."""
+    entry = next((e for e in _entries(journal, "warehouse_plan") if e["status"] == "ok"), None)
+    if entry is None:
+        return {"planned": False, "unchanged": False}
+    plan = entry["result"]
+    return {
+        "planned": True,
+        "unchanged": not plan["rebuild"],
+        "reason": plan["reason"],
+        "documents_changed": plan["n_changed"],
+        "documents_removed": plan["n_removed"],
+        "documents_checked": None if plan["check_documents"] is None else len(plan["check_documents"]),
+        "published_run": plan["published_run"],
+    }
+
+
 def build_run_report(run_id: str) -> dict[str, Any]:
     journal = read_journal(run_id)
     documents = raw_documents()
@@ -261,6 +281,8 @@ def build_run_report(run_id: str) -> dict[str, Any]:
     quarantined = quarantined_documents(documents)
     partial = withheld_tables(documents)
     published_entry = next((e for e in _entries(journal, "publish") if e["status"] == "ok"), None)
+    warehouse = warehouse_plan(journal)
+    serving_current = published_entry is not None or warehouse["unchanged"]  # a no-op night keeps the last copy
     quarantined_shas = {q["sha256"] for q in quarantined}
     partial_shas = {p["sha256"] for p in partial}
     fetched = manifest_outcomes(run_id)
@@ -284,9 +306,9 @@ def build_run_report(run_id: str) -> dict[str, Any]:
                 1 for sha, d in documents.items()
                 if d.get("status") == PARSE_OK and sha not in quarantined_shas and sha not in partial_shas
             )
-            if published_entry
+            if serving_current
             else 0,
-            "partial": len(partial) if published_entry else 0,
+            "partial": len(partial) if serving_current else 0,
             "tables_withheld": sum(len(p["tables_withheld"]) for p in partial),
         },
         "left_out": {
@@ -297,6 +319,7 @@ def build_run_report(run_id: str) -> dict[str, Any]:
             "partial": partial,
             "failed_tasks": failed_tasks,
         },
+        "warehouse": warehouse,
         "portals": portals,
         "by_portal": portal_documents(),
         "mart_rows": serving_mart_rows(),
@@ -322,14 +345,19 @@ def write_run_report(report: Mapping[str, Any]) -> Path:
 def format_summary(report: Mapping[str, Any]) -> str:
     """The run report as an operator reads it at the end of ``countybudget run``."""
     d = report["documents"]
+    warehouse = report.get("warehouse") or {}
+    unchanged = bool(warehouse.get("unchanged"))
     lines = [
-        f"countybudget run {report['run_id']}: {'published' if report['published'] else 'NOT published'}",
+        f"countybudget run {report['run_id']}: "
+        + ("published" if report["published"] else "nothing to rebuild" if unchanged else "NOT published"),
         f"  documents: discovered {d['discovered']}, downloaded {d['downloaded']}, parsed {d['parsed']}"
         f" (of {d['parse_tasks']} parse tasks), not parsed {d['not_parsed']},"
         f" not budget disclosures {d.get('not_budget', 0)}, quarantined {d['quarantined']},"
         f" published {d['published']} in full and {d.get('partial', 0)} in part"
         f" ({d.get('tables_withheld', 0)} tables withheld)",
     ]
+    if warehouse.get("planned"):
+        lines.append(f"  warehouse: {warehouse['reason']}")
     left = report["left_out"]
     for portal, error in left["portals"].items():
         lines.append(f"  portal left out: {portal}: {error}")

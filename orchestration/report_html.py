@@ -250,11 +250,14 @@ def render_run_page(report: Mapping[str, Any], serving: Path | None = None) -> s
     d = report["documents"]
     by_portal = report.get("by_portal") or {}
     found_this_run = {pid: p.get("discovered", 0) for pid, p in (report.get("portals") or {}).items()}
-    status = "published" if report["published"] else "NOT published"
+    warehouse = report.get("warehouse") or {}
+    unchanged = bool(warehouse.get("unchanged"))  # a no-op night: the serving copy stays as it was
+    status = "published" if report["published"] else "nothing to rebuild" if unchanged else "NOT published"
     parts = [
         "<!doctype html><html lang='zh'><head><meta charset='utf-8'>",
         f"<title>countybudget run {_e(report['run_id'])}</title><style>{STYLE}</style></head><body>",
-        f"<h1>countybudget run {_e(report['run_id'])}: <span class='{'' if report['published'] else 'bad'}'>{status}</span></h1>",
+        f"<h1>countybudget run {_e(report['run_id'])}: <span class='{'' if report['published'] or unchanged else 'bad'}'>{status}</span></h1>",
+        *([f"<p id='warehouse-plan'>{_e(warehouse['reason'])}</p>"] if warehouse.get("planned") else []),
         _table("run-documents", ["discovered", "downloaded", "parsed", "not parsed", "quarantined",
                                  "published in full", "in part", "tables withheld"],
                [[_e(d.get(k, 0)) for k in ("discovered", "downloaded", "parsed", "not_parsed", "quarantined",

@@ -54,8 +54,8 @@ def dbt_state_dir() -> Path:
     return paths.data_dir() / "dbt"
 
 
-def dbt_command(args: list[str]) -> list[str]:
-    """The dbt command line for ``args``: this project, this lake, the identities' vars."""
+def dbt_command(args: list[str], extra_vars: dict[str, Any] | None = None) -> list[str]:
+    """The dbt command line for ``args``: this project, this lake, the identities' vars (and ``extra_vars``)."""
     state = dbt_state_dir()
     command = [
         dbt_executable(), *args,
@@ -65,14 +65,21 @@ def dbt_command(args: list[str]) -> list[str]:
         "--log-path", str(state / "logs"),
     ]
     if not args or args[0] not in _NO_VARS:
-        command += ["--vars", json.dumps(identities.dbt_vars(), ensure_ascii=False)]
+        command += ["--vars", json.dumps({**identities.dbt_vars(), **(extra_vars or {})}, ensure_ascii=False)]
     return command
 
 
-def run_dbt(args: list[str], threads: int | None = None) -> subprocess.CompletedProcess[str]:
+def delta_documents_file() -> Path:
+    """Where a delta build's documents are listed for dbt (var ``delta_documents_file``, macros/delta.sql)."""
+    return dbt_state_dir() / "delta_documents.txt"
+
+
+def run_dbt(
+    args: list[str], threads: int | None = None, extra_vars: dict[str, Any] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run one dbt command against the lake; returns the finished process."""
     paths.warehouse_path().parent.mkdir(parents=True, exist_ok=True)
-    command = dbt_command(args)
+    command = dbt_command(args, extra_vars)
     return subprocess.run(command, env=dbt_environment(threads), capture_output=True, text=True, check=False)
 
 
@@ -109,13 +116,26 @@ def dbt_build(
     exclude: str | list[str] | None = None,
     threads: int | None = None,
     skip_tests: bool = False,
+    full_refresh: bool = False,
+    delta_documents: list[str] | tuple[str, ...] | None = None,
 ) -> DbtBuildResult:
     """Run ``dbt build`` (seeds, models, snapshot, tests) and summarise it.
 
     ``skip_tests`` builds without data and unit tests (for a quick rebuild;
-    the nightly run never skips them).
+    the nightly run never skips them). The incremental models (per-document raw rows,
+    dbt_project.yml) rebuild from scratch with ``full_refresh``; with ``delta_documents``
+    they replace only those documents' rows (new, re-parsed or gone since the last build);
+    with neither, they replace every document's rows in place.
     """
     args = ["build"]
+    if full_refresh:
+        args.append("--full-refresh")
+    extra_vars = None
+    if delta_documents is not None and not full_refresh:
+        listed = delta_documents_file()
+        listed.parent.mkdir(parents=True, exist_ok=True)
+        listed.write_text("".join(f"{sha}\n" for sha in delta_documents), encoding="utf-8")
+        extra_vars = {"delta_documents_file": str(listed)}
     for flag, value in (("--select", select), ("--exclude", exclude)):
         if value:
             args += [flag, *([value] if isinstance(value, str) else value)]
@@ -124,7 +144,7 @@ def dbt_build(
     target_dir = dbt_state_dir() / "target"
     (target_dir / "run_results.json").unlink(missing_ok=True)  # never report an earlier run's results
     started = time.perf_counter()
-    process = run_dbt(args, threads)
+    process = run_dbt(args, threads, extra_vars)
     seconds = round(time.perf_counter() - started, 2)
     run_results = _run_results(target_dir)
     nodes = _node_results(run_results)
@@ -149,7 +169,8 @@ def dbt_build(
 
 
 def _build_command(args: argparse.Namespace) -> int:
-    result = dbt_build(args.select, args.exclude, args.threads, skip_tests=args.skip_tests)
+    result = dbt_build(args.select, args.exclude, args.threads, skip_tests=args.skip_tests,
+                       full_refresh=args.full_refresh)
     summary = {k: v for k, v in result.to_dict().items() if k != "log_tail"}
     if not result.ok:
         print(result.log_tail, file=sys.stderr)
@@ -163,4 +184,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--exclude", nargs="*", help="dbt selectors to leave out, e.g. marts")
     p.add_argument("--threads", type=int, default=None, help=f"dbt threads (default ${THREADS_ENV} or 2)")
     p.add_argument("--skip-tests", action="store_true", help="build without data and unit tests")
+    p.add_argument("--full-refresh", action="store_true",
+                   help="rebuild the incremental models (per-document raw rows) from scratch")
     p.set_defaults(func=_build_command)

@@ -257,8 +257,11 @@ def _sha256(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
-def generate_documents(n_documents: int, seed: int = 0) -> Iterator[ScaleDocument]:
-    """n documents: every department publishes a budget and a final account per year.
+def generate_documents(
+    n_documents: int, seed: int = 0, years: tuple[int, ...] = YEARS
+) -> Iterator[ScaleDocument]:
+    """n documents: every department publishes a budget and a final account per year
+    (``years``: a later year's documents are a night's new ones for a lake of earlier years).
 
     Every 50th document is posted twice, every 40th is republished later with
     new figures (the republication counts toward n), every 100th failed to parse.
@@ -266,7 +269,7 @@ def generate_documents(n_documents: int, seed: int = 0) -> Iterator[ScaleDocumen
     generator = DocumentGenerator(seed)
     counties = unambiguous_counties()
     random.Random(seed).shuffle(counties)
-    per_department = len(YEARS) * len(DOC_TYPES)
+    per_department = len(years) * len(DOC_TYPES)
     produced = 0
     department_index = 0
     while produced < n_documents:
@@ -276,7 +279,7 @@ def generate_documents(n_documents: int, seed: int = 0) -> Iterator[ScaleDocumen
         for k in range(per_department):
             if produced >= n_documents:
                 break
-            year, doc_type = YEARS[k // len(DOC_TYPES)], DOC_TYPES[k % len(DOC_TYPES)]
+            year, doc_type = years[k // len(DOC_TYPES)], DOC_TYPES[k % len(DOC_TYPES)]
             published = date(year, 2, 1) if doc_type == "budget" else date(year + 1, 8, 15)
             sha = _sha256("scale", seed, department.unit_name, year, doc_type, 1)
             source = f"scale/{sha[:12]}.pdf"
@@ -313,14 +316,14 @@ def manifest_rows(item: ScaleDocument, run_id: str, fetched_at: datetime) -> lis
     return rows
 
 
-def write_scale_corpus(n_documents: int, seed: int = 0) -> dict[str, Any]:
+def write_scale_corpus(n_documents: int, seed: int = 0, years: tuple[int, ...] = YEARS) -> dict[str, Any]:
     """Write n generated documents into the lake's raw layer and manifest."""
     fetched_at = datetime.now(timezone.utc)
     run_id = f"scale-{seed}-{fetched_at:%Y%m%dT%H%M%S}"
     manifest: list[dict] = []
     counts: dict[str, int] = {}
     n_docs = 0
-    for item in generate_documents(n_documents, seed):
+    for item in generate_documents(n_documents, seed, years):
         written = write_raw_document(item.doc, item.sha256, PARSER_VERSION, fetched_at)
         for table, n in written.items():
             counts[table] = counts.get(table, 0) + n

@@ -8,7 +8,16 @@
         {#- the external location is read_parquet('<glob>', ...): its first quoted string is the glob,
             a SQL literal ("'" doubled, see _sources.yml), kept as such for the glob() below -#}
         {%- set glob = modules.re.search("'((?:[^']|'')+)'", relation.external).group(1) -%}
-        {%- set n_files = run_query("select count(*) from glob('" ~ glob ~ "')").columns[0].values()[0] -%}
+        {#- an incremental run of the night's delta (macros/delta.sql) reads only its documents' files -#}
+        {%- set files = delta_files(glob) -%}
+        {%- if files is not none -%}
+            {%- set n_files = files | length -%}
+            {%- if n_files -%}
+                {%- set relation = "read_parquet(['" ~ (files | map('replace', "'", "''") | join("', '")) ~ "'], union_by_name = true)" -%}
+            {%- endif -%}
+        {%- else -%}
+            {%- set n_files = run_query("select count(*) from glob('" ~ glob ~ "')").columns[0].values()[0] -%}
+        {%- endif -%}
         {%- if n_files == 0 -%}
             (select {% for column in columns %}cast(null as varchar) as {{ column }}{{ ", " if not loop.last }}{% endfor %} where false)
         {%- else -%}

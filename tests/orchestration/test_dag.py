@@ -69,6 +69,7 @@ def test_stages_run_in_the_contract_order(nightly: dict) -> None:
         "plan_parse",
         "parse",
         "parse_summary",
+        "plan_warehouse",
         "dbt_build",
         "quality_checkpoint",
         "dbt_build_marts",

@@ -2,6 +2,7 @@
 -- A table without its own unit line takes the document's currency unit.
 with amounts as (
     select * from {{ ref('stg_raw__amounts') }}
+    {{ delta_filter('document_sha256') }}  -- incremental: the night's documents only (macros/delta.sql)
 ),
 
 documents as (

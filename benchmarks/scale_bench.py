@@ -1,0 +1,208 @@
+"""The scale benchmark of issue 15: what one night costs on a big warehouse.
+
+For each size (5,000 and 50,000 documents of the scale corpus, ``testkit.scale_corpus``):
+
+1. a **base** lake: the documents written, then one full night (plan, dbt, GX, marts,
+   publish). Built once and cached under ``data/bench/scale/base-<n>-<code>/`` (``<code>``:
+   the digest of the models and checks, so a change of them builds it anew);
+2. a **night** on a copy of it (raw and landing files hard-linked: writers replace a
+   document's files whole, so the base is never written through a link; the warehouse,
+   its stamp and the serving copy copied): 1,000 new documents (the next fiscal year's)
+   and 100 re-parsed ones (their raw files written again, as a re-parse that reads the
+   same rows leaves them), then the nightly steps.
+
+Each step runs in its own process, like the DAG's tasks; its wall time and peak RSS (of
+the process and everything it started, dbt included: ``os.wait4``) are reported. Linear
+extrapolation to 5 M documents from the two sizes: docs/operations.md.
+
+    python -m benchmarks.scale_bench                 # 5,000 and 50,000
+    COUNTYBUDGET_BENCH_SCALE_SIZES=5000 python -m benchmarks.scale_bench
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from countybudget import paths
+
+SIZES = tuple(int(n) for n in os.environ.get("COUNTYBUDGET_BENCH_SCALE_SIZES", "5000,50000").split(","))
+NEW_DOCUMENTS = 1_000
+REPARSED_DOCUMENTS = 100
+NIGHT_YEAR = 2026  # the scale corpus covers 2023-2025: a night's new documents are the next year's
+STEPS = ("plan", "dbt", "quality", "marts", "publish")
+TARGET_NIGHT_SECONDS = 120  # dbt + GX + marts + publish, issue 15
+EXTRAPOLATE_TO = 5_000_000
+
+
+def bench_root() -> Path:
+    return paths.data_dir() / "bench" / "scale"
+
+
+# ---------------------------------------------------------------- one step, in its own process
+
+
+def run_step(step: str, run_id: str) -> dict[str, Any]:
+    """One nightly step in this process (the child side of ``timed_step``)."""
+    from orchestration import pipeline
+
+    if step == "plan":
+        return {"rebuild": pipeline.plan_warehouse(run_id)}
+    call = {"dbt": pipeline.build_models, "quality": pipeline.check_quality, "marts": pipeline.build_marts,
+            "publish": pipeline.publish_serving}[step]
+    result = call(run_id)
+    return {k: result[k] for k in ("error", "documents_checked", "counts", "execution_seconds") if k in result}
+
+
+def timed_step(lake: Path, step: str, run_id: str) -> dict[str, Any]:
+    """Run ``step`` in a child process on ``lake``: wall seconds, peak RSS (MiB) of its process tree, its result."""
+    env = {**os.environ, "COUNTYBUDGET_DATA": str(lake)}
+    env.pop("COUNTYBUDGET_WAREHOUSE", None)
+    env.pop("COUNTYBUDGET_SERVING", None)
+    log = lake / "reports" / f"step-{run_id}-{step}"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with open(f"{log}.out", "w") as out, open(f"{log}.err", "w") as err:
+        child = subprocess.Popen([sys.executable, "-m", "benchmarks.scale_bench", "step", step, run_id], env=env,
+                                 stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)  # not child.wait(): the rusage is wanted
+    child.returncode = code = os.waitstatus_to_exitcode(status)
+    seconds = round(time.perf_counter() - started, 2)
+    lines = Path(f"{log}.out").read_text(encoding="utf-8").strip().splitlines()
+    return {
+        "seconds": seconds,
+        # ru_maxrss of a waited-for child covers its own waited-for children (dbt) too, in KiB on Linux
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+        "ok": code == 0,
+        "result": json.loads(lines[-1]) if code == 0 and lines else None,
+        "error_tail": None if code == 0 else Path(f"{log}.err").read_text(encoding="utf-8")[-1500:],
+    }
+
+
+def run_night(lake: Path, run_id: str) -> dict[str, Any]:
+    steps: dict[str, Any] = {}
+    for step in STEPS:
+        steps[step] = timed_step(lake, step, run_id)
+        if not steps[step]["ok"] or (step == "plan" and not (steps[step]["result"] or {}).get("rebuild")):
+            break
+    warehouse_steps = [s for s in ("dbt", "quality", "marts", "publish") if s in steps]
+    return {
+        "steps": steps,
+        "ok": all(s["ok"] for s in steps.values()),
+        "warehouse_seconds": round(sum(steps[s]["seconds"] for s in warehouse_steps), 2),
+        "peak_rss_mib": max((s["peak_rss_mib"] or 0) for s in steps.values()),
+    }
+
+
+# ---------------------------------------------------------------- base lake, cached
+
+
+def base_lake(n_documents: int) -> tuple[Path, dict[str, Any]]:
+    """The cached base of ``n_documents`` (built, checked and published once); its build figures."""
+    from orchestration.delta import code_digest
+    from testkit.scale_corpus import write_scale_corpus
+
+    lake = bench_root() / f"base-{n_documents}-{code_digest()[:12]}"
+    ready = lake / "base.json"
+    if ready.exists():
+        return lake, {**json.loads(ready.read_text(encoding="utf-8")), "cached": True}
+    for stale in bench_root().glob(f"base-{n_documents}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    lake.mkdir(parents=True)
+    started = time.perf_counter()
+    with paths.environment(COUNTYBUDGET_DATA=str(lake), COUNTYBUDGET_WAREHOUSE=None, COUNTYBUDGET_SERVING=None):
+        written = write_scale_corpus(n_documents)
+    write_seconds = round(time.perf_counter() - started, 2)
+    night = run_night(lake, "scale-base")
+    figures = {"documents": written["documents"], "rows": written["rows"], "write_seconds": write_seconds,
+               "full_night": night}
+    if night["ok"]:
+        ready.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    return lake, {**figures, "cached": False}
+
+
+def copy_for_a_night(base: Path, night: Path) -> None:
+    shutil.rmtree(night, ignore_errors=True)
+    night.mkdir(parents=True)
+    for folder in ("raw", "landing"):
+        subprocess.run(["cp", "-al", str(base / folder), str(night / folder)], check=True)
+    for built in base.glob("warehouse.duckdb*"):
+        shutil.copy2(built, night / built.name)
+    shutil.copytree(base / "serving", night / "serving")
+
+
+def reparse_in_place(sha256s: list[str]) -> None:
+    """Write these documents' raw files again (a new file each: never through the base's hard link)."""
+    for sha in sha256s:
+        for table in sorted(paths.RAW_TABLES, key=lambda t: t == "documents"):  # the commit marker last
+            target = paths.raw_table_file(table, sha)
+            body = target.read_bytes()
+            target.unlink()
+            target.write_bytes(body)
+
+
+def add_the_night(night: Path) -> dict[str, Any]:
+    from testkit.scale_corpus import write_scale_corpus
+
+    with paths.environment(COUNTYBUDGET_DATA=str(night), COUNTYBUDGET_WAREHOUSE=None, COUNTYBUDGET_SERVING=None):
+        existing = sorted(p.name[: -len(".parquet")] for p in paths.raw_table_dir("documents").glob("*.parquet"))
+        step = max(1, len(existing) // REPARSED_DOCUMENTS)
+        reparsed = existing[::step][:REPARSED_DOCUMENTS]
+        reparse_in_place(reparsed)
+        written = write_scale_corpus(NEW_DOCUMENTS, seed=0, years=(NIGHT_YEAR,))
+    return {"new": written["documents"], "reparsed": len(reparsed)}
+
+
+def bench_size(n_documents: int) -> dict[str, Any]:
+    base, built = base_lake(n_documents)
+    if not built["full_night"]["ok"]:
+        return {"documents": n_documents, "base": built, "error": "the base night failed"}
+    night_lake = bench_root() / f"night-{n_documents}"
+    copy_for_a_night(base, night_lake)
+    delta = add_the_night(night_lake)
+    night = run_night(night_lake, "scale-night")
+    no_op = run_night(night_lake, "scale-no-op")  # the night after: nothing new
+    shutil.rmtree(night_lake, ignore_errors=True)
+    measured = {"documents": n_documents, "base": built, "delta": delta, "night": night, "no_op_night": no_op,
+                "within_target": bool(night["ok"] and night["warehouse_seconds"] < TARGET_NIGHT_SECONDS)}
+    # each size as soon as it is measured: the big one takes long on a shared machine
+    (bench_root() / f"result-{n_documents}.json").write_text(json.dumps(measured, indent=1, default=str), "utf-8")
+    return measured
+
+
+def extrapolate(by_size: dict[int, dict[str, Any]]) -> dict[str, Any] | None:
+    """Night and full-build seconds at ``EXTRAPOLATE_TO`` documents, on the line through the two sizes."""
+    sizes = sorted(n for n, r in by_size.items() if r.get("night", {}).get("ok"))
+    if len(sizes) < 2:
+        return None
+    small, big = sizes[0], sizes[-1]
+
+    def line(value) -> dict[str, float]:
+        y0, y1 = value(by_size[small]), value(by_size[big])
+        slope = (y1 - y0) / (big - small)
+        return {"per_million_documents": round(slope * 1e6, 1), f"at_{EXTRAPOLATE_TO}": round(y0 + slope * (EXTRAPOLATE_TO - small), 1)}
+
+    return {
+        "night_seconds": line(lambda r: r["night"]["warehouse_seconds"]),
+        "full_build_seconds": line(lambda r: r["base"]["full_night"]["warehouse_seconds"]),
+        "night_ratio_big_to_small": round(by_size[big]["night"]["warehouse_seconds"]
+                                          / by_size[small]["night"]["warehouse_seconds"], 2),
+    }
+
+
+def run_scale_benchmark() -> dict[str, Any]:
+    by_size = {n: bench_size(n) for n in SIZES}
+    return {"sizes": by_size, "extrapolation": extrapolate(by_size), "target_night_seconds": TARGET_NIGHT_SECONDS}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "step":
+        print(json.dumps(run_step(sys.argv[2], sys.argv[3]), ensure_ascii=False, default=str))
+    else:
+        print(json.dumps(run_scale_benchmark(), ensure_ascii=False, indent=2, default=str))
