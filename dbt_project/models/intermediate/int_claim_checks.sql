@@ -77,8 +77,11 @@ prior_year as (
     select
         department_key, fiscal_year + 1 as fiscal_year, doc_type, figure,
         coalesce(printed_code, resolved_row_name, '') as figure_detail,
-        cast(any_value(coalesce(table_yuan, claim_yuan) order by claim_index) as decimal(18, 2)) as prior_document_yuan,
-        any_value(document_sha256 order by claim_index) as prior_document_sha256
+        -- a department may have several previous-year documents of one type (versions):
+        -- the first by hash, then by claim, so every build picks the same one
+        cast(any_value(coalesce(table_yuan, claim_yuan) order by document_sha256, claim_index) as decimal(18, 2))
+            as prior_document_yuan,
+        any_value(document_sha256 order by document_sha256, claim_index) as prior_document_sha256
     from with_documents
     where figure is not null and department_key is not null
     group by all
