@@ -96,6 +96,8 @@ class SupersetServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self._own_home = home is None
         self.home = Path(home or tempfile.mkdtemp(prefix="countybudget-superset-"))
+        # passed as --password=… : a generated one may begin with "-", which argparse would
+        # take for an option (a one-in-64 failure of every Superset start)
         self.password = password or secrets.token_urlsafe(12)
         self.process: subprocess.Popen[bytes] | None = None
         self.provisioned: dict[str, Any] = {}
@@ -133,7 +135,7 @@ class SupersetServer:
         started = time.monotonic()
         self._superset("db", "upgrade")
         self._superset("fab", "create-admin", "--username", ADMIN_USER, "--firstname", "countybudget",
-                       "--lastname", "admin", "--email", "admin@localhost", "--password", self.password)
+                       "--lastname", "admin", "--email", "admin@localhost", f"--password={self.password}")
         self._superset("init")
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
@@ -143,7 +145,7 @@ class SupersetServer:
         log.close()
         try:
             done = subprocess.run([superset_bin("python"), str(HERE / "provision.py"), "--url", self.url,
-                                   "--serving", str(self.serving), "--password", self.password, "--wait", "300"],
+                                   "--serving", str(self.serving), f"--password={self.password}", "--wait", "300"],
                                   env=self.env, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise RuntimeError(f"provisioning failed: {done.stderr[-3000:]}\n(log: {self.log_path})")

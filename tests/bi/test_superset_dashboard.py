@@ -9,6 +9,7 @@ The screenshot is kept at tests/artifacts/superset-dashboard.png (printed).
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,8 @@ SPEC_CHARTS = 8  # charts in bi/superset/dashboard.yml
 
 @pytest.fixture(scope="module")
 def superset(nightly_lake: NightlyLake):
-    with SupersetServer(nightly_lake.serving) as server:
+    # a password beginning with "-" (as a generated one may) must not be taken for an option
+    with SupersetServer(nightly_lake.serving, password="-pw-" + secrets.token_urlsafe(9)) as server:
         print(f"\nSuperset ready in {server.provisioned['seconds_to_ready']} s at {server.url}")
         yield server
 
@@ -61,7 +63,7 @@ def shown(superset: SupersetServer) -> dict[str, dict[str, Any]]:
     screenshot = ARTIFACTS / "superset-dashboard.png"
     done = subprocess.run(
         [superset_bin("python"), str(SUPERSET_DIR / "browser_check.py"), "--url", superset.url,
-         "--screenshot", str(screenshot), "--expected-charts", str(SPEC_CHARTS), "--password", superset.password],
+         "--screenshot", str(screenshot), "--expected-charts", str(SPEC_CHARTS), f"--password={superset.password}"],
         capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, f"{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
     print(f"\ndashboard screenshot: {screenshot}")
