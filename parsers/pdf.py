@@ -136,9 +136,10 @@ def read_pdf(path: str | Path) -> ReadResult:
         for number, page in enumerate(document_pages, start=1):
             try:
                 glyphs = page_glyphs(page)
-                images = (ocr.page_images(_scan_document(path, scans), number - 1)
-                          if ocr.text_layer_unusable(glyphs) and ocr.ocr_available() else [])
-                if ocr.text_layer_unusable(glyphs) and ocr.page_needs_ocr(glyphs, bool(images)) and ocr.ocr_available():
+                # the page's glyphs are scanned once, and only a page without usable text asks for the engine
+                unusable = ocr.text_layer_unusable(glyphs) and ocr.ocr_available()
+                images = ocr.page_images(_scan_document(path, scans), number - 1) if unusable else []
+                if unusable and ocr.page_needs_ocr(glyphs, bool(images)):
                     native = ocr.scan_dpi(images)
                     if ocr.too_coarse(native):
                         coarse.append(round(native or 0))
