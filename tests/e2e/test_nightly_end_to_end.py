@@ -8,7 +8,9 @@ the repository corpus served by this test process:
 2. as of today, portal back up, while a BI reader process queries the serving
    copy throughout: only the documents new since run 1 are parsed, the marts
    match the corpus ground truth and the quarantine is exactly the defective
-   documents.
+   documents;
+3. the same night again: nothing new, so dbt, GX and publish are skipped, the
+   serving copy stays as it was, and the output holds no warning or error.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def run_countybudget(lake: Path, mirror_url: str, alerts_url: str, *args: str) -
     report = json.loads(report_path.read_text(encoding="utf-8"))
     report["exit_code"] = done.returncode
     report["stdout_tail"] = done.stdout[-3000:]
+    report["output"] = done.stdout + done.stderr
     return report
 
 
@@ -157,6 +160,8 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             stop.touch()
             out, err = reader.communicate(timeout=120)
         assert reader.returncode == 0, err
+        # 3. the same night again: nothing new, so a no-op night.
+        third = run_countybudget(lake, server.base_url, alerts.url, "--as-of", date.today().isoformat())
         return {
             "lake": lake,
             "down": down,
@@ -166,6 +171,8 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "second": second,
             "second_counts": served_counts(lake) if second["published"] else {},
             "reader": json.loads(out),
+            "third": third,
+            "third_counts": served_counts(lake) if third["published"] else {},
         }
     finally:
         server.stop()
@@ -223,6 +230,18 @@ def test_the_run_report_has_every_section_an_operator_needs(nightly: dict) -> No
     assert {"discover", "fetch", "parse", "dbt_build", "quality", "dbt_marts", "publish"} <= set(report["stage_seconds"])
     assert report["serving_database"].endswith("serving/countybudget.duckdb")
     assert report["data_docs"] and Path(report["data_docs"]).is_file()
+
+
+def test_a_night_with_nothing_new_changes_nothing_and_prints_no_warning(nightly: dict) -> None:
+    third = nightly["third"]
+    assert third["exit_code"] == 0, third["stdout_tail"]
+    assert third["warehouse"].get("unchanged"), third["warehouse"]
+    assert third["documents"]["parsed"] == 0
+    assert nightly["third_counts"] == nightly["second_counts"]
+    # Data findings (quarantined files, claims) are printed as data, not as log warnings or errors.
+    noise = [line for line in third["output"].splitlines()
+             if any(word in line for word in ("[warning", "[error", "WARNING", "ERROR", "Traceback"))]
+    assert noise == []
 
 
 def test_bi_readers_saw_only_complete_published_warehouses_throughout(nightly: dict) -> None:
