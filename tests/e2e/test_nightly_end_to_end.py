@@ -172,7 +172,7 @@ def nightly(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "second_counts": served_counts(lake) if second["published"] else {},
             "reader": json.loads(out),
             "third": third,
-            "third_counts": served_counts(lake) if third["published"] else {},
+            "third_counts": served_counts(lake),
         }
     finally:
         server.stop()
