@@ -12,6 +12,7 @@ mirror, and the two published serving copies are compared mart by mart.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -52,10 +53,30 @@ def run_and_kill_a_worker(cluster: Cluster, timeout: float = 900) -> tuple[str, 
             parsed_on = {ti["hostname"] for ti in parses if ti["state"] == "success"}
             running = [ti for ti in parses if ti["state"] == "running" and ti["hostname"] in WORKERS]
             if parsed_on >= set(WORKERS) and running:
-                victim = running[0]
-                cluster.kill(victim["hostname"])
+                candidate = running[0]
+                health = worker_health(cluster, candidate["hostname"])
+                if still_running(cluster, run_id, candidate):  # else the parse ended meanwhile: try the next one
+                    victim = candidate
+                    cluster.kill(victim["hostname"])
+                    victim["health_mid_task"] = health
+                    victim["health_killed"] = worker_health(cluster, victim["hostname"])
         time.sleep(0.5)
     raise AssertionError(f"run {run_id} did not finish within {timeout:.0f} s")
+
+
+def worker_health(cluster: Cluster, worker: str) -> tuple[int, str]:
+    """compose's worker healthcheck (orchestration.worker_health) run against one worker: (exit code, why)."""
+    node = f"{worker}@{socket.gethostname()}"
+    done = subprocess.run([sys.executable, "-m", "orchestration.worker_health", "--node", node,
+                           "--pid", str(cluster.processes[worker].pid)],
+                          env=cluster.env, capture_output=True, text=True, timeout=120)
+    return done.returncode, (done.stdout + done.stderr).strip()[-500:]
+
+
+def still_running(cluster: Cluster, run_id: str, ti: dict[str, Any]) -> bool:
+    key = ("task_id", "map_index", "try_number", "hostname")
+    return any(all(other[k] == ti[k] for k in key) and other["state"] == "running"
+               for other in cluster.task_instances(run_id))
 
 
 def make_run(lake: Path, mirror_url: str) -> dict[str, Any]:
@@ -109,6 +130,15 @@ def test_a_killed_workers_parse_is_retried_on_the_other(cluster_run: dict[str, A
     assert killed["hostname"] == victim["hostname"] and killed["state"] in ("failed", "up_for_retry")
     assert retried["state"] == "success"
     assert retried["hostname"] != victim["hostname"] and retried["hostname"] in WORKERS
+
+
+def test_the_worker_healthcheck_reads_a_busy_worker_healthy_and_a_dead_one_not(cluster_run: dict[str, Any]) -> None:
+    victim = cluster_run["victim"]
+    assert victim is not None, "no worker was killed"
+    code, why = victim["health_mid_task"]
+    assert code == 0, why  # busy with a parse: a solo worker answers no ping, yet it is healthy
+    code, why = victim["health_killed"]
+    assert code == 1 and "gone" in why, why
 
 
 def test_the_warehouse_is_written_by_one_task_at_a_time(cluster_run: dict[str, Any]) -> None:
