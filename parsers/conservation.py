@@ -470,9 +470,30 @@ def _column_header(grid: Grid, j: int) -> str:
     return "/".join(words)[:30]
 
 
+UNRECOGNISED_PREFIX = "not recognised as a standard table: "
+
+
+def unrecognised_table_warning(table: dict) -> str | None:
+    """A warning for an ``unknown`` table that prints money figures: they are kept as raw
+    cells only and reach no mart, so a researcher must be told rather than find a table
+    missing (a standard table whose title the reader lost lands here too)."""
+    if table.get("kind") != "unknown":
+        return None
+    amounts = [c for row in table.get("cells") or [] for c in row
+               if c and amount_value(str(c)) is not None and _is_strong(str(c))]
+    if not amounts:
+        return None
+    k = len(amounts)
+    return (f"{UNRECOGNISED_PREFIX}{k} amount{'s' if k != 1 else ''} printed in it "
+            f"{'are' if k != 1 else 'is'} kept as raw cells only, in no fact (pages {table.get('pages')})")
+
+
 def add_conservation_warnings(grid: Grid, table: dict) -> None:
     """Append the conservation warnings to ``table["warnings"]`` (the hook interpretation calls)."""
     warnings = conservation_warnings(grid, table)
+    unrecognised = unrecognised_table_warning(table)
+    if unrecognised:
+        warnings.append(unrecognised)
     if warnings:
         table.setdefault("warnings", []).extend(warnings)
 

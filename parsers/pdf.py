@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,7 +280,33 @@ def page_rulings(page, font_size: float) -> list[Ruling]:
             add(False, bottom, x0, x1)
             add(True, x0, top, bottom)
             add(True, x1, top, bottom)
-    return rulings
+    return _outside_glyphs(rulings, page.chars, limit=font_size * 2.5)
+
+
+def _outside_glyphs(rulings: list[Ruling], chars: list[dict], limit: float) -> list[Ruling]:
+    """Drop the segments that lie inside one printed character's box: strokes of a glyph
+    drawn as paths (a Type 3 font, or a PDF re-rendered by cairo), not borders — a border
+    runs between characters, and a glyph's stroke as a ruling pulls a title into its table.
+    Only segments shorter than ``limit`` (a glyph's size) are looked at."""
+    short = [i for i, r in enumerate(rulings) if r.end - r.start <= limit]
+    if not short or not chars:
+        return rulings
+    bucket = max(limit, 1.0)
+    boxes: dict[int, list[tuple[float, float, float, float]]] = defaultdict(list)
+    for c in chars:
+        if c.get("text", "").strip():
+            for b in range(int(c["top"] // bucket), int(c["bottom"] // bucket) + 1):
+                boxes[b].append((c["x0"], c["top"], c["x1"], c["bottom"]))
+    pad = 0.5
+    inside: set[int] = set()
+    for i in short:
+        r = rulings[i]
+        x0, x1, y0, y1 = (r.pos, r.pos, r.start, r.end) if r.vertical else (r.start, r.end, r.pos, r.pos)
+        for bx0, btop, bx1, bbottom in boxes.get(int(y0 // bucket), ()):
+            if bx0 - pad <= x0 and x1 <= bx1 + pad and btop - pad <= y0 and y1 <= bbottom + pad:
+                inside.add(i)
+                break
+    return [r for i, r in enumerate(rulings) if i not in inside] if inside else rulings
 
 
 def _straight_segments(path: list[tuple]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
