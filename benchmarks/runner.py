@@ -26,6 +26,8 @@ BENCHMARKS: tuple[tuple[str, str, str], ...] = (
      "scanned twins (150/200 dpi) read by OCR: amount cells exact, rows missing/invented, pages/s, peak memory"),
     ("real_documents", "benchmarks.real_documents:run_real_benchmark",
      "the whole chain on ../shared/real: budget documents fully published, tables published / withheld by reason, per city"),
+    ("producer_twins", "benchmarks.producer_twins:run_producer_twins",
+     "every real PDF re-rendered by cairo reads the same amounts, table kind by table kind"),
     ("parse_speed", "benchmarks.parse_bench:run_parser_benchmark", "pages/s against naive pdfplumber, peak memory on 300 pages"),
     ("dbt", "benchmarks.dbt_bench:run_dbt_benchmark", "dbt build on the corpus and on a 5,000-document scale corpus"),
     ("quality", "benchmarks.quality_bench:run_quality_benchmark", "GX checkpoint time against dbt build time"),
