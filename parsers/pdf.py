@@ -1082,19 +1082,25 @@ def _is_short_fragment(row: list[str]) -> bool:
 
 def is_wrap_fragment(row: list[str], previous: list[str]) -> bool:
     """Cells broken by the page break: short text only, each in a column the previous
-    row fills with text (改造项目 | 缮 under 高中教学楼门窗及卫生间 | 其他建筑物、构筑物修)."""
+    row fills with text (改造项目 | 缮 under 高中教学楼门窗及卫生间 | 其他建筑物、构筑物修).
+    A lone piece may be longer: a unit's name wrapped mid-word (无锡市社会保 | 险基金管理中心)."""
     filled = [i for i, c in enumerate(row) if c]
     if not filled or len(filled) > 3 or _is_body_row(row):
         return False
+    longest = LONE_FRAGMENT_CHARS if len(filled) == 1 else FRAGMENT_CHARS
     return all(
         i < len(previous)
         and bool(previous[i])
         and not is_amount_token(previous[i])  # a word is no tail of an amount (收入 under 471,452,100)
         and not is_amount_token(row[i])
         and not _ROW_START_RE.match(row[i])
-        and len(row[i]) <= 6
+        and len(row[i]) <= longest
         for i in filled
     )
+
+
+FRAGMENT_CHARS = 6  # each of several wrapped cells' tails
+LONE_FRAGMENT_CHARS = 12  # one wrapped cell's tail
 
 
 def _cat(a: str | None, b: str | None) -> str:

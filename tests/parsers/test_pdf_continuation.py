@@ -75,3 +75,16 @@ def test_a_page_opening_with_the_tails_of_wrapped_cells_continues_the_table() ->
     assert is_wrap_fragment(tails, last)
     assert _repeats_header([tails, ["无锡学院", "", "", "", "", "50.00"]], {"单位名称项目名称"}, last)
     assert not is_wrap_fragment(["", "", "", "", "", "17.48"], last)  # an amount is no tail
+
+
+def test_a_units_name_wrapped_mid_word_over_the_page_break_continues_the_table() -> None:
+    """无锡市社会保 | 险基金管理中心: one cell's tail, longer than the tails of several cells."""
+    last = ["无锡市社会保", "", "", "", "", "66.00", "", "", "", "66.00"]
+    tail = ["险基金管理中心", "", "", "", "", "", "", "", "", ""]
+    assert is_wrap_fragment(tail, last)
+    body = ["", "商品和服务支出(公用经费定额)", "会议费", "一般会议服务", "集中采购", "7.06", "", "", "", "7.06"]
+    assert _repeats_header([tail, body], {"采购品目大类专项名称经济科目采购品目名称"}, last)
+    assert not is_wrap_fragment(["险基金管理中心", "", "", "", "", "", "", "", "", ""], ["", "", "", "", "", "66.00"])
+    # several cells' tails stay short: two long pieces are a row of their own
+    assert not is_wrap_fragment(["", "其他交通工具购置费用", "", "其他资本性支出合计", "", ""],
+                                ["", "高中教学楼门窗及卫生间", "", "其他建筑物、构筑物修", "", ""])
