@@ -627,7 +627,13 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
     summary = (K.INCOME_EXPENDITURE_SUMMARY,)
     fiscal = (K.FISCAL_APPROPRIATION_SUMMARY,)
     if figure in _THREE_PUBLIC_ITEM:
-        return figure, _three_public(record, _THREE_PUBLIC_ITEM[figure], doc_type)
+        found = _three_public(record, _THREE_PUBLIC_ITEM[figure], doc_type)
+        if figure in ("three_public_meeting", "three_public_training"):
+            # not a “三公” item everywhere: the economic class of that name (30215 会议费, 30216 培训费)
+            word = "会议费" if figure == "three_public_meeting" else "培训费"
+            found += _named_rows(record, word, None, (K.OFFICE_OPERATING_EXPENSES, K.BASIC_EXPENDITURE_BY_ECONOMIC,
+                                                      K.EXPENDITURE_BY_ECONOMIC))
+        return figure, found
     if figure in _PROCUREMENT_COLUMN:
         found = _total_cells(record, (K.GOVERNMENT_PROCUREMENT,), (_PROCUREMENT_COLUMN[figure],))
         if figure in _PROCUREMENT_ROW:  # a 政府采购 table by kind of purchase: the 货物 / 工程 / 服务 row
@@ -727,7 +733,9 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
                  if (lambda named: named is None or parent in named or named in parent)(_parent_row_name(record, c))]
         if not found:
             return "function_class", []
-    econ = _named_rows(record, name, None, (K.BASIC_EXPENDITURE_BY_ECONOMIC,))
+    # 基本支出 by economic class, then all spending by economic class (深圳: 电费, 租赁费 of its projects)
+    econ = _named_rows(record, name, None, (K.BASIC_EXPENDITURE_BY_ECONOMIC,)) \
+        + _named_rows(record, name, None, (K.EXPENDITURE_BY_ECONOMIC,))
     project = _named_rows(record, name, None, (K.PROJECT_EXPENDITURE,), ("total", "general_budget"))
     if found:
         # a name without its code or 款 may be a function line, an economic class or a project
@@ -858,7 +866,8 @@ def agrees(claim: dict, cell: Figure) -> bool:
                                                                cell["unit"])
 
 
-_BY_TABLE_KIND = {K.BASIC_EXPENDITURE_BY_ECONOMIC.value: "economic_class", K.PROJECT_EXPENDITURE.value: "project",
+_BY_TABLE_KIND = {K.BASIC_EXPENDITURE_BY_ECONOMIC.value: "economic_class", K.EXPENDITURE_BY_ECONOMIC.value: "economic_class",
+                  K.PROJECT_EXPENDITURE.value: "project",
                   K.EXPENDITURE_SUMMARY.value: "function_class"}
 
 
@@ -879,6 +888,10 @@ def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: se
         if not found and everywhere and scope and _amount(claim.get("amount")) == 0:
             blank = _blank_in_unit_block(everywhere, record, scope)
             found = [blank] if blank else []
+        elif not found and everywhere:
+            # the unit the narrative speaks of is read from the names it mentions and may be
+            # misread: a line of the same name in another unit's block, when its amount agrees
+            found = [c for c in everywhere if agrees(claim, c)][:1]
     if not found and _amount(claim.get("amount")) == 0:
         classification = figure == "named_row" and (
             _LEVEL_MARK_RE.search(normalise_name(claim.get("subject"))) or claim.get("code"))
