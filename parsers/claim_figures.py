@@ -48,6 +48,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
+from countybudget.contracts import NOT_PRINTABLE_CLASSES, UNRESOLVED_CLASSES  # noqa: F401 (the vocabulary)
 from countybudget.table_kinds import TableKind
 
 K = TableKind
@@ -855,6 +856,37 @@ def truncated_to(claim_amount: str, claim_unit: str, table_amount: str, table_un
     return Decimal(0) <= table_yuan - claim_yuan < claim_step
 
 
+def verdict(claim: dict) -> tuple[str, bool]:
+    """The verdict of a resolved claim and whether it agrees only by truncation: the one
+    definition (int_claim_checks and the GX claims batch read it from raw/claims)."""
+    cell = {"amount": claim.get("resolved_amount"), "unit": claim.get("resolved_unit"),
+            "n_terms": claim.get("resolved_n_terms")}
+    claim_yuan, table_yuan = _yuan(claim.get("amount"), claim.get("unit")), _yuan(cell["amount"], cell["unit"])
+    if claim_yuan is None or table_yuan is None:
+        return "unresolved", False
+    tol = tolerance_yuan(claim["amount"], claim["unit"], cell["amount"], cell["unit"], cell["n_terms"] or 1)
+    if abs(claim_yuan - table_yuan) <= tol:
+        return "agrees", False
+    if truncated_to(claim["amount"], claim["unit"], cell["amount"], cell["unit"]):
+        return "agrees", True
+    return "differs", False
+
+
+def unresolved_class(note: str | None) -> str | None:
+    """The class of a resolution note (None: resolved)."""
+    if note is None:
+        return None
+    if note == NOT_PRINTED:
+        return "not_printed"
+    if note == _NO_ROW:
+        return "no_row"
+    if note in NARRATIVE_ONLY.values():
+        return "narrative_only"
+    if note.startswith("no ") and note.endswith("table in the document"):
+        return "no_table"
+    return "no_figure"
+
+
 def agrees(claim: dict, cell: Figure) -> bool:
     """Within rounding (half a step each side), or the table figure truncated to the sentence's precision."""
     claim_yuan = _yuan(claim.get("amount"), claim.get("unit"))
@@ -924,6 +956,8 @@ def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: se
                    resolved_unit=pick["unit"], resolved_page=pick.get("page"),
                    resolved_row_name=pick.get("row_name"), resolved_n_terms=pick.get("n_terms") or 1,
                    resolved_prior_amount=pick.get("prior_amount"))
+    out["verdict"], out["agrees_by_truncation"] = verdict({**claim, **out})
+    out["unresolved_class"] = unresolved_class(note) if out["verdict"] == "unresolved" else None
     return out
 
 
@@ -1046,5 +1080,6 @@ def resolve_claims(record: dict) -> list[dict]:
         try:
             claim.update(resolve_claim(claim, record, scope, units, departments, printed))
         except Exception as exc:  # one odd sentence must not lose the document
-            claim.update(figure=None, resolution_error=f"{type(exc).__name__}: {exc}")
+            claim.update(figure=None, resolution_error=f"{type(exc).__name__}: {exc}", verdict="unresolved",
+                         agrees_by_truncation=False, unresolved_class="no_figure")
     return record.get("claims") or []
