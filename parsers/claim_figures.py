@@ -48,7 +48,6 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-from countybudget.contracts import NOT_PRINTABLE_CLASSES, UNRESOLVED_CLASSES  # noqa: F401 (the vocabulary)
 from countybudget.table_kinds import TableKind
 
 K = TableKind
@@ -856,24 +855,34 @@ def truncated_to(claim_amount: str, claim_unit: str, table_amount: str, table_un
     return Decimal(0) <= table_yuan - claim_yuan < claim_step
 
 
-def verdict(claim: dict) -> tuple[str, bool]:
-    """The verdict of a resolved claim and whether it agrees only by truncation: the one
-    definition (int_claim_checks and the GX claims batch read it from raw/claims)."""
-    cell = {"amount": claim.get("resolved_amount"), "unit": claim.get("resolved_unit"),
-            "n_terms": claim.get("resolved_n_terms")}
-    claim_yuan, table_yuan = _yuan(claim.get("amount"), claim.get("unit")), _yuan(cell["amount"], cell["unit"])
+def _comparison(claim: dict, cell: dict) -> str | None:
+    """How a claim compares with a table figure: "within" rounding (half a step each side),
+    "truncated" (the table figure cut to the sentence's precision), "beyond"; None when
+    either side is not an amount in a known unit."""
+    claim_yuan, table_yuan = _yuan(claim.get("amount"), claim.get("unit")), _yuan(cell.get("amount"), cell.get("unit"))
     if claim_yuan is None or table_yuan is None:
-        return "unresolved", False
-    tol = tolerance_yuan(claim["amount"], claim["unit"], cell["amount"], cell["unit"], cell["n_terms"] or 1)
+        return None
+    tol = tolerance_yuan(claim["amount"], claim["unit"], cell["amount"], cell["unit"], cell.get("n_terms") or 1)
     if abs(claim_yuan - table_yuan) <= tol:
-        return "agrees", False
+        return "within"
     if truncated_to(claim["amount"], claim["unit"], cell["amount"], cell["unit"]):
-        return "agrees", True
-    return "differs", False
+        return "truncated"
+    return "beyond"
+
+
+def verdict(claim: dict) -> tuple[str, bool]:
+    """A resolved claim's verdict (``countybudget.contracts.CLAIM_VERDICTS``) and whether it
+    agrees only by truncation: the one definition (int_claim_checks and the GX claims batch
+    read it from raw/claims)."""
+    compared = _comparison(claim, {"amount": claim.get("resolved_amount"), "unit": claim.get("resolved_unit"),
+                                   "n_terms": claim.get("resolved_n_terms")})
+    if compared is None:
+        return "unresolved", False
+    return ("differs" if compared == "beyond" else "agrees"), compared == "truncated"
 
 
 def unresolved_class(note: str | None) -> str | None:
-    """The class of a resolution note (None: resolved)."""
+    """The class of a resolution note (``countybudget.contracts.UNRESOLVED_CLASSES``; None: resolved)."""
     if note is None:
         return None
     if note == NOT_PRINTED:
@@ -889,13 +898,7 @@ def unresolved_class(note: str | None) -> str | None:
 
 def agrees(claim: dict, cell: Figure) -> bool:
     """Within rounding (half a step each side), or the table figure truncated to the sentence's precision."""
-    claim_yuan = _yuan(claim.get("amount"), claim.get("unit"))
-    table_yuan = _yuan(cell.get("amount"), cell.get("unit"))
-    if claim_yuan is None or table_yuan is None:
-        return False
-    tol = tolerance_yuan(claim["amount"], claim["unit"], cell["amount"], cell["unit"], cell.get("n_terms") or 1)
-    return abs(claim_yuan - table_yuan) <= tol or truncated_to(claim["amount"], claim["unit"], cell["amount"],
-                                                               cell["unit"])
+    return _comparison(claim, cell) in ("within", "truncated")
 
 
 _BY_TABLE_KIND = {K.BASIC_EXPENDITURE_BY_ECONOMIC.value: "economic_class", K.EXPENDITURE_BY_ECONOMIC.value: "economic_class",
