@@ -28,11 +28,10 @@ from typing import Any
 import duckdb
 
 from countybudget import paths
+from countybudget.contracts import NOT_PRINTABLE_CLASSES
 
-# unresolved claims whose figure no table of the document can print
-NOT_PRINTABLE = "(resolution_note like '%no standard table%' or resolution_note like '%not a table figure%' " \
-                "or resolution_note like '%tables do not print%' or resolution_note like 'no % table in the document' " \
-                "or resolution_note like 'not printed in a table%')"
+# unresolved claims whose figure no table of the document can print (the parser's classes)
+NOT_PRINTABLE = "unresolved_class in (" + ", ".join(f"'{c}'" for c in NOT_PRINTABLE_CLASSES) + ")"
 
 
 def claims_by_city(warehouse: Path | None = None) -> list[dict[str, Any]]:

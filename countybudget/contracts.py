@@ -75,6 +75,9 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
             ("resolved_amount", _str), ("resolved_unit", _str), ("resolved_page", _int), ("resolved_row_name", _str),
             ("resolved_n_terms", _int), ("resolved_prior_amount", _str), ("n_candidates", _int),
             ("resolution_note", _str),
+            # the verdict (agrees / differs / unresolved), defined once by the parser
+            # (parsers/claim_figures.py verdict): the warehouse and the GX claims batch read it
+            ("verdict", _str), ("agrees_by_truncation", pa.bool_()), ("unresolved_class", _str),
         ]
     ),
     "warnings": pa.schema([("sha256", _str), ("warning_index", _int), ("message", _str), ("table_index", _int)]),
@@ -86,6 +89,12 @@ RAW_SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
 }
+# A claim's verdict, and why an unresolved one is unresolved (raw/claims ``verdict`` and
+# ``unresolved_class``, decided by parsers/claim_figures.py). The first three classes are
+# figures no table of the document prints: reported apart, never a warning.
+CLAIM_VERDICTS: tuple[str, ...] = ("agrees", "differs", "unresolved")
+UNRESOLVED_CLASSES: tuple[str, ...] = ("narrative_only", "no_table", "not_printed", "no_row", "no_figure")
+NOT_PRINTABLE_CLASSES: tuple[str, ...] = UNRESOLVED_CLASSES[:3]
 # the claim columns after the ten the extractor fills: the parser's resolution of each claim
 CLAIM_RESOLUTION_COLUMNS: tuple[str, ...] = tuple(RAW_SCHEMAS["claims"].names[10:])
 assert tuple(RAW_SCHEMAS) == paths.RAW_TABLES, "raw tables and their schemas must match countybudget.paths"
@@ -155,6 +164,7 @@ _DUCKDB_TYPES = {
     pa.int64(): "BIGINT",
     pa.date32(): "DATE",
     pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
+    pa.bool_(): "BOOLEAN",
 }
 
 

@@ -591,70 +591,26 @@ def name_key(column: str) -> str:
 
 
 
-# Narrative subjects that name a figure rather than a printed row: (words in the
-# subject, table kind, which row, column), best first. Rows: "total" = the
-# table's 合计/总计 row, "income_total" = 收入总计 of a summary, "vehicles" = the
-# two vehicle items summed, else a 三公 item.
-CLAIM_FIGURES: tuple[tuple[str, str, str, str], ...] = (
-    ("收支总", TableKind.INCOME_EXPENDITURE_SUMMARY.value, "income_total", "amount"),
-    ("收支总", TableKind.EXPENDITURE_SUMMARY.value, "total", "total"),
-    ("支出合计", TableKind.EXPENDITURE_SUMMARY.value, "total", "total"),
-    ("支出总计", TableKind.EXPENDITURE_SUMMARY.value, "total", "total"),
-    ("收入合计", TableKind.INCOME_SUMMARY.value, "total", "total"),
-    ("收入总计", TableKind.INCOME_SUMMARY.value, "total", "total"),
-    ("基本支出", TableKind.EXPENDITURE_SUMMARY.value, "total", "basic"),
-    ("基本支出", TableKind.EXPENDITURE_BY_FUNCTION.value, "total", "basic"),
-    ("项目支出", TableKind.EXPENDITURE_SUMMARY.value, "total", "project"),
-    ("项目支出", TableKind.EXPENDITURE_BY_FUNCTION.value, "total", "project"),
-    ("人员经费", TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value, "total", "personnel"),
-    ("公用经费", TableKind.BASIC_EXPENDITURE_BY_ECONOMIC.value, "total", "public"),
-    ("政府性基金", TableKind.GOVERNMENT_FUND_EXPENDITURE.value, "total", "total"),
-    ("三公", TableKind.THREE_PUBLIC_EXPENSES.value, "total", "amount"),
-    ("三公", TableKind.THREE_PUBLIC_EXPENSES.value, "total", "actual"),
-    ("三公", TableKind.THREE_PUBLIC_EXPENSES.value, "total", "budget"),
-    # 公务用车购置及运行维护费 is the two vehicle items together; before "公务用车购置"
-    ("公务用车购置及运行", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicles", "amount"),
-    ("公务用车购置及运行", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicles", "actual"),
-    ("公务接待", TableKind.THREE_PUBLIC_EXPENSES.value, "reception", "amount"),
-    ("公务接待", TableKind.THREE_PUBLIC_EXPENSES.value, "reception", "actual"),
-    ("公务用车运行", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicle_operation", "amount"),
-    ("公务用车运行", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicle_operation", "actual"),
-    ("公务用车购置", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicle_purchase", "amount"),
-    ("公务用车购置", TableKind.THREE_PUBLIC_EXPENSES.value, "vehicle_purchase", "actual"),
-    ("因公出国", TableKind.THREE_PUBLIC_EXPENSES.value, "overseas", "amount"),
-    ("因公出国", TableKind.THREE_PUBLIC_EXPENSES.value, "overseas", "actual"),
-)
-
-
-def load_claim_figures(con: duckdb.DuckDBPyConnection) -> None:
-    values_table(
-        con, "claim_figures", ("words", "table_kind", "row_key", "column_key", "preference"),
-        [(*entry, rank) for rank, entry in enumerate(CLAIM_FIGURES)],
-    )
-
-
 def claims_sql() -> str:
-    """Each narrative figure next to the table figure its subject names.
+    """Each narrative figure next to the table figure its subject names, with its verdict.
 
-    The parser resolves each claim by meaning (``parsers/claim_figures.py``) and
-    writes where the tables print the figure it names (``resolved_*`` columns of
-    raw/claims); this batch compares the two in yuan, exactly as
-    ``marts.mart_claim_checks`` does. A claim of a lake written before claims
-    were resolved (``n_candidates`` NULL) falls back to the older lookup (``CLAIM_FIGURES`` and printed
-    row names, :func:`claims_lookup_sql`).
+    The parser resolves each claim by meaning and decides its verdict
+    (``parsers/claim_figures.py``: ``figure``, ``resolved_*``, ``verdict``,
+    ``agrees_by_truncation``, ``unresolved_class`` of raw/claims); this batch reads
+    that verdict, as ``marts.mart_claim_checks`` does, so the warnings and the mart
+    say the same (a claim agreeing by truncation, or whose figure no table prints,
+    warns in neither). The yuan figures and the tolerance are for the messages.
     """
     claim_factor = ("CASE c.unit WHEN '元' THEN CAST(1 AS DECIMAL(18,2)) WHEN '万元' THEN CAST(10000 AS DECIMAL(18,2)) "
                     "WHEN '亿元' THEN CAST(100000000 AS DECIMAL(18,2)) END")
     table_factor = claim_factor.replace("c.unit", "c.resolved_unit")
     places = "CASE WHEN strpos({a}, '.') > 0 THEN least(length({a}) - strpos({a}, '.'), 2) ELSE 0 END"
     return f"""
-    SELECT *, {EXCESS.format(difference='abs(claim_yuan - table_yuan)', tolerance='tolerance_yuan')} AS excess_thousandths
-    FROM (
     WITH resolved AS (
         SELECT c.*, {claim_factor} AS claim_factor, {table_factor} AS table_factor,
                {places.format(a='c.amount')} AS claim_places, {places.format(a='c.resolved_amount')} AS table_places
         FROM raw_claims c
-        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL AND c.n_candidates IS NOT NULL),
+        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL),
     kinds AS (SELECT DISTINCT sha256, table_index, table_kind FROM raw_amounts)
     SELECT r.sha256, r.claim_index, r.page, replace(r.subject, ' ', '') AS subject, r.text,
            TRY_CAST(r.amount AS DECIMAL(18,2)) AS claim_value, r.unit AS claim_unit,
@@ -665,59 +621,10 @@ def claims_sql() -> str:
            CAST(TRY_CAST(r.resolved_amount AS DECIMAL(20,6)) * r.table_factor AS DECIMAL(18,2)) AS table_yuan,
            CAST(({STEP.format(p='r.claim_places')} * r.claim_factor
                  + coalesce(r.resolved_n_terms, 1) * {STEP.format(p='r.table_places')} * r.table_factor) * 0.5
-                AS DECIMAL(18,3)) AS tolerance_yuan
+                AS DECIMAL(18,3)) AS tolerance_yuan,
+           r.verdict, coalesce(r.agrees_by_truncation, false) AS agrees_by_truncation, r.unresolved_class,
+           r.resolution_note
     FROM resolved r LEFT JOIN kinds k ON k.sha256 = r.sha256 AND k.table_index = r.resolved_table_index
-    UNION ALL BY NAME
-    SELECT * FROM ({claims_lookup_sql()})
-    )
-    """
-
-
-def claims_lookup_sql() -> str:
-    """The older lookup, for claims the parser did not resolve (``n_candidates`` NULL: an older lake)."""
-    return f"""
-    WITH claims AS (
-        SELECT c.sha256, c.claim_index, c.page, replace(c.subject, ' ', '') AS subject, c.text,
-               TRY_CAST(c.amount AS DECIMAL(18,2)) AS claim_value, c.unit AS claim_unit,
-               CASE WHEN strpos(c.amount, '.') > 0 THEN least(length(c.amount) - strpos(c.amount, '.'), 2) ELSE 0 END AS claim_places,
-               coalesce(f.factor, 1) AS claim_factor
-        FROM raw_claims c LEFT JOIN unit_factor f ON f.unit = c.unit
-        WHERE TRY_CAST(c.amount AS DECIMAL(18,2)) IS NOT NULL AND c.subject IS NOT NULL AND c.n_candidates IS NULL),
-    figure_cells AS (
-        SELECT *, 1 AS n_terms FROM cells
-        UNION ALL BY NAME
-        SELECT sha256, table_index, table_kind, any_value(unit) AS unit, min(row_index) AS row_index,
-               'vehicles' AS item, column_key, sum(value) AS value, max(places) AS places,
-               any_value(factor) AS factor, count(*) AS n_terms
-        FROM cells
-        WHERE table_kind = '{TableKind.THREE_PUBLIC_EXPENSES.value}' AND item IN ('vehicle_purchase', 'vehicle_operation')
-        GROUP BY sha256, table_index, table_kind, column_key),
-    named_figures AS (
-        SELECT cl.sha256, cl.claim_index, t.*, f.preference
-        FROM claims cl JOIN claim_figures f ON strpos(cl.subject, f.words) > 0
-        JOIN figure_cells t ON t.sha256 = cl.sha256 AND t.table_kind = f.table_kind AND t.column_key = f.column_key
-         AND CASE f.row_key
-                 WHEN 'total' THEN (t.table_kind = '{TableKind.THREE_PUBLIC_EXPENSES.value}' AND t.item = 'total')
-                                   OR (t.side IS NULL AND {total_row_sql('t.code', 't.item', 't.name')})
-                 WHEN 'income_total' THEN t.side = 'income' AND strpos(t.name, '收入总计') > 0
-                 ELSE t.item = f.row_key END),
-    named_rows AS (
-        SELECT cl.sha256, cl.claim_index, t.*, 1 AS n_terms,
-               100 + CASE t.table_kind WHEN '{TableKind.EXPENDITURE_BY_FUNCTION.value}' THEN 0
-                                       WHEN '{TableKind.EXPENDITURE_SUMMARY.value}' THEN 1 ELSE 2 END
-                   + CASE WHEN t.column_key IN ('total', 'amount') THEN 0 ELSE 5 END AS preference
-        FROM claims cl JOIN cells t ON t.sha256 = cl.sha256 AND (t.name = cl.subject OR t.code = cl.subject)),
-    candidates AS (
-        SELECT *, row_number() OVER (PARTITION BY sha256, claim_index ORDER BY preference, table_index, row_index) AS pick
-        FROM (SELECT * FROM named_figures UNION ALL BY NAME SELECT * FROM named_rows))
-    SELECT cl.sha256, cl.claim_index, cl.page, cl.subject, cl.text, cl.claim_value, cl.claim_unit,
-           CAST(cl.claim_value * cl.claim_factor AS DECIMAL(18,2)) AS claim_yuan,
-           c.table_index || ':' || c.table_kind AS "table",
-           c.table_index, c.table_kind, c.code, c.column_key, c.value AS table_value, c.unit AS table_unit,
-           CAST(c.value * c.factor AS DECIMAL(18,2)) AS table_yuan,
-           CAST({tolerance_sql('1', STEP.format(p='cl.claim_places') + ' * cl.claim_factor')}
-                + {tolerance_sql('c.n_terms', STEP.format(p='c.places') + ' * c.factor')} AS DECIMAL(18,3)) AS tolerance_yuan
-    FROM claims cl LEFT JOIN (SELECT * FROM candidates WHERE pick = 1) c USING (sha256, claim_index)
     """
 
 
@@ -820,7 +727,6 @@ def build_batches(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
     con.execute("DELETE FROM raw_documents WHERE status = ?", [PARSE_NOT_BUDGET])
     load_rules(con)
     code_lists = load_code_list(con)
-    load_claim_figures(con)
     create_base_views(con)
     labels = dict(con.execute("SELECT sha256, document FROM doc_labels").fetchall())
     # every table: the raw tables table, and tables of a lake written before it existed (from their amounts)

@@ -130,7 +130,11 @@ def core_name(subject: str) -> str:
     for _ in range(3):
         s = _LEADING_RE.sub("", s)
         s = _TRAILING_RE.sub("", s)
-    return s.strip("(),、:：")
+    s = s.strip("(,、:：")
+    # a closing bracket stays when it closes the name's own (政务信息化项目(运行维护服务))
+    while s.endswith(")") and s.count(")") > s.count("("):
+        s = s[:-1]
+    return s
 
 
 def classify(subject: str | None, text: str | None = None) -> str | None:
@@ -157,13 +161,16 @@ def classify(subject: str | None, text: str | None = None) -> str | None:
         return "three_public_vehicles"
     if "三公" in s:
         return "three_public_total"
-    if re.search(r"会议费", s) and len(core_name(s)) <= 6:
+    # 会议费 / 培训费 named as the figure (…一般公共预算拨款安排的会议费预算支出), not a project's detail
+    if re.search(r"会议费", s) and (len(core_name(s)) <= 6 or re.search(r"的会议费(预算)?(支出)?(预算)?$", s)):
         return "three_public_meeting"
-    if re.search(r"培训费", s) and len(core_name(s)) <= 6:
+    if re.search(r"培训费", s) and (len(core_name(s)) <= 6 or re.search(r"的培训费(预算)?(支出)?(预算)?$", s)):
         return "three_public_training"
     if "机关运行经费" in s or "运行经费" in s:
         return "operation_cost"
-    if "政府采购" in s or "采购预算" in s or "采购支出" in s or "拟采购" in s or re.search(r"(货物|工程|服务)类", s):
+    # 货物类项目 / 服务类采购预算 are 政府采购 parts; 信息化服务类项目(运维服务部分) is a project's name
+    if "政府采购" in s or "采购预算" in s or "采购支出" in s or "拟采购" in s \
+            or re.fullmatch(r"(货物|工程|服务)类(项目|采购)?(预算)?(支出)?", core_name(s)):
         if "货物" in s:
             return "procurement_goods"
         if "工程" in s:
@@ -412,6 +419,55 @@ def _three_public(record: dict, items: tuple[str, ...], doc_type: str | None) ->
     return out
 
 
+_PROCUREMENT_ROW = {"procurement_goods": r"^货物(类)?$", "procurement_works": r"^工程(类)?$",
+                    "procurement_services": r"^服务(类)?$"}
+
+
+def _operation_cost(record: dict, subject: str) -> list[Figure]:
+    """机关运行经费: the 合计 of a 机关运行经费 table, a line of that name (some “三公” tables print
+    it beside the items; 广州's prints it as 行政经费), then — confirmed only by the amount — the
+    一般公共预算 基本支出's 公用经费, which is 机关运行经费 by definition for an administrative unit
+    (财政部: the goods and services that keep a 行政单位 running) but not for a 事业单位."""
+    found = _total_cells(record, (K.OFFICE_OPERATING_EXPENSES,), ("total",))
+    found += [c for ti, table in _tables(record, *K) for ri, row in enumerate(table.get("rows") or [])
+              if "机关运行经费" in normalise_name(row.get("name"))
+              or (table.get("kind") == K.THREE_PUBLIC_EXPENSES.value and normalise_name(row.get("name")) == "行政经费")
+              for c in [next((x for col in ("amount", "total", "budget", "actual")
+                              for x in [_cell(ti, table, ri, row, col)] if x), None)] if c]
+    if "一般公共预算" in subject or "财政拨款" in subject:
+        found += [Figure(c, confirm_only=True) for c in
+                  _total_cells(record, (K.EXPENDITURE_BY_FUNCTION, K.BASIC_EXPENDITURE_BY_ECONOMIC), ("public",))]
+    return found
+
+
+# "所有项目支出预算纳入…绩效管理，涉及预算资金 X": X is the 项目支出; "整体支出纳入绩效目标管理，涉及
+# 财政性资金 X": the whole expenditure; "共 N 个项目纳入…，涉及…资金 X": the projects with targets,
+# which are all of them only when X is the 项目支出 (confirmed by the amount, else not a table figure).
+_ALL_PROJECTS_RE = re.compile(r"(所有|全部)项目(支出)?(预算)?纳入")
+_WHOLE_SPENDING_RE = re.compile(r"整体支出纳入")
+_SOME_PROJECTS_RE = re.compile(r"共\d+个项目纳入|项目共\d+个")
+
+
+def _performance_funds(claim: dict, record: dict, subject: str, text: str) -> tuple[str, list[Figure]]:
+    if not re.search(r"涉及(项目)?(预算|财政性)?资金", subject):
+        return "performance_funds", []
+    if _ALL_PROJECTS_RE.search(text) or _SOME_PROJECTS_RE.search(text):
+        name, found = _figure_candidates("project_expenditure", claim, record, "项目支出", text)
+        if not _ALL_PROJECTS_RE.search(text):
+            return "performance_funds", [Figure(c, confirm_only=True, figure="project_expenditure") for c in found]
+        return ("project_expenditure" if found else "performance_funds"), found
+    if _WHOLE_SPENDING_RE.search(text):
+        # 财政性资金: the spending of fiscal appropriations (then the whole, which may be the same)
+        fiscal = "财政性" in subject
+        name, found = _figure_candidates("fiscal_appropriation_expenditure" if fiscal else "expenditure_total",
+                                         claim, record, "财政拨款支出" if fiscal else "支出", text)
+        if fiscal:
+            found += [Figure(c, figure="expenditure_total")
+                      for c in _figure_candidates("expenditure_total", claim, record, "支出", text)[1]]
+        return (name if found else "performance_funds"), found
+    return "performance_funds", []
+
+
 _FUNCTION_KINDS = (K.EXPENDITURE_SUMMARY, K.EXPENDITURE_BY_FUNCTION, K.INCOME_SUMMARY,
                    K.GOVERNMENT_FUND_EXPENDITURE, K.STATE_CAPITAL_EXPENDITURE)
 
@@ -571,19 +627,25 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
     summary = (K.INCOME_EXPENDITURE_SUMMARY,)
     fiscal = (K.FISCAL_APPROPRIATION_SUMMARY,)
     if figure in _THREE_PUBLIC_ITEM:
-        return figure, _three_public(record, _THREE_PUBLIC_ITEM[figure], doc_type)
+        found = _three_public(record, _THREE_PUBLIC_ITEM[figure], doc_type)
+        if figure in ("three_public_meeting", "three_public_training"):
+            # not a “三公” item everywhere: the economic class of that name (30215 会议费, 30216 培训费)
+            word = "会议费" if figure == "three_public_meeting" else "培训费"
+            found += _named_rows(record, word, None, (K.OFFICE_OPERATING_EXPENSES, K.BASIC_EXPENDITURE_BY_ECONOMIC,
+                                                      K.EXPENDITURE_BY_ECONOMIC))
+        return figure, found
     if figure in _PROCUREMENT_COLUMN:
         found = _total_cells(record, (K.GOVERNMENT_PROCUREMENT,), (_PROCUREMENT_COLUMN[figure],))
+        if figure in _PROCUREMENT_ROW:  # a 政府采购 table by kind of purchase: the 货物 / 工程 / 服务 row
+            found += _summary_lines(record, (K.GOVERNMENT_PROCUREMENT,), None, _PROCUREMENT_ROW[figure], ("total",))
         if figure == "procurement_total":
             # a summary table with a 政府采购 column (深圳's 支出总表: 2026年政府采购项目/小计)
             found += _procurement_columns(record)
         return figure, found
-    if figure == "operation_cost":  # printed by some 三公 tables (“三公”经费和机关运行经费预算表)
-        found = [c for ti, table in _tables(record, *K) for ri, row in enumerate(table.get("rows") or [])
-                 if "机关运行经费" in normalise_name(row.get("name"))
-                 for c in [next((x for col in ("amount", "total", "budget", "actual")
-                                 for x in [_cell(ti, table, ri, row, col)] if x), None)] if c]
-        return figure, found
+    if figure == "operation_cost":
+        return figure, _operation_cost(record, s)
+    if figure == "performance_funds":
+        return _performance_funds(claim, record, s, text)
     if figure in NARRATIVE_ONLY:
         found = _named_rows(record, core_name(s), None, tuple(K), ("total", "amount", "budget", "actual"))
         return figure, found
@@ -671,7 +733,9 @@ def _figure_candidates(figure: str, claim: dict, record: dict, s: str, text: str
                  if (lambda named: named is None or parent in named or named in parent)(_parent_row_name(record, c))]
         if not found:
             return "function_class", []
-    econ = _named_rows(record, name, None, (K.BASIC_EXPENDITURE_BY_ECONOMIC,))
+    # 基本支出 by economic class, then all spending by economic class (深圳: 电费, 租赁费 of its projects)
+    econ = _named_rows(record, name, None, (K.BASIC_EXPENDITURE_BY_ECONOMIC,)) \
+        + _named_rows(record, name, None, (K.EXPENDITURE_BY_ECONOMIC,))
     project = _named_rows(record, name, None, (K.PROJECT_EXPENDITURE,), ("total", "general_budget"))
     if found:
         # a name without its code or 款 may be a function line, an economic class or a project
@@ -791,18 +855,54 @@ def truncated_to(claim_amount: str, claim_unit: str, table_amount: str, table_un
     return Decimal(0) <= table_yuan - claim_yuan < claim_step
 
 
+def _comparison(claim: dict, cell: dict) -> str | None:
+    """How a claim compares with a table figure: "within" rounding (half a step each side),
+    "truncated" (the table figure cut to the sentence's precision), "beyond"; None when
+    either side is not an amount in a known unit."""
+    claim_yuan, table_yuan = _yuan(claim.get("amount"), claim.get("unit")), _yuan(cell.get("amount"), cell.get("unit"))
+    if claim_yuan is None or table_yuan is None:
+        return None
+    tol = tolerance_yuan(claim["amount"], claim["unit"], cell["amount"], cell["unit"], cell.get("n_terms") or 1)
+    if abs(claim_yuan - table_yuan) <= tol:
+        return "within"
+    if truncated_to(claim["amount"], claim["unit"], cell["amount"], cell["unit"]):
+        return "truncated"
+    return "beyond"
+
+
+def verdict(claim: dict) -> tuple[str, bool]:
+    """A resolved claim's verdict (``countybudget.contracts.CLAIM_VERDICTS``) and whether it
+    agrees only by truncation: the one definition (int_claim_checks and the GX claims batch
+    read it from raw/claims)."""
+    compared = _comparison(claim, {"amount": claim.get("resolved_amount"), "unit": claim.get("resolved_unit"),
+                                   "n_terms": claim.get("resolved_n_terms")})
+    if compared is None:
+        return "unresolved", False
+    return ("differs" if compared == "beyond" else "agrees"), compared == "truncated"
+
+
+def unresolved_class(note: str | None) -> str | None:
+    """The class of a resolution note (``countybudget.contracts.UNRESOLVED_CLASSES``; None: resolved)."""
+    if note is None:
+        return None
+    if note == NOT_PRINTED:
+        return "not_printed"
+    if note == _NO_ROW:
+        return "no_row"
+    if note in NARRATIVE_ONLY.values():
+        return "narrative_only"
+    if note.startswith("no ") and note.endswith("table in the document"):
+        return "no_table"
+    return "no_figure"
+
+
 def agrees(claim: dict, cell: Figure) -> bool:
     """Within rounding (half a step each side), or the table figure truncated to the sentence's precision."""
-    claim_yuan = _yuan(claim.get("amount"), claim.get("unit"))
-    table_yuan = _yuan(cell.get("amount"), cell.get("unit"))
-    if claim_yuan is None or table_yuan is None:
-        return False
-    tol = tolerance_yuan(claim["amount"], claim["unit"], cell["amount"], cell["unit"], cell.get("n_terms") or 1)
-    return abs(claim_yuan - table_yuan) <= tol or truncated_to(claim["amount"], claim["unit"], cell["amount"],
-                                                               cell["unit"])
+    return _comparison(claim, cell) in ("within", "truncated")
 
 
-_BY_TABLE_KIND = {K.BASIC_EXPENDITURE_BY_ECONOMIC.value: "economic_class", K.PROJECT_EXPENDITURE.value: "project",
+_BY_TABLE_KIND = {K.BASIC_EXPENDITURE_BY_ECONOMIC.value: "economic_class", K.EXPENDITURE_BY_ECONOMIC.value: "economic_class",
+                  K.PROJECT_EXPENDITURE.value: "project",
                   K.EXPENDITURE_SUMMARY.value: "function_class"}
 
 
@@ -823,17 +923,25 @@ def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: se
         if not found and everywhere and scope and _amount(claim.get("amount")) == 0:
             blank = _blank_in_unit_block(everywhere, record, scope)
             found = [blank] if blank else []
+        elif not found and everywhere:
+            # the unit the narrative speaks of is read from the names it mentions and may be
+            # misread: a line of the same name in another unit's block, when its amount agrees
+            found = [c for c in everywhere if agrees(claim, c)][:1]
     if not found and _amount(claim.get("amount")) == 0:
         classification = figure == "named_row" and (
             _LEVEL_MARK_RE.search(normalise_name(claim.get("subject"))) or claim.get("code"))
         blank = _blank_in_home_table("function_class" if classification else figure, record)
         found = [blank] if blank else []
     pick = next((c for c in found if agrees(claim, c)), None)
+    # a figure the words may name but need not (机关运行经费 as 公用经费): only when the amounts agree
+    found = [c for c in found if not c.get("confirm_only") or c is pick]
     if pick is None and found:
         # none agrees: the one that agrees once the sentence's unit is read as the other
         # (污染防治项目 18,686.86 元 for the table's 18,686.86 万元) — a wrong unit, shown as
         # such (unit_suspect in the mart) — else the first
         pick = next((c for c in found if _agrees_in_other_unit(claim, c)), found[0])
+    if pick and pick.get("figure"):  # a confirmed figure names what the words meant
+        figure = pick["figure"]
     if pick and figure in _BY_TABLE_KIND.values():  # a line named in words: what the table makes it
         figure = _BY_TABLE_KIND.get(pick.get("table_kind"), "function_class")
     note = None if found else _why_unresolved(figure, record)
@@ -851,6 +959,8 @@ def resolve_claim(claim: dict, record: dict, scope: str | None = None, units: se
                    resolved_unit=pick["unit"], resolved_page=pick.get("page"),
                    resolved_row_name=pick.get("row_name"), resolved_n_terms=pick.get("n_terms") or 1,
                    resolved_prior_amount=pick.get("prior_amount"))
+    out["verdict"], out["agrees_by_truncation"] = verdict({**claim, **out})
+    out["unresolved_class"] = unresolved_class(note) if out["verdict"] == "unresolved" else None
     return out
 
 
@@ -951,6 +1061,14 @@ def _scope_named(text: str, units: set[str]) -> str | None:
     return max(named, key=len) if named else None
 
 
+def _before_amount(text: str, claim: dict) -> str:
+    """The words up to the claim's subject: a unit named after the amount (…该费用由市水务局(本级)划转)
+    is mentioned in passing, not the unit the figure belongs to."""
+    subject = normalise_name(claim.get("subject"))
+    at = text.find(subject) if subject else -1
+    return text[:at + len(subject)] if at >= 0 else text
+
+
 def resolve_claims(record: dict) -> list[dict]:
     """Every claim of a parse record with its resolution columns added (in place), in
     reading order, each within the unit the narrative last named."""
@@ -961,9 +1079,10 @@ def resolve_claims(record: dict) -> list[dict]:
         text = normalise_name(claim.get("text"))
         if _PART_RE.search(text):  # a new part of the document speaks of the whole department
             scope = None
-        scope = (_scope_named(text, units) if units else None) or scope
+        scope = (_scope_named(_before_amount(text, claim), units) if units else None) or scope
         try:
             claim.update(resolve_claim(claim, record, scope, units, departments, printed))
         except Exception as exc:  # one odd sentence must not lose the document
-            claim.update(figure=None, resolution_error=f"{type(exc).__name__}: {exc}")
+            claim.update(figure=None, resolution_error=f"{type(exc).__name__}: {exc}", verdict="unresolved",
+                         agrees_by_truncation=False, unresolved_class="no_figure")
     return record.get("claims") or []

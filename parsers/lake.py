@@ -116,8 +116,8 @@ def record_rows(record: dict[str, Any], parsed_at: datetime) -> dict[str, list[d
         else:
             amounts.extend(_amount_rows(sha256, table_index, table))
     source_claims = record.get("claims") or []
-    if source_claims and not any("figure" in c for c in source_claims):
-        # a record made elsewhere (ground truth, an older parse): say what its claims name
+    if source_claims and not any("verdict" in c for c in source_claims):
+        # a record made elsewhere (ground truth, an older parse): say what its claims name and their verdict
         from parsers.claim_figures import resolve_claims
 
         source_claims = resolve_claims({**record, "claims": [dict(c) for c in source_claims]})

@@ -263,3 +263,85 @@ def test_a_bare_budget_figure_takes_the_heading_before_it() -> None:
                                "主要是根据主管部门审核情况安排因公出国（境）费用。"])
     assert (claim["subject"], claim["amount"], classify(claim["subject"])) == (
         "因公出国(境)费用预算数", "16.80", "three_public_overseas")
+
+
+def test_the_verdict_is_decided_with_the_resolution() -> None:
+    (agreeing, differing, cut) = _resolve("公务接待费22.21万元；因公出国(境)费81.00万元；一般公共服务支出（201）882万元。")
+    assert (agreeing["verdict"], agreeing["agrees_by_truncation"], agreeing["unresolved_class"]) == ("agrees", False, None)
+    assert (differing["verdict"], differing["agrees_by_truncation"]) == ("differs", False)
+    # 882.61 said as 882: cut to the sentence's precision, not rounded — agrees only by truncation
+    assert (cut["verdict"], cut["agrees_by_truncation"]) == ("agrees", True)
+    (assets, procurement, unnamed) = _resolve("本部门固定资产金额100.00万元；本部门政府采购安排6,066.15万元；"
+                                              "其中：普法宣传工作22.21万元。")
+    assert [(c["verdict"], c["unresolved_class"]) for c in (assets, procurement, unnamed)] == [
+        ("unresolved", "narrative_only"), ("unresolved", "no_table"), ("unresolved", "no_row")]
+
+
+def _with_table(kind: str, rows: list[dict], unit: str = "万元") -> dict:
+    record = _record()
+    record["tables"].append({"kind": kind, "unit": unit, "pages": [9], "rows": rows})
+    return record
+
+
+def test_operation_cost_is_read_from_its_table_its_line_or_a_public_expenditure_that_agrees() -> None:
+    office = _with_table("office_operating_expenses", [
+        {"name": "合计", "amounts": {"total": "131.33"}}, {"code": "30201", "name": "办公费", "amounts": {"total": "42.73"}}])
+    office["claims"] = extract_claims(["2026年本部门一般公共预算机关运行经费预算支出131.33万元。"])
+    (claim,) = resolve_claims(office)
+    assert (claim["figure"], claim["resolved_row_name"], claim["verdict"]) == ("operation_cost", "合计", "agrees")
+    # 广州 prints it as 行政经费 in its “三公” table
+    record = _record()
+    record["tables"][2]["rows"].append({"name": "行政经费", "amounts": {"amount": "882.34"}, "page": 7})
+    record["claims"] = extract_claims(["2026年，本部门机关运行经费安排882.34万元。"])
+    (claim,) = resolve_claims(record)
+    assert (claim["resolved_row_name"], claim["resolved_amount"]) == ("行政经费", "882.34")
+    # the 一般公共预算 公用经费 is taken only when the amounts agree (a 事业单位's is not 机关运行经费)
+    public = _with_table("basic_expenditure_by_economic", [{"name": "合计", "amounts": {"total": "500.00", "public": "98.53"}}])
+    public["claims"] = extract_claims(["本部门一般公共预算机关运行经费预算支出98.53万元；本单位一般公共预算机关运行经费预算支出90.00万元。"])
+    same, other = resolve_claims(public)
+    assert (same["resolved_column_key"], same["verdict"]) == ("public", "agrees")
+    assert (other["resolved_amount"], other["verdict"], other["unresolved_class"]) == (None, "unresolved", "narrative_only")
+
+
+def test_funds_under_performance_targets_are_the_project_spending_the_words_say_they_are() -> None:
+    record = _record()
+    record["claims"] = extract_claims(["所有项目支出预算纳入部门预算绩效管理，涉及预算资金382.61万元。"
+                                       "本单位编报绩效目标的项目共2个，涉及项目预算资金382.61万元。"
+                                       "本单位编报绩效目标的项目共1个，涉及项目预算资金100.00万元。"
+                                       "所有项目支出预算纳入部门预算绩效管理，涉及预算资金380.00万元。"])
+    every, some, fewer, wrong = resolve_claims(record)
+    assert (every["figure"], every["resolved_column_key"], every["verdict"]) == ("project_expenditure", "project", "agrees")
+    assert (some["figure"], some["verdict"]) == ("project_expenditure", "agrees")
+    # a subset of the projects: not a table figure, never a "differs"
+    assert (fewer["figure"], fewer["verdict"], fewer["unresolved_class"]) == ("performance_funds", "unresolved", "narrative_only")
+    # "all projects" names the 项目支出: a different amount differs, with both figures
+    assert (wrong["resolved_amount"], wrong["verdict"]) == ("382.61", "differs")
+
+
+def test_procurement_parts_are_the_rows_of_a_procurement_table_by_kind() -> None:
+    record = _with_table("government_procurement", [
+        {"name": "合计", "amounts": {"total": "112.90"}}, {"name": "货物", "amounts": {"total": "2.00"}},
+        {"name": "服务", "amounts": {"total": "110.90"}}])
+    record["claims"] = extract_claims(["政府采购支出预算总额112.90万元，其中：拟采购货物支出2万元、拟采购工程支出0万元、拟采购服务支出110.9万元。"])
+    got = [(c["figure"], c["resolved_row_name"], c["resolved_amount"], c["verdict"]) for c in resolve_claims(record)]
+    assert got == [("procurement_total", "合计", "112.90", "agrees"), ("procurement_goods", "货物", "2.00", "agrees"),
+                   ("procurement_works", "(blank: not printed)", "0", "agrees"),
+                   ("procurement_services", "服务", "110.90", "agrees")]
+
+
+def test_a_project_name_keeps_its_bracketed_part() -> None:
+    assert core_name("5.政务信息化项目(运行维护服务)") == "政务信息化项目(运行维护服务)"
+    assert core_name("(一)因公出国(境)费)") == "因公出国(境)费"
+    record = _with_table("project_expenditure", [{"name": "政务信息化项目（运行维护服务）", "amounts": {"total": "7.50"}}])
+    record["claims"] = extract_claims(["2.政务信息化项目（运行维护服务）7.50万元，主要包括运维。"])
+    (claim,) = resolve_claims(record)
+    assert (claim["figure"], claim["resolved_amount"], claim["verdict"]) == ("project", "7.50", "agrees")
+
+
+def test_a_unit_mentioned_after_the_amount_does_not_change_the_scope() -> None:
+    record = _units_record()
+    record["claims"] = extract_claims(["二、甲市乙局监测中心\n甲市乙局监测中心预算100.00万元，"
+                                       "包括对个人和家庭的补助支出7.00万元，该费用由甲市乙局(本级)划转。"
+                                       "公用经费21.50万元。"])
+    _, family, public = resolve_claims(record)
+    assert (family["resolved_amount"], public["resolved_amount"]) == ("7.00", "21.50")

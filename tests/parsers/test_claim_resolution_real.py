@@ -1,5 +1,5 @@
 """A hand-checked sample of claim resolutions on real disclosures (../shared/real,
-skipped when absent): 104 narrative figures of six documents of all five cities
+skipped when absent): 114 narrative figures of eight documents of all five cities
 (Shanghai, Shenzhen, Guangzhou, Wuxi, Fuzhou), each looked up by hand in the printed table named here (page text read from
 the PDF: the row, the column and the figure as printed). The resolver must name
 exactly that table figure, and the verdict is ``agrees`` for every one of them
@@ -48,6 +48,15 @@ HAND_CHECKED = {
         (10, '公务用车购置和运行维护费预算数', '4.20', '万元', 'three_public_expenses', 32, '公务用车购置费 + 公务用车运行维护费', 'general_budget', '4.20', '万元'),
         (10, '公务用车购置费2026年预算数', '0.00', '万元', 'three_public_expenses', 32, '公务用车购置费', 'general_budget', '0.00', '万元'),
         (10, '公务用车运行维护费2026年预算数', '4.20', '万元', 'three_public_expenses', 32, '公务用车运行维护费', 'general_budget', '4.20', '万元'),
+        # a project named with its bracketed part (p. 24 prints 政务信息化项目（运行维护服务） 7.50); the funds
+        # under performance targets when 所有项目支出 are under them: the unit's 项目支出 (p. 19)
+        (7, '政务信息化项目(运行维护服务)', '7.50', '万元', 'project_expenditure', 24, '政务信息化项目（运行维护服务）', 'total', '7.50', '万元'),
+        (10, '涉及预算资金', '1313.80', '万元', 'expenditure_summary', 19, '深圳市统计局（本级）', 'project', '1313.80', '万元'),
+    ],
+    # p. 29 speaks of the 茅洲河流域管理中心 (named on p. 28) and mentions 市水务局(本级) after the amount, in
+    # passing: the figure is the 中心's block's (p. 119), not the 本级's 35,927.64
+    "003_深圳__2026年深圳市水务局部门预算.pdf": [
+        (29, '污水处理服务费(政府性基金)', '20537.80', '万元', 'project_expenditure', 119, '污水处理服务费（政府性基金）', 'total', '20537.80', '万元'),
     ],
     # the narrative speaks of one unit at a time: each figure is its unit's block's (p. 151 prints
     # 生态环境监测 6,965.81 for the 监测中心站 and 4,094.77 for the 监测站; the claim is the 监测站's)
@@ -70,6 +79,8 @@ HAND_CHECKED = {
         (25, '公务用车购置费', '0', '万元', 'three_public_expenses', 15, '1.公务用车购置费', 'amount', '0.00', '万元'),
         (25, '公务用车运行维护费', '74.1', '万元', 'three_public_expenses', 15, '2.公务用车运行维护费', 'amount', '74.10', '万元'),
         (25, '公务接待费', '22.21', '万元', 'three_public_expenses', 15, '（三）公务接待费支出', 'amount', '22.21', '万元'),
+        # 机关运行经费 is printed as 行政经费 in 财政拨款安排的行政经费及“三公”经费预算表 (p. 15)
+        (26, '本部门机关运行经费安排', '882.34', '万元', 'three_public_expenses', 15, '行政经费', 'amount', '882.34', '万元'),
     ],
     "001_上海__2026年上海市交通运输局_部门预算.pdf": [
         (6, '上海交通职业技术学院收入预算', '40870', '万元', 'income_expenditure_summary', 7, '收入总计', 'amount', '408696000', '元'),
@@ -90,6 +101,11 @@ HAND_CHECKED = {
         (21, '公务用车购置费', '0.00', '万元', 'three_public_expenses', 20, '(blank: not printed)', None, '0', '万元'),
         (21, '公务用车运行费', '20.10', '万元', 'three_public_expenses', 20, '运行费', 'amount', '20.10', '万元'),
         (21, '三)公务接待费', '12.49', '万元', 'three_public_expenses', 20, '公务接待费', 'amount', '12.49', '万元'),
+    ],
+    # 编报绩效目标的项目 … 涉及项目预算资金 300.70 万元: the 项目支出 of the 支出预算总表 (3,006,992 元, p. 9),
+    # taken because the amounts agree (the projects with targets are all of them)
+    "001_上海__文化广电旅游体育局_上海市文物保护研究中心2026年度预算.pdf": [
+        (17, '涉及项目预算资金', '300.70', '万元', 'expenditure_summary', 9, '合计', 'project', '3006992', '元'),
     ],
     "017_福州__生态环境局_2026年度福州市鼓楼生态环境局单位预算.pdf.pdf": [
         (20, '福州市鼓楼生态环境局收入预算', '1269.68', '万元', 'income_expenditure_summary', 7, '收入合计', 'amount', '1269.68', '万元'),
@@ -147,6 +163,12 @@ HAND_CHECKED = {
         (31, '公务用车购置及运行维护费支出', '0', '万元', 'three_public_expenses', 20, '公务用车购置费 + 公务用车运行维护费', 'amount', '0.00', '万元'),
         (31, '公务接待费支出', '3', '万元', 'three_public_expenses', 20, '公务接待费', 'amount', '3.00', '万元'),
         (32, '政府采购支出预算总额', '2.61', '万元', 'government_procurement', 24, '合计', 'total', '2.61', '万元'),
+        # the 会议费 / 培训费 of the “三公”、会议费、培训费 table (p. 20: 2.61, 19.03), the 机关运行经费 table's 合计
+        # (p. 23), the 政府采购 table's 服务 row (p. 24)
+        (32, '无锡市统计局2026年度一般公共预算拨款安排的会议费预算支出', '2.61', '万元', 'three_public_expenses', 20, '会议费', 'amount', '2.61', '万元'),
+        (32, '无锡市统计局2026年度一般公共预算拨款安排的培训费预算支出', '19.03', '万元', 'three_public_expenses', 20, '培训费', 'amount', '19.03', '万元'),
+        (32, '本部门一般公共预算机关运行经费预算支出', '131.33', '万元', 'office_operating_expenses', 23, '合计', 'total', '131.33', '万元'),
+        (32, '拟采购服务支出', '2.61', '万元', 'government_procurement', 24, '服务', 'total', '2.61', '万元'),
     ],
 }
 

@@ -43,18 +43,8 @@ in_yuan as (
         end as stated_change_yuan,
         case claims.change_direction when 'decrease' then -claims.change_percent else claims.change_percent end
             as stated_change_percent,
-        -- the sentence wrote the table figure cut (not rounded) to its own, coarser precision
-        -- (上海: 13,616,271 元 said as 1361 万元): table − claim in [0, one step of the sentence)
-        coalesce(
-            claims.amount_in_unit >= 0 and claims.resolved_amount_in_unit >= 0
-            and {{ printed_step('claims.amount_text') }} * {{ claim_unit_factor('claims.claim_unit') }}
-                > {{ printed_step('claims.resolved_amount_text') }} * {{ claim_unit_factor('claims.resolved_unit') }}
-            and claims.resolved_amount_in_unit * {{ claim_unit_factor('claims.resolved_unit') }}
-                - claims.amount_in_unit * {{ claim_unit_factor('claims.claim_unit') }} >= 0
-            and claims.resolved_amount_in_unit * {{ claim_unit_factor('claims.resolved_unit') }}
-                - claims.amount_in_unit * {{ claim_unit_factor('claims.claim_unit') }}
-                < {{ printed_step('claims.amount_text') }} * {{ claim_unit_factor('claims.claim_unit') }},
-            false) as agrees_by_truncation
+        -- agreement by truncation (上海: 13,616,271 元 said as 1361 万元) as the parser decided it
+        coalesce(claims.parsed_agrees_by_truncation, false) as agrees_by_truncation
     from claims
 ),
 
@@ -93,12 +83,9 @@ checked as (
         p.prior_document_yuan,
         p.prior_document_sha256,
         cast(c.claim_yuan - c.table_yuan as decimal(18, 2)) as difference_yuan,
-        case
-            when c.table_yuan is null or c.claim_yuan is null then 'unresolved'
-            when abs(c.claim_yuan - c.table_yuan) <= c.rounding_tolerance then 'agrees'
-            when c.agrees_by_truncation then 'agrees'
-            else 'differs'
-        end as verdict,
+        -- the parser's verdict (parsers/claim_figures.py verdict, also read by the GX claims batch);
+        -- a claim parsed before verdicts were recorded (parser < 1.2) is re-parsed, till then unresolved
+        coalesce(c.parsed_verdict, 'unresolved') as verdict,
         -- the base the stated change implies (this year's figure less the change)
         cast(c.claim_yuan - c.stated_change_yuan as decimal(18, 2)) as implied_previous_yuan
     from with_documents c

@@ -2,7 +2,8 @@ with source as (
     select * from {{ raw_source('raw', 'claims', ['sha256', 'claim_index', 'page', 'subject', 'amount', 'unit', 'share',
         'change', 'change_direction', 'text', 'change_unit', 'change_percent', 'code', 'figure', 'resolved_table_index',
         'resolved_row_index', 'resolved_column_key', 'resolved_amount', 'resolved_unit', 'resolved_page',
-        'resolved_row_name', 'resolved_n_terms', 'resolved_prior_amount', 'n_candidates', 'resolution_note']) }}
+        'resolved_row_name', 'resolved_n_terms', 'resolved_prior_amount', 'n_candidates', 'resolution_note',
+        'verdict', 'agrees_by_truncation', 'unresolved_class']) }}
 ),
 
 renamed as (
@@ -35,7 +36,11 @@ renamed as (
         cast(resolved_n_terms as integer) as resolved_n_terms,
         try_cast(cast(resolved_prior_amount as varchar) as decimal(20, 6)) as resolved_prior_amount_in_unit,
         cast(n_candidates as integer) as n_candidates,
-        cast(resolution_note as varchar) as resolution_note
+        cast(resolution_note as varchar) as resolution_note,
+        -- the verdict as the parser decided it (parsers/claim_figures.py verdict: the one definition)
+        cast(verdict as varchar) as parsed_verdict,
+        cast(agrees_by_truncation as boolean) as parsed_agrees_by_truncation,
+        cast(unresolved_class as varchar) as unresolved_class
     from source
 )
 

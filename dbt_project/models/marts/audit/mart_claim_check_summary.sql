@@ -18,11 +18,15 @@ select
     count(*) filter (where verdict = 'agrees') as n_agrees,
     count(*) filter (where verdict = 'differs') as n_differs,
     count(*) filter (where verdict = 'unresolved') as n_unresolved,
-    count(*) filter (where verdict = 'unresolved' and resolution_note like '%no standard table%'
-                     or verdict = 'unresolved' and resolution_note like '%not a table figure%'
-                     or verdict = 'unresolved' and resolution_note like '%tables do not print%') as n_narrative_only,
+    -- figures no standard table prints (unresolved_class, parsers/claim_figures.py)
+    count(*) filter (where unresolved_class = 'narrative_only') as n_narrative_only,
+    -- figures whose table the document does not include (政府采购 without its table)
+    count(*) filter (where unresolved_class = 'no_table') as n_no_table,
     -- no row named so and no cell holding the amount: a figure the tables do not print
-    count(*) filter (where verdict = 'unresolved' and resolution_note like 'not printed in a table%') as n_not_printed,
+    count(*) filter (where unresolved_class = 'not_printed') as n_not_printed,
+    -- the claims a table of the document can print, and how many of them are resolved
+    count(*) filter (where unresolved_class is null or unresolved_class not in ('narrative_only', 'no_table', 'not_printed'))
+        as n_printable,
     count(*) filter (where unit_suspect) as n_unit_suspect,
     count(*) filter (where change_verdict is not null) as n_changes_checked,
     count(*) filter (where change_verdict = 'differs') as n_changes_differ,

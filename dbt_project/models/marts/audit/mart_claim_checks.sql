@@ -42,9 +42,9 @@ select
     checks.difference_yuan,
     checks.rounding_tolerance,
     checks.verdict,
-    checks.verdict = 'agrees' and checks.agrees_by_truncation
-        and abs(checks.difference_yuan) > checks.rounding_tolerance as agrees_by_truncation,
+    checks.agrees_by_truncation,
     checks.resolution_note,
+    checks.unresolved_class,
     checks.n_candidates,
     checks.unit_suspect,
     checks.change_direction,
