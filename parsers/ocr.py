@@ -46,8 +46,8 @@ MIN_SCAN_DPI = 100
 # A page needs OCR when it has (almost) no glyphs but shows an image, or when
 # most of its glyphs are unmapped (cid:…) codes.
 MIN_TEXT_GLYPHS = 20
-# Below this the engine's reading of an amount is not trusted (docs/ocr.md).
-LOW_CONFIDENCE = 0.90
+# How sure the engine must be of a figure: countybudget.contracts.OCR_MIN_CONFIDENCE
+# (the quality gate's rule; parsers/ocr_cells.py carries each figure's confidence).
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,17 @@ class OcrUnavailable(RuntimeError):
     """The OCR engine (rapidocr-onnxruntime) is not installed."""
 
 
+@functools.lru_cache(maxsize=1)
 def ocr_available() -> bool:
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-    except Exception:  # ImportError, or a missing system library of OpenCV
-        return False
-    return True
+    """Whether the OCR engine is installed: the one answer the reader, the parse
+    limits (parsers/safety.py) and the benchmark ask. Found without importing it
+    (onnxruntime and OpenCV take a second and ~100 MB to load, and the parent of
+    the parse processes never runs them); an install broken at import time
+    (a missing system library of OpenCV) fails in ``_engine`` as OcrUnavailable,
+    which the reader reports for the page."""
+    import importlib.util
+
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
 def text_layer_unusable(glyphs: list[Glyph]) -> bool:
