@@ -40,13 +40,14 @@ _GROUPED_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 def digits_for_letters(text: str) -> str | None:
     """``1l66.6O`` → ``1166.60``: a cell that is a figure but for letters the
-    recogniser confuses with digits (most of it digits, a decimal point); None
+    recogniser confuses with digits (no more letters than digits, a decimal point); None
     for anything else (a word, a code with letters, a figure as it is)."""
     s = unicodedata.normalize("NFKC", text).strip()
     if not _FIGURE_WITH_LETTERS_RE.match(s) or s.translate(_LETTER_DIGITS) == s:
         return None
     digits = sum(c.isdigit() for c in s)
-    if "." not in s or digits * 2 < len(s):
+    letters = sum(c.isalpha() or c == "|" for c in s)
+    if "." not in s or digits < 2 or letters > digits:  # a figure with a few letters in it, not a word
         return None
     return s.translate(_LETTER_DIGITS)
 
