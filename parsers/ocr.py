@@ -344,14 +344,16 @@ def restore_item_numerals(column: list[str | None]) -> list[str | None]:
     the stroke the detector misses most. It is put back only where the item after
     it in the same column says which it was (二、 → 一、), never guessed."""
     out = list(column)
-    numbered = [(i, _chinese_number((c or "").split("、", 1)[0])) for i, c in enumerate(column) if c and "、" in c]
-    for k, (i, number) in enumerate(numbered):
+    numbered = [[i, _chinese_number((c or "").split("、", 1)[0])] for i, c in enumerate(column) if c and "、" in c]
+    # from the last item up: two items in a row that both lost theirs (、一般… / 、政府性…
+    # over 三、…) are restored in turn, each from the one after it
+    for k in range(len(numbered) - 2, -1, -1):
+        i = numbered[k][0]
         text = column[i] or ""
-        if not text.startswith("、") or k + 1 >= len(numbered):
-            continue
         following = numbered[k + 1][1]
-        if following and following > 1:
+        if text.startswith("、") and following and following > 1:
             out[i] = _chinese_numeral(following - 1) + text
+            numbered[k][1] = following - 1
     return out
 
 

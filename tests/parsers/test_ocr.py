@@ -113,9 +113,15 @@ def test_a_scanned_twin_reads_its_summary_table_to_the_cent(tmp_path: Path) -> N
 def test_a_lost_item_numeral_is_restored_only_where_the_next_item_says_which() -> None:
     column = ["项目", "、一般公共预算拨款收入", "二、政府性基金预算拨款收入", None, "二十二、灾害防治", "、其他支出",
               "二十四、x", "、无后继"]
+    # two in a row that lost theirs: each from the one after it, once that one is restored
+    assert ocr.restore_item_numerals(["、一般公共预算拨款", "、政府性基金预算拨款", "三、国有资本经营预算拨款"]) == [
+        "一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"]
     assert ocr.restore_item_numerals(column) == [
         "项目", "一、一般公共预算拨款收入", "二、政府性基金预算拨款收入", None, "二十二、灾害防治", "二十三、其他支出",
         "二十四、x", "、无后继"]
+    # two in a row that lost theirs: each from the one after it, once that one is restored
+    assert ocr.restore_item_numerals(["、一般公共预算拨款", "、政府性基金预算拨款", "三、国有资本经营预算拨款"]) == [
+        "一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"]
 
 
 def test_letter_spaced_characters_of_one_line_stay_one_word() -> None:
