@@ -4,20 +4,25 @@ seconds per page, the whole corpus is the benchmark's, `countybudget bench --onl
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 
 from benchmarks.parse_eval import amount_cells
 from parsers import ocr
 from parsers.document import parse_document
+from parsers.lake import record_rows
 from parsers.layout import Glyph
 from parsers.pdf import read_pdf
 from testkit import CORPUS_DIR
 
 needs_engine = pytest.mark.skipif(not ocr.ocr_available(), reason="OCR engine not installed (scripts/bootstrap.sh)")
 FIXTURES = Path(__file__).parent / "fixtures"
+SCHEMA = json.loads((Path(ocr.__file__).parent / "parse_output.schema.json").read_text("utf-8"))
 
 
 def _glyphs(texts: list[str]) -> list[Glyph]:
@@ -94,8 +99,6 @@ def test_a_text_layer_pdf_is_never_ocrd(monkeypatch: pytest.MonkeyPatch) -> None
 def test_a_scanned_twin_reads_its_summary_table_to_the_cent(tmp_path: Path) -> None:
     """Pages 3–4 of a corpus budget (its 收支总表, over a page break), scanned at
     150 dpi, turned, blurred, JPEG: every amount as the ground truth has it."""
-    import json
-
     from testkit.corpus.scan import scan_twin
 
     name = "pingxiang-govoffice-2024-budget"
@@ -106,8 +109,15 @@ def test_a_scanned_twin_reads_its_summary_table_to_the_cent(tmp_path: Path) -> N
     truth = json.loads((CORPUS_DIR / "ground_truth" / f"{name}.json").read_text(encoding="utf-8"))
     kind = "income_expenditure_summary"
     expected = amount_cells(next(t for t in truth["tables"] if t["kind"] == kind))
-    got = amount_cells(next(t for t in record["tables"] if t["kind"] == kind))
+    table = next(t for t in record["tables"] if t["kind"] == kind)
+    got = amount_cells(table)
     assert expected and got == expected
+    # every figure carries the engine's confidence in its cell, into the raw layer as source=ocr
+    figures = [(r, k) for r in table["rows"] for k, v in r["amounts"].items() if v is not None]
+    assert figures and all(0 < r["confidence"][k] <= 1 for r, k in figures)
+    raw = record_rows(record, datetime.now(timezone.utc))["amounts"]
+    assert raw and {a["source"] for a in raw} == {"ocr"} and all(a["confidence"] is not None for a in raw)
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(json.dumps(record, ensure_ascii=False)))
 
 
 def test_a_lost_item_numeral_is_restored_only_where_the_next_item_says_which() -> None:
