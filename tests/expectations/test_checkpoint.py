@@ -29,7 +29,7 @@ DEFECTS = {
                          None),
     "parse_failure": (parse_failure, "structure_documents.document_parsed", ["truncated PDF"], None),
     "ocr_low_confidence": (mutations.ocr_low_confidence, "structure_amounts.ocr_confidence",
-                           ["20103", "basic", "read by OCR with confidence 0.62"], "expenditure_by_function"),
+                           ["20103", "basic", "read by OCR with confidence 0.31"], "expenditure_by_function"),
     "ocr_misread": (mutations.ocr_misread, "totals.ocr_identity", ["read by OCR", "likely misread"],
                     "expenditure_by_function"),
 }
