@@ -187,7 +187,7 @@ def read_pdf(path: str | Path) -> ReadResult:
     grids = join_continuations(page_tables)
     for grid in grids:
         if ocr_pages and set(grid.row_pages) & set(ocr_pages):
-            ocr.repair_grid_text(grid.cells)
+            ocr.repair_grid_text(grid.cells, grid.indents)
             mark_letter_digits(grid)
     if ocr_pages:
         warnings.append(f"read by OCR (no usable text layer): pages {_page_ranges(ocr_pages)}")

@@ -141,3 +141,16 @@ def test_letter_spaced_characters_of_one_line_stay_one_word() -> None:
     line = [ocr.OcrGlyph(ch, 14.0 * i, 14.0 * i + 10, 0.0, 10.0) for i, ch in enumerate("收入决算表")]
     assert len(split_words(line)) > 1  # as read
     assert [w.text for w in split_words(ocr.close_ink_gaps(line))] == ["收入决算表"]
+
+
+def test_a_first_item_that_lost_its_whole_numeral_is_restored_from_where_its_text_starts() -> None:
+    # as the 150 dpi twin of a 财政拨款收支总表 reads: 一、 missed whole, the name set 1.2 em
+    # right of where 二、 starts (indents in ems from the cell's border)
+    column = ["项目", "一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"]
+    indents = [5.9, 1.8, 0.6, 0.2]
+    assert ocr.restore_first_numeral(column, indents)[1] == "一、一般公共预算拨款"
+    # flush with its siblings: an unnumbered line of its own (a heading), not a lost numeral
+    assert ocr.restore_first_numeral(column, [5.9, 0.5, 0.6, 0.2])[1] == "一般公共预算拨款"
+    # a column that prints 一、 itself, or figures, is left alone
+    assert ocr.restore_first_numeral(["一、a", "b", "二、c"], [0.2, 1.8, 0.2]) == ["一、a", "b", "二、c"]
+    assert ocr.restore_first_numeral(["1,623.35", "二、c"], [1.8, 0.2]) == ["1,623.35", "二、c"]
