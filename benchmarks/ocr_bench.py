@@ -119,7 +119,7 @@ def confidence_against_truth(truth_tables: list[dict], parsed_tables: list[dict]
                 if right:
                     lowest_right.append(confidence)
                 elif len(wrong_examples) < 5:
-                    wrong_examples.append({"row": list(key[:3]), "column": column, "got": got,
+                    wrong_examples.append({"row": list(key[:4]), "column": column, "got": got,
                                            "expected": truth.get((key, column)), "confidence": confidence})
         if any(row.get("confidence") for row in table["rows"]):
             out["tables"] += 1
