@@ -17,8 +17,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     AIRFLOW__CORE__LOAD_EXAMPLES=False
 
 # curl: container healthchecks; tini: signal handling for long-running services.
+# libgl1, libglib2.0-0: OpenCV, which the OCR engine (rapidocr-onnxruntime) loads;
+# LibreOffice (nogui): legacy .doc attachments are converted to .docx (parsers/doc.py).
+# The same packages scripts/bootstrap.sh installs.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl tini \
+ && apt-get install -y --no-install-recommends ca-certificates curl tini libgl1 libglib2.0-0 \
+    libreoffice-writer-nogui libreoffice-calc-nogui \
  && rm -rf /var/lib/apt/lists/* \
  && pip install --no-cache-dir uv==0.13.9 \
  && useradd --uid "${AIRFLOW_UID}" --gid 0 --create-home --home-dir /home/airflow airflow

@@ -56,7 +56,9 @@ def run_ocr_benchmark(only: list[str] | None = None, dpis: tuple[int, ...] | Non
         score = score_tables(twin["ground_truth"].get("tables") or [], record.get("tables") or [])
         doc = {"id": twin["id"], "dpi": twin["dpi"], "status": record["status"], "error": record.get("error"),
                "pages": record.get("n_pages") or 0, "seconds": round(run.seconds, 1),
-               "peak_rss_mb": run.peak_rss_mb, **score}
+               "peak_rss_mb": run.peak_rss_mb, **score,
+               "confidence": confidence_against_truth(twin["ground_truth"].get("tables") or [],
+                                                      record.get("tables") or [])}
         documents.append(doc)
         log.info("%s: %s/%s cells exact in %.0f s", twin["id"], score["amount_cells_exact"], score["amount_cells"],
                  run.seconds)
@@ -69,6 +71,10 @@ def run_ocr_benchmark(only: list[str] | None = None, dpis: tuple[int, ...] | Non
         for key in ("amount_cells", "amount_cells_exact", "rows", "rows_missing", "rows_invented"):
             bucket[key] += score[key]
         bucket["peak_rss_mb"] = max(bucket["peak_rss_mb"], run.peak_rss_mb or 0.0)
+        for key, value in doc["confidence"].items():
+            if isinstance(value, int):
+                bucket.setdefault("confidence", {}).setdefault(key, 0)
+                bucket["confidence"][key] += value
     for bucket in per_dpi.values():
         cells = bucket["amount_cells"]
         bucket["amount_cells_exact_pct"] = round(100 * bucket["amount_cells_exact"] / cells, 2) if cells else None
@@ -76,6 +82,50 @@ def run_ocr_benchmark(only: list[str] | None = None, dpis: tuple[int, ...] | Non
         bucket["seconds"] = round(bucket["seconds"], 1)
     return {"per_dpi": {f"{dpi}dpi": b for dpi, b in sorted(per_dpi.items())}, "documents": documents,
             "target_amount_cells_exact_pct": 99.5}
+
+
+def confidence_against_truth(truth_tables: list[dict], parsed_tables: list[dict]) -> dict[str, Any]:
+    """How the gate's confidence rule (countybudget.contracts.OCR_MIN_CONFIDENCE) sorts
+    the OCR'd figures against the ground truth: right figures it would withhold, wrong
+    ones it would let through (the identities still catch most of those), and tables
+    it would withhold for confidence. Measured here so the threshold is chosen by
+    evidence, not by taste."""
+    from benchmarks.parse_eval import amount_cells, row_keys
+    from countybudget.contracts import OCR_MIN_CONFIDENCE
+
+    truth_by_kind: dict[str, dict] = {}
+    for t in truth_tables:
+        truth_by_kind.setdefault(t.get("kind"), {}).update(amount_cells(t) if "rows" in t else {})
+    out = {"cells": 0, "right_unsure": 0, "right_sure": 0, "wrong_unsure": 0, "wrong_sure": 0,
+           "tables": 0, "tables_unsure": 0}
+    wrong_examples: list[dict[str, Any]] = []
+    lowest_right: list[float] = []
+    for table in parsed_tables:
+        if "rows" not in table:
+            continue
+        cells = amount_cells(table)
+        truth = truth_by_kind.get(table.get("kind"), {})
+        unsure_table = False
+        for key, row in zip(row_keys(table), table["rows"]):
+            for column, confidence in (row.get("confidence") or {}).items():
+                got = cells.get((key, column))
+                if got is None:
+                    continue
+                out["cells"] += 1
+                sure = confidence >= OCR_MIN_CONFIDENCE
+                unsure_table |= not sure
+                right = truth.get((key, column)) == got
+                out[f"{'right' if right else 'wrong'}_{'sure' if sure else 'unsure'}"] += 1
+                if right:
+                    lowest_right.append(confidence)
+                elif len(wrong_examples) < 5:
+                    wrong_examples.append({"row": list(key[:4]), "column": column, "got": got,
+                                           "expected": truth.get((key, column)), "confidence": confidence})
+        if any(row.get("confidence") for row in table["rows"]):
+            out["tables"] += 1
+            out["tables_unsure"] += unsure_table
+    return {**out, "min_confidence": OCR_MIN_CONFIDENCE, "lowest_right": sorted(lowest_right)[:5],
+            "wrong_examples": wrong_examples}
 
 
 if __name__ == "__main__":  # python -m benchmarks.ocr_bench [id ...]

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from countybudget import paths
-from countybudget.contracts import PARSE_NOT_BUDGET
+from countybudget.contracts import PARSE_NOT_BUDGET, SOURCE_OCR, SOURCE_TEXT_LAYER
 from countybudget.identities import (
     CROSS_TABLE_TERMS,
     FUNCTION_CODED_KINDS,
@@ -703,7 +703,9 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
         con,
         f"""
         WITH r AS ({sql}),
-        t AS (SELECT r.*, {tolerance_sql('n_terms', STEP.format(p='places'))} AS tolerance FROM r)
+        t AS (SELECT r.*, {tolerance_sql('n_terms', STEP.format(p='places'))} AS tolerance FROM r),
+        -- tables with figures read by OCR: a failing identity there most likely means a misread digit
+        ocr_tables AS (SELECT DISTINCT sha256, table_index FROM raw_amounts WHERE source = '{SOURCE_OCR}')
         SELECT identity, sha256, table_index || ':' || table_kind AS "table", table_index,
                CAST(other_table_index AS INTEGER) AS other_table_index, table_kind,
                -- figures as their exact decimal text: they are read, not computed with, from here on
@@ -711,8 +713,9 @@ def finish_check_rows(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
                {printed('figure_a', 'CASE WHEN places < 0 THEN 2 ELSE places END')} AS figure_a,
                label_b, {printed('figure_b', 'CASE WHEN places < 0 THEN 2 ELSE places END')} AS figure_b, n_terms,
                {printed('tolerance', f'CASE WHEN places < 0 THEN 0 ELSE places + {share_places} END')} AS tolerance,
-               {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance='tolerance')} AS excess_thousandths
-        FROM t
+               {EXCESS.format(difference='abs(figure_a - figure_b)', tolerance='tolerance')} AS excess_thousandths,
+               CASE WHEN o.sha256 IS NULL THEN '{SOURCE_TEXT_LAYER}' ELSE '{SOURCE_OCR}' END AS read_by
+        FROM t LEFT JOIN ocr_tables o USING (sha256, table_index)
         ORDER BY sha256, table_index, identity, code, column_key
         """,
     )

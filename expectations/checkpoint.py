@@ -309,6 +309,13 @@ def table_of(row: Mapping[str, Any], column: str) -> int | None:
     return None if value is None else int(value)
 
 
+def _table_pair_order(group: tuple[tuple[int | None, int | None], Any]) -> tuple:
+    """Failing rows' (table, other table) groups in order, tables before none; one
+    expectation may fail within one table and across two (totals.ocr_identity)."""
+    (table_index, other_table_index), _ = group
+    return (table_index is None, table_index or 0, other_table_index is not None, other_table_index or 0)
+
+
 def document_results(
     outcome: Outcome, frame: pd.DataFrame, documents: Iterable[str], labels: Mapping[str, str]
 ) -> list[DocumentResult]:
@@ -328,7 +335,7 @@ def document_results(
     for sha in documents:
         checked = int(outcome.checked_rows.get(sha, 0))
         groups = failing.get(sha) or {(None, None): []}
-        for (table_index, other_table_index), rows in sorted(groups.items(), key=lambda g: (g[0][0] is None, g[0])):
+        for (table_index, other_table_index), rows in sorted(groups.items(), key=_table_pair_order):
             observed: dict[str, Any] = {"rows_checked": checked, "rows_failed": len(rows)}
             if rows:
                 observed["failing_rows"] = [

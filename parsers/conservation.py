@@ -226,30 +226,38 @@ def _stacked(a: Printed, b: Printed) -> bool:
 # ------------------------------------------------------------ the interpreter
 
 
-def _values_by_page(out: dict, pageless: bool) -> list[tuple[int | None, list[str]]]:
-    """An output row's amount values grouped by the page each is printed on: its
-    ``page``, or ``amount_pages`` for figures of a row continued over a page break."""
+def _values_by_page(out: dict, pageless: bool) -> list[tuple[int | None, list[tuple[str, str]]]]:
+    """An output row's (column key, amount value) pairs grouped by the page each is
+    printed on: its ``page``, or ``amount_pages`` for figures of a row continued
+    over a page break."""
     row_page = None if pageless else out.get("page")
     other = {} if pageless else (out.get("amount_pages") or {})
-    groups: dict[int | None, list[str]] = {}
+    groups: dict[int | None, list[tuple[str, str]]] = {}
     for key, a in (out.get("amounts") or {}).items():
         if a is None or not (v := amount_value(str(a))):
             continue
-        groups.setdefault(other.get(key, row_page), []).append(v)
+        groups.setdefault(other.get(key, row_page), []).append((key, v))
     return list(groups.items())
 
 
-def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -> list[Unplaced]:
-    """Numbers of the grid's cells that are in no output row: a dropped
-    column, a skipped row, a header row that swallowed a data row.
+@dataclass
+class Alignment:
+    """Which grid cell each output amount was read from, and what no output row holds."""
 
-    Output rows are aligned with grid rows (same page, the row's amounts
-    among the grid row's numbers, its name in the row's text; rows come out
-    in grid order, a summary's halves and 三公 items as columns give several
-    rows per grid row); what an output row holds is taken from its grid row
-    first, then from any row of its page."""
-    if "cells" in table:
-        return []  # an unknown table keeps its raw cells: everything is in the output
+    placed: dict[tuple[int, str], Printed]  # (output row index, column key) -> the grid cell's number
+    remaining: list[list[Printed]]  # per grid row, its numbers in no output row
+    texts: dict[int | None, set[str]]  # numbers in the output rows' text fields, per page
+    blob: dict[int | None, list[str]]  # the output rows' text, per page (free-text tables)
+    pageless: bool
+
+
+def align(grid: Grid, table: dict, cells: list[list[Printed]] | None = None) -> Alignment:
+    """Output rows aligned with grid rows (same page, the row's amounts among the
+    grid row's numbers, its name in the row's text; rows come out in grid order,
+    a summary's halves and 三公 items as columns give several rows per grid row);
+    what an output row holds is taken from its grid row first, then from any row
+    of its page. The one alignment both conservation and OCR confidence use."""
+    cells = cell_numbers(grid) if cells is None else cells
     rows = table.get("rows") or []
     remaining = [list(numbers) for numbers in cells]
     haves = [Counter(n.value for n in numbers) for numbers in cells]
@@ -261,9 +269,10 @@ def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -
     texts: dict[int | None, set[str]] = defaultdict(set)
     blob: dict[int | None, list[str]] = defaultdict(list)
     free_text = table.get("kind") == "performance_targets"
-    left_over: list[tuple[int | None, str]] = []
+    placed: dict[tuple[int, str], Printed] = {}
+    left_over: list[tuple[int | None, int, str, str]] = []
     pointer = 0
-    for out in rows:
+    for r, out in enumerate(rows):
         page = None if pageless else out.get("page")
         fields = _text_fields(out)
         for f in fields:
@@ -272,7 +281,8 @@ def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -
                 texts[page].update(_code_parts(f))
         if free_text:
             blob[page].extend(_norm(f) for f in fields)
-        for page, values in _values_by_page(out, pageless):
+        for page, pairs in _values_by_page(out, pageless):
+            values = [v for _, v in pairs]
             candidates = list(range(len(grid.cells))) if page is None else by_page.get(page, [])
             name = _norm(out.get("name"))
             need = Counter(values)
@@ -281,22 +291,33 @@ def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -
             if best_key is None or best_key[0] < len(values):
                 best, best_key = _best_row(candidates, need, haves, name, row_text, pointer)
             if best is None or best_key[0] == 0:
-                left_over.extend((page, v) for v in values)
+                left_over.extend((page, r, key, v) for key, v in pairs)
                 continue
             pointer = best
-            for v in values:
+            for key, v in pairs:
                 k = next((k for k, n in enumerate(remaining[best]) if n.value == v), None)
                 if k is None:
-                    left_over.append((page, v))
+                    left_over.append((page, r, key, v))
                 else:
-                    remaining[best].pop(k)
+                    placed[(r, key)] = remaining[best].pop(k)
                     haves[best][v] -= 1
-    for page, v in left_over:  # an amount the row alignment could not place: any row of its page
+    for page, r, key, v in left_over:  # an amount the row alignment could not place: any row of its page
         for i in (range(len(grid.cells)) if page is None else by_page.get(page, [])):
             k = next((k for k, n in enumerate(remaining[i]) if n.value == v), None)
             if k is not None:
-                remaining[i].pop(k)
+                placed[(r, key)] = remaining[i].pop(k)
                 break
+    return Alignment(placed, remaining, texts, blob, pageless)
+
+
+def interpretation_losses(grid: Grid, table: dict, cells: list[list[Printed]]) -> list[Unplaced]:
+    """Numbers of the grid's cells that are in no output row (``align``): a
+    dropped column, a skipped row, a header row that swallowed a data row."""
+    if "cells" in table:
+        return []  # an unknown table keeps its raw cells: everything is in the output
+    aligned = align(grid, table, cells)
+    remaining, texts, blob, pageless = aligned.remaining, aligned.texts, aligned.blob, aligned.pageless
+    free_text = table.get("kind") == "performance_targets"
     exempt = _exempt_numbers(grid)
     page_blob = {page: "\n".join(v) for page, v in blob.items()}
     # a column whose integers are codes of the output rows is a code column:

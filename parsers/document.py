@@ -174,6 +174,13 @@ def assemble_record(source: str, sha256: str, fmt: str, result: ReadResult) -> d
             add_conservation_warnings(grid, table)  # every printed amount in a row, or named
         except Exception as exc:
             table.setdefault("warnings", []).append(f"amount conservation could not be checked: {type(exc).__name__}: {exc}")
+        if grid.confidences is not None:  # read by OCR: how sure of each figure, and what its identities corrected
+            from parsers.ocr_cells import annotate_table, distrust_table
+
+            try:
+                annotate_table(grid, table)
+            except Exception as exc:  # unchecked OCR figures must not publish as sure ones
+                distrust_table(table, f"OCR confidence could not be attached: {type(exc).__name__}: {exc}")
         tables.append(table)
     infer_units(tables)  # a table without its own 单位： line takes the document's unit, marked inferred
     record["tables"] = tables

@@ -29,7 +29,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from countybudget import paths
-from countybudget.contracts import CLAIM_RESOLUTION_COLUMNS, RAW_COMMIT_MARKER, RAW_SCHEMAS
+from countybudget.contracts import (
+    CLAIM_RESOLUTION_COLUMNS,
+    RAW_COMMIT_MARKER,
+    RAW_SCHEMAS,
+    SOURCE_OCR,
+    SOURCE_TEXT_LAYER,
+)
 from countybudget.results import StageResult
 from countybudget.table_kinds import TableKind
 from parsers.version import PARSER_VERSION
@@ -193,9 +199,18 @@ def _amount_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[d
                     "code_source": row.get("code_source"), "unit_code": row.get("unit_code"),
                     "other_codes": json.dumps(row["other_codes"], ensure_ascii=False, sort_keys=True)
                     if row.get("other_codes") else None,
+                    **_reading(row, column_key),
                 }
             )
     return out
+
+
+def _reading(row: dict[str, Any], column_key: str) -> dict[str, Any]:
+    """How the figure was read: OCR where the row has its confidence (parsers/ocr_cells.py)."""
+    confidence = (row.get("confidence") or {}).get(column_key)
+    if confidence is None:
+        return {"source": SOURCE_TEXT_LAYER, "confidence": None}
+    return {"source": SOURCE_OCR, "confidence": float(confidence)}
 
 
 def _target_rows(sha256: str, table_index: int, table: dict[str, Any]) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import statistics
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 MAX_RULINGS = 4000  # per page; a real table page has a few hundred
@@ -367,9 +368,18 @@ def cell_texts_and_lefts(
             if gs:
                 per_cell[i].append(join_glyph_text(gs))
                 x0, x1 = min(g.x0 for g in gs), max(g.x1 for g in gs)
+                conf = least_confidence(getattr(g, "confidence", None) for g in gs)
                 old = spans[i]
-                spans[i] = CellSpan(x0, x0, x1) if old is None else CellSpan(old.start, min(old.x0, x0), max(old.x1, x1))
+                spans[i] = (CellSpan(x0, x0, x1, conf) if old is None else
+                            CellSpan(old.start, min(old.x0, x0), max(old.x1, x1), least_confidence((old.confidence, conf))))
     return ["".join(cell) for cell in per_cell], spans
+
+
+def least_confidence(values: Iterable[float | None]) -> float | None:
+    """The lowest OCR confidence among these (a cell is as sure as its least sure
+    character); None when none was read by OCR."""
+    known = [v for v in values if v is not None]
+    return min(known) if known else None
 
 
 @dataclass(frozen=True)
@@ -381,9 +391,19 @@ class CellSpan:
     start: float
     x0: float
     x1: float
+    # the OCR engine's least confidence in the cell's characters; None for a text layer
+    confidence: float | None = None
 
     def shifted(self, origin: float) -> CellSpan:
-        return CellSpan(self.start - origin, self.x0, self.x1)
+        return CellSpan(self.start - origin, self.x0, self.x1, self.confidence)
+
+    def joined(self, other: CellSpan | None) -> CellSpan:
+        """This span after another piece of text was read into its cell: where it
+        lies stays the first piece's (as before OCR had confidences), its
+        confidence is the lesser of the two."""
+        if other is None or other.confidence is None:
+            return self
+        return CellSpan(self.start, self.x0, self.x1, least_confidence((self.confidence, other.confidence)))
 
     @property
     def centre(self) -> float:

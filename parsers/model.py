@@ -47,6 +47,14 @@ class Grid:
     # (PDF only; None where the format has no page geometry): the independent
     # side of the amount-conservation check (parsers/conservation.py).
     region_words: list[RegionWord] | None = None
+    # Per cell, the OCR engine's confidence in its text (the least of its
+    # characters'), same shape as ``cells``; None for a grid read from a text
+    # layer or an Office file (nothing to doubt there).
+    confidences: list[list[float | None]] | None = None
+    # Cells whose OCR text was read as a figure by taking letters for the digits
+    # they resemble (l → 1, O → 0), with the text as recognised: the table's
+    # identities confirm or doubt each (parsers/ocr_cells.py).
+    read_as: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass

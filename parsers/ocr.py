@@ -46,8 +46,8 @@ MIN_SCAN_DPI = 100
 # A page needs OCR when it has (almost) no glyphs but shows an image, or when
 # most of its glyphs are unmapped (cid:…) codes.
 MIN_TEXT_GLYPHS = 20
-# Below this the engine's reading of an amount is not trusted (docs/ocr.md).
-LOW_CONFIDENCE = 0.90
+# How sure the engine must be of a figure: countybudget.contracts.OCR_MIN_CONFIDENCE
+# (the quality gate's rule; parsers/ocr_cells.py carries each figure's confidence).
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,17 @@ class OcrUnavailable(RuntimeError):
     """The OCR engine (rapidocr-onnxruntime) is not installed."""
 
 
+@functools.lru_cache(maxsize=1)
 def ocr_available() -> bool:
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-    except Exception:  # ImportError, or a missing system library of OpenCV
-        return False
-    return True
+    """Whether the OCR engine is installed: the one answer the reader, the parse
+    limits (parsers/safety.py) and the benchmark ask. Found without importing it
+    (onnxruntime and OpenCV take a second and ~100 MB to load, and the parent of
+    the parse processes never runs them); an install broken at import time
+    (a missing system library of OpenCV) fails in ``_engine`` as OcrUnavailable,
+    which the reader reports for the page."""
+    import importlib.util
+
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
 def text_layer_unusable(glyphs: list[Glyph]) -> bool:
@@ -339,22 +344,67 @@ def restore_item_numerals(column: list[str | None]) -> list[str | None]:
     the stroke the detector misses most. It is put back only where the item after
     it in the same column says which it was (二、 → 一、), never guessed."""
     out = list(column)
-    numbered = [(i, _chinese_number((c or "").split("、", 1)[0])) for i, c in enumerate(column) if c and "、" in c]
-    for k, (i, number) in enumerate(numbered):
+    numbered = [[i, _chinese_number((c or "").split("、", 1)[0])] for i, c in enumerate(column) if c and "、" in c]
+    # from the last item up: two items in a row that both lost theirs (、一般… / 、政府性…
+    # over 三、…) are restored in turn, each from the one after it
+    for k in range(len(numbered) - 2, -1, -1):
+        i = numbered[k][0]
         text = column[i] or ""
-        if not text.startswith("、") or k + 1 >= len(numbered):
-            continue
         following = numbered[k + 1][1]
-        if following and following > 1:
+        if text.startswith("、") and following and following > 1:
             out[i] = _chinese_numeral(following - 1) + text
+            numbered[k][1] = following - 1
     return out
 
 
-def repair_grid_text(cells: list[list[str | None]]) -> None:
+# A first item whose whole numeral (一、) the detector missed starts this much further
+# right than its numbered siblings (the width of 一、 is about 1.5 em; siblings' starts
+# differ by under half an em).
+LOST_NUMERAL_EM = 0.8
+
+
+def restore_first_numeral(column: list[str | None], indents: list[float | None]) -> list[str | None]:
+    """A column numbered 二、三、… with no 一、: the thin 一 and its 、 can both be
+    missed at a cell's edge, leaving ``一般公共预算拨款`` above ``二、政府性…``.
+    The unnumbered item right above 二、 is taken for 一、 only where its text
+    starts further right than 二、's by the width a lost numeral leaves
+    (``LOST_NUMERAL_EM``): the printed layout, not the words, says a numeral
+    stood there."""
+    out = list(column)
+    numbers = [(i, _chinese_number((c or "").split("、", 1)[0]) if c and "、" in c else None)
+               for i, c in enumerate(column)]
+    numbered = [(i, n) for i, n in numbers if n]
+    if not numbered or numbered[0][1] != 2:
+        return out
+    first = numbered[0][0]
+    above = next((i for i in range(first - 1, -1, -1) if column[i]), None)
+    if above is None:
+        return out
+    text = column[above] or ""
+    shift = None if indents[above] is None or indents[first] is None else indents[above] - indents[first]
+    if shift is None or shift < LOST_NUMERAL_EM or not _plain_item_text(text):
+        return out
+    out[above] = "一、" + text
+    return out
+
+
+def _plain_item_text(text: str) -> bool:
+    """Words with no numbering of any style and no figure: an item's name."""
+    from parsers.codes import NUMBERING
+
+    stripped = text.strip()
+    return (bool(stripped) and not stripped.startswith("、") and not any(p.match(stripped) for p, _ in NUMBERING)
+            and not any(ch.isdigit() for ch in stripped))
+
+
+def repair_grid_text(cells: list[list[str | None]], indents: list[list[float | None]] | None = None) -> None:
     """Structural repairs of OCR'd table text, column by column (in place)."""
     width = max((len(r) for r in cells), default=0)
     for j in range(width):
         column = [r[j] if j < len(r) else None for r in cells]
-        for i, text in enumerate(restore_item_numerals(column)):
+        column = restore_item_numerals(column)
+        if indents is not None:
+            column = restore_first_numeral(column, [r[j] if j < len(r) else None for r in indents])
+        for i, text in enumerate(column):
             if j < len(cells[i]):
                 cells[i][j] = text

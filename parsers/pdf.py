@@ -63,6 +63,7 @@ from parsers.layout import (
     is_digit_glyph,
 )
 from parsers import ocr
+from parsers.ocr_cells import mark_letter_digits
 from parsers.codes import NUMBERING
 from parsers.model import Grid, ReadResult, RegionWord
 
@@ -186,7 +187,8 @@ def read_pdf(path: str | Path) -> ReadResult:
     grids = join_continuations(page_tables)
     for grid in grids:
         if ocr_pages and set(grid.row_pages) & set(ocr_pages):
-            ocr.repair_grid_text(grid.cells)
+            ocr.repair_grid_text(grid.cells, grid.indents)
+            mark_letter_digits(grid)
     if ocr_pages:
         warnings.append(f"read by OCR (no usable text layer): pages {_page_ranges(ocr_pages)}")
     return ReadResult(grids=grids, page_texts=[p.text for p in pages], n_pages=n_pages, warnings=warnings,
@@ -547,8 +549,7 @@ def _spread(
         if text:
             j = column_of(left + tol, columns)
             out[j] = out[j] + text
-            if out_offsets[j] is None:
-                out_offsets[j] = off
+            out_offsets[j] = off if out_offsets[j] is None else out_offsets[j].joined(off)
     return out, out_offsets
 
 
@@ -1045,8 +1046,7 @@ def remap_columns(
                 span = xs[i] if i < len(xs) else None
                 j = column_of(span.centre if span is not None else centres[i], target)
                 new[j] = _cat(new[j], text)
-                if new_xs[j] is None:
-                    new_xs[j] = span
+                new_xs[j] = span if new_xs[j] is None else new_xs[j].joined(span)
         out.append(new)
         out_lefts.append(new_xs)
     return out, out_lefts
@@ -1112,8 +1112,20 @@ def _grid(t: PageTable, acc: _Joined) -> Grid:
     return Grid(
         cells=rows, row_pages=list(acc.pages), title=t.title, unit_text=t.unit_text, context=list(t.context),
         indents=grid_indents(acc.cells, acc.lefts, acc.ruled, acc.ems), stray_text=list(acc.stray),
-        region_words=list(acc.words),
+        region_words=list(acc.words), confidences=cell_confidences(acc.cells, acc.lefts),
     )
+
+
+def cell_confidences(cells: list[list[str]], lefts: list[list[CellSpan | None]]) -> list[list[float | None]] | None:
+    """Each cell's OCR confidence (``Grid.confidences``); None for a table read
+    wholly from a text layer, whose grid stays as it always was."""
+    def confidence(row: list[str], spans: list[CellSpan | None], j: int) -> float | None:
+        span = spans[j] if j < len(spans) else None
+        return span.confidence if span is not None and j < len(row) and row[j] else None
+
+    width = max((len(r) for r in cells), default=0)
+    out = [[confidence(row, spans, j) for j in range(width)] for row, spans in zip(cells, lefts)]
+    return out if any(c is not None for row in out for c in row) else None
 
 
 # Cell padding beyond this share of an em is taken for indentation, not padding.

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from parsers.document import error_record, file_sha256, parse_document
+from parsers.ocr import ocr_available
 
 DEFAULT_TIMEOUT_S = 300.0  # a legitimate 300-page budget parses in well under this
 DEFAULT_MEMORY_MB = 1536  # extra address space on top of the interpreter's own
@@ -41,16 +42,10 @@ OCR_MEMORY_MB = 2560
 OCR_TIMEOUT_S = 1200.0
 
 
-def _ocr_installed() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
-
-
 @dataclass
 class ParseLimits:
-    timeout_s: float = field(default_factory=lambda: OCR_TIMEOUT_S if _ocr_installed() else DEFAULT_TIMEOUT_S)
-    memory_mb: int = field(default_factory=lambda: OCR_MEMORY_MB if _ocr_installed() else DEFAULT_MEMORY_MB)
+    timeout_s: float = field(default_factory=lambda: OCR_TIMEOUT_S if ocr_available() else DEFAULT_TIMEOUT_S)
+    memory_mb: int = field(default_factory=lambda: OCR_MEMORY_MB if ocr_available() else DEFAULT_MEMORY_MB)
 
 
 @dataclass

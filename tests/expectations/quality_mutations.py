@@ -151,3 +151,27 @@ def basic_parts_off() -> dict[str, Any]:
     doc = basic_printed_as_its_parts()
     find_row(doc, "expenditure_by_function", code="2010301")["amounts"]["public"] = "99.00"
     return doc
+
+
+def read_by_ocr(confidence: float = 0.99) -> dict[str, Any]:
+    """The clean document as OCR of its scan gives it: every figure with the engine's confidence."""
+    doc = clean_document()
+    for table in doc["tables"]:
+        for row in table["rows"]:
+            row["confidence"] = {key: confidence for key, value in row["amounts"].items() if value is not None}
+    return doc
+
+
+def ocr_low_confidence() -> dict[str, Any]:
+    """One figure of the scanned function table the engine was unsure of."""
+    doc = read_by_ocr()
+    find_row(doc, "expenditure_by_function", code="20103")["confidence"]["basic"] = 0.31
+    return doc
+
+
+def ocr_misread() -> dict[str, Any]:
+    """A digit of the scanned function table misread with full confidence: its identities fail."""
+    doc = read_by_ocr()
+    row = find_row(doc, "expenditure_by_function", code="20103")
+    row["amounts"]["total"] = str(Decimal(row["amounts"]["total"]) + Decimal("100.00"))
+    return doc

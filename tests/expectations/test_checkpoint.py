@@ -28,6 +28,10 @@ DEFECTS = {
     "unit_mislabelled": (mutations.unit_mislabelled, "units.unit_label", ["basic_expenditure_by_economic", "万元", "10^"],
                          None),
     "parse_failure": (parse_failure, "structure_documents.document_parsed", ["truncated PDF"], None),
+    "ocr_low_confidence": (mutations.ocr_low_confidence, "structure_amounts.ocr_confidence",
+                           ["20103", "basic", "read by OCR with confidence 0.31"], "expenditure_by_function"),
+    "ocr_misread": (mutations.ocr_misread, "totals.ocr_identity", ["read by OCR", "likely misread"],
+                    "expenditure_by_function"),
 }
 CLEAN_KINDS = [t["kind"] for t in clean_document()["tables"]]  # table_index -> kind of the clean document
 
@@ -50,6 +54,7 @@ def checked(quality_env: Path) -> tuple[QualityLake, dict[str, Any]]:
     lake.add("region_unrecognised", clean_document())
     lake.add("economic_disagrees", mutations.economic_disagrees_with_function())
     lake.add("column_as_printed", mutations.column_kept_as_printed())
+    lake.add("read_by_ocr", mutations.read_by_ocr())
     place_in_regions(
         {lake.shas["clean"]: "130532", lake.shas["region_unknown"]: "139999", lake.shas["region_unrecognised"]: None}
     )
@@ -151,6 +156,20 @@ def test_a_clean_document_passes_every_expectation(checked) -> None:
     # the checks really looked at it: totals were compared row by row
     totals = [json.loads(r["observed"]) for r in rows if r["suite"] == "totals"]
     assert sum(o["rows_checked"] for o in totals) > 50
+
+
+def test_a_scan_read_with_confidence_and_adding_up_publishes_whole(checked) -> None:
+    lake, _ = checked
+    assert failures(lake.shas["read_by_ocr"]) == {}
+    assert not caught(lake.shas["read_by_ocr"])
+
+
+def test_a_misread_scan_is_withheld_for_its_identity_and_for_being_read_by_ocr(checked) -> None:
+    lake, _ = checked
+    failed = failures(lake.shas["ocr_misread"])
+    assert {"totals.row_total", "totals.ocr_identity"} <= set(failed)
+    text_layer_twin = failures(lake.shas["amount expenditure_by_function row 2 (20103) total"])
+    assert "totals.row_total" in text_layer_twin and "totals.ocr_identity" not in text_layer_twin
 
 
 def test_a_difference_within_rounding_tolerance_passes(checked) -> None:

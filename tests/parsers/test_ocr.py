@@ -4,20 +4,25 @@ seconds per page, the whole corpus is the benchmark's, `countybudget bench --onl
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 
 from benchmarks.parse_eval import amount_cells
 from parsers import ocr
 from parsers.document import parse_document
+from parsers.lake import record_rows
 from parsers.layout import Glyph
 from parsers.pdf import read_pdf
 from testkit import CORPUS_DIR
 
 needs_engine = pytest.mark.skipif(not ocr.ocr_available(), reason="OCR engine not installed (scripts/bootstrap.sh)")
 FIXTURES = Path(__file__).parent / "fixtures"
+SCHEMA = json.loads((Path(ocr.__file__).parent / "parse_output.schema.json").read_text("utf-8"))
 
 
 def _glyphs(texts: list[str]) -> list[Glyph]:
@@ -94,8 +99,6 @@ def test_a_text_layer_pdf_is_never_ocrd(monkeypatch: pytest.MonkeyPatch) -> None
 def test_a_scanned_twin_reads_its_summary_table_to_the_cent(tmp_path: Path) -> None:
     """Pages 3–4 of a corpus budget (its 收支总表, over a page break), scanned at
     150 dpi, turned, blurred, JPEG: every amount as the ground truth has it."""
-    import json
-
     from testkit.corpus.scan import scan_twin
 
     name = "pingxiang-govoffice-2024-budget"
@@ -106,16 +109,29 @@ def test_a_scanned_twin_reads_its_summary_table_to_the_cent(tmp_path: Path) -> N
     truth = json.loads((CORPUS_DIR / "ground_truth" / f"{name}.json").read_text(encoding="utf-8"))
     kind = "income_expenditure_summary"
     expected = amount_cells(next(t for t in truth["tables"] if t["kind"] == kind))
-    got = amount_cells(next(t for t in record["tables"] if t["kind"] == kind))
+    table = next(t for t in record["tables"] if t["kind"] == kind)
+    got = amount_cells(table)
     assert expected and got == expected
+    # every figure carries the engine's confidence in its cell, into the raw layer as source=ocr
+    figures = [(r, k) for r in table["rows"] for k, v in r["amounts"].items() if v is not None]
+    assert figures and all(0 < r["confidence"][k] <= 1 for r, k in figures)
+    raw = record_rows(record, datetime.now(timezone.utc))["amounts"]
+    assert raw and {a["source"] for a in raw} == {"ocr"} and all(a["confidence"] is not None for a in raw)
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(json.dumps(record, ensure_ascii=False)))
 
 
 def test_a_lost_item_numeral_is_restored_only_where_the_next_item_says_which() -> None:
     column = ["项目", "、一般公共预算拨款收入", "二、政府性基金预算拨款收入", None, "二十二、灾害防治", "、其他支出",
               "二十四、x", "、无后继"]
+    # two in a row that lost theirs: each from the one after it, once that one is restored
+    assert ocr.restore_item_numerals(["、一般公共预算拨款", "、政府性基金预算拨款", "三、国有资本经营预算拨款"]) == [
+        "一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"]
     assert ocr.restore_item_numerals(column) == [
         "项目", "一、一般公共预算拨款收入", "二、政府性基金预算拨款收入", None, "二十二、灾害防治", "二十三、其他支出",
         "二十四、x", "、无后继"]
+    # two in a row that lost theirs: each from the one after it, once that one is restored
+    assert ocr.restore_item_numerals(["、一般公共预算拨款", "、政府性基金预算拨款", "三、国有资本经营预算拨款"]) == [
+        "一、一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"]
 
 
 def test_letter_spaced_characters_of_one_line_stay_one_word() -> None:
@@ -125,3 +141,16 @@ def test_letter_spaced_characters_of_one_line_stay_one_word() -> None:
     line = [ocr.OcrGlyph(ch, 14.0 * i, 14.0 * i + 10, 0.0, 10.0) for i, ch in enumerate("收入决算表")]
     assert len(split_words(line)) > 1  # as read
     assert [w.text for w in split_words(ocr.close_ink_gaps(line))] == ["收入决算表"]
+
+
+def test_a_first_item_that_lost_its_whole_numeral_is_restored_from_where_its_text_starts() -> None:
+    # as the 150 dpi twin of a 财政拨款收支总表 reads: 一、 missed whole, the name set 1.2 em
+    # right of where 二、 starts (indents in ems from the cell's border)
+    column = ["项目", "一般公共预算拨款", "二、政府性基金预算拨款", "三、国有资本经营预算拨款"]
+    indents = [5.9, 1.8, 0.6, 0.2]
+    assert ocr.restore_first_numeral(column, indents)[1] == "一、一般公共预算拨款"
+    # flush with its siblings: an unnumbered line of its own (a heading), not a lost numeral
+    assert ocr.restore_first_numeral(column, [5.9, 0.5, 0.6, 0.2])[1] == "一般公共预算拨款"
+    # a column that prints 一、 itself, or figures, is left alone
+    assert ocr.restore_first_numeral(["一、a", "b", "二、c"], [0.2, 1.8, 0.2]) == ["一、a", "b", "二、c"]
+    assert ocr.restore_first_numeral(["1,623.35", "二、c"], [1.8, 0.2]) == ["1,623.35", "二、c"]

@@ -9,7 +9,7 @@ import yaml
 from countybudget import paths
 import json
 
-from countybudget.contracts import PARSE_STATUSES
+from countybudget.contracts import AMOUNT_SOURCES, OCR_MIN_CONFIDENCE, PARSE_STATUSES
 from countybudget.identities import ECONOMIC_CODED_KINDS, FUNCTION_CODED_KINDS
 from countybudget.table_kinds import COLUMN_KEYS, DOC_TYPES, TABLE_KINDS, THREE_PUBLIC_ITEMS
 from testkit.ground_truth_lake import FUNCTION_TABLE_KINDS
@@ -25,6 +25,7 @@ def test_dbt_vars_equal_the_python_vocabularies() -> None:
     assert tuple(dbt_vars["three_public_items"]) == THREE_PUBLIC_ITEMS
     assert tuple(dbt_vars["doc_types"]) == DOC_TYPES
     assert tuple(dbt_vars["parse_statuses"]) == PARSE_STATUSES
+    assert tuple(dbt_vars["amount_sources"]) == AMOUNT_SOURCES
     assert tuple(dbt_vars["function_fact_scopes"]) == FUNCTION_TABLE_KINDS
     assert FUNCTION_CODED_KINDS <= set(dbt_vars["function_coded_table_kinds"]) <= set(TABLE_KINDS)
     assert set(dbt_vars["economic_coded_table_kinds"]) == ECONOMIC_CODED_KINDS
@@ -36,6 +37,9 @@ def test_structure_suite_vocabularies_equal_the_python_ones() -> None:
     value_sets = {e["meta"]["name"]: e["kwargs"].get("value_set") for e in suite["expectations"]}
     assert set(value_sets["table_kind_known"]) == set(TABLE_KINDS)
     assert set(value_sets["column_key_known"]) == {f"{k}.{c}" for k, cs in COLUMN_KEYS.items() for c in cs}
+    ocr = next(e for e in suite["expectations"] if e["meta"]["name"] == "ocr_confidence")
+    assert ocr["kwargs"]["min_value"] == OCR_MIN_CONFIDENCE
+    assert ocr["kwargs"]["row_condition"]["parameter"] == AMOUNT_SOURCES[1]
 
 
 def test_curated_code_seeds_are_prefix_consistent() -> None:

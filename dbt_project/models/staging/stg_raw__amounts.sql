@@ -1,7 +1,7 @@
 with source as (
     select * from {{ raw_source('raw', 'amounts', ['sha256', 'table_index', 'table_kind', 'table_title', 'unit', 'page',
         'row_index', 'code', 'name', 'item', 'side', 'column_key', 'amount',
-        'row_role', 'row_level', 'code_source', 'unit_code', 'other_codes']) }}
+        'row_role', 'row_level', 'code_source', 'unit_code', 'other_codes', 'source', 'confidence']) }}
 ),
 
 renamed as (
@@ -26,7 +26,10 @@ renamed as (
         cast(row_level as integer) as row_level,
         cast(code_source as varchar) as code_source,
         nullif(trim(cast(unit_code as varchar)), '') as unit_code,
-        cast(other_codes as varchar) as other_codes
+        cast(other_codes as varchar) as other_codes,
+        -- text_layer | ocr (a lake written before the column existed: text_layer), and the OCR confidence
+        coalesce(cast(source as varchar), '{{ var("amount_sources")[0] }}') as read_by,
+        try_cast(confidence as double) as ocr_confidence
     from source
 )
 
