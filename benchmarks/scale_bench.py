@@ -21,6 +21,7 @@ extrapolation to 5 M documents from the two sizes: docs/operations.md.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -54,6 +55,12 @@ def run_step(step: str, run_id: str) -> dict[str, Any]:
 
     if step == "plan":
         return {"rebuild": pipeline.plan_warehouse(run_id)}
+    if step == "quality-last-batch":  # the base's check: its last batch, after the shards (sharded_quality)
+        from expectations.checkpoint import run_quality
+
+        last = (paths.reports_dir() / "last-batch.txt").read_text(encoding="utf-8").split()
+        result = run_quality(only=last, others_keep_verdicts=True)
+        return {"error": result.error, "documents_checked": result.documents_checked}
     call = {"dbt": pipeline.build_models, "quality": pipeline.check_quality, "marts": pipeline.build_marts,
             "publish": pipeline.publish_serving}[step]
     result = call(run_id)
@@ -102,12 +109,170 @@ def run_night(lake: Path, run_id: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- base lake, cached
 
+# What the generated raw layer depends on: the generator, the raw writer and schemas, the seeds it draws from.
+CORPUS_SOURCES = ("testkit/scale_corpus.py", "testkit/ground_truth_lake.py", "countybudget/contracts.py",
+                  "countybudget/identities.py", "dbt_project/seeds/region_codes_2024.csv",
+                  "dbt_project/seeds/function_classes_curated.csv", "dbt_project/seeds/economic_classes_curated.csv")
 
-def base_lake(n_documents: int) -> tuple[Path, dict[str, Any]]:
-    """The cached base of ``n_documents`` (built, checked and published once); its build figures."""
-    from orchestration.delta import code_digest
+
+CORPUS_JOBS = int(os.environ.get("COUNTYBUDGET_BENCH_CORPUS_JOBS", str(os.cpu_count() or 1)))
+
+
+def corpus_digest() -> str:
+    digest = hashlib.sha256()
+    for name in CORPUS_SOURCES:
+        digest.update(name.encode() + b"\0" + (paths.REPO_ROOT / name).read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def cached_corpus(n_documents: int) -> tuple[Path, dict[str, Any]]:
+    """The generated raw layer and manifest of ``n_documents``, written once and kept under
+    ``data/bench/scale/corpus-<n>-<generator digest>/``: writing 50,000 documents (300,000
+    Parquet files) takes most of half an hour here, and it does not depend on the models or
+    checks, so a change of those re-runs the base night without writing the corpus again."""
     from testkit.scale_corpus import write_scale_corpus
 
+    corpus = bench_root() / f"corpus-{n_documents}-{corpus_digest()}"
+    ready = corpus / "corpus.json"
+    if ready.exists():
+        return corpus, {**json.loads(ready.read_text(encoding="utf-8")), "cached": True}
+    for stale in bench_root().glob(f"corpus-{n_documents}-*"):
+        if stale != corpus:
+            shutil.rmtree(stale, ignore_errors=True)
+    corpus.mkdir(parents=True, exist_ok=True)
+    # an interrupted write of this corpus is resumed; its manifest is written again whole
+    shutil.rmtree(corpus / "landing", ignore_errors=True)
+    started = time.perf_counter()
+    with paths.environment(COUNTYBUDGET_DATA=str(corpus), COUNTYBUDGET_WAREHOUSE=None, COUNTYBUDGET_SERVING=None):
+        written = write_scale_corpus(n_documents, jobs=CORPUS_JOBS, keep_written=True)
+    figures = {"documents": written["documents"], "rows": written["rows"],
+               "write_seconds": round(time.perf_counter() - started, 2)}
+    ready.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    return corpus, {**figures, "cached": False}
+
+
+# The base's full check runs its batches in this many processes at once, each on its own copy of
+# the build (DuckDB has one writer per file), and their verdicts are merged into the build:
+# the pipeline checks a big raw layer in batches one after another (pipeline.check_quality),
+# which on 50,000 documents takes hours here. The night is checked as the pipeline checks it.
+BASE_QUALITY_SHARDS = int(os.environ.get("COUNTYBUDGET_BENCH_QUALITY_SHARDS", "3"))
+QUALITY_TABLES = ("expectation_results", "quarantined_documents", "quarantined_tables")
+
+
+def check_shard(documents_file: str) -> dict[str, Any]:
+    """The child side of a shard of the base's check: run_quality over its documents, batch by batch."""
+    from expectations.checkpoint import run_quality
+    from orchestration.pipeline import QUALITY_BATCH_DOCUMENTS
+
+    documents = Path(documents_file).read_text(encoding="utf-8").split()
+    totals = {"documents_checked": 0, "documents_quarantined": 0, "batches": 0}
+    for start in range(0, len(documents), QUALITY_BATCH_DOCUMENTS):
+        result = run_quality(only=documents[start:start + QUALITY_BATCH_DOCUMENTS], others_keep_verdicts=True,
+                             build_docs=False)
+        if not result.ok:
+            raise RuntimeError(f"quality shard failed: {result.error}")
+        totals["documents_checked"] += result.documents_checked
+        totals["documents_quarantined"] += result.documents_quarantined
+        totals["batches"] += 1
+    return totals
+
+
+def shard_lake(lake: Path, shard: int) -> Path:
+    """A lake that shares the base's raw layer and manifest, with its own copy of the build and quality dir."""
+    root = lake / "shards" / f"shard-{shard}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    for folder in ("raw", "landing"):
+        (root / folder).symlink_to(lake / folder)
+    shutil.copy2(lake / "warehouse.duckdb", root / "warehouse.duckdb")
+    return root
+
+
+def merge_verdicts(lake: Path, shards: list[Path]) -> None:
+    """The shards' verdicts into the base's build (each shard checked its own documents only)."""
+    import duckdb
+
+    from countybudget import build_stamp
+
+    build = lake / "warehouse.duckdb"
+    stamp = build_stamp.read(build)
+    with duckdb.connect(str(build)) as con:
+        for n, shard in enumerate(shards):
+            con.execute(f"attach '{shard / 'warehouse.duckdb'}' as shard{n} (read_only)")
+            for table in QUALITY_TABLES:
+                checked = f"(select distinct sha256 from shard{n}.quality.expectation_results)"
+                con.execute(f"delete from quality.{table} where sha256 in {checked}")
+                con.execute(f"insert into quality.{table} by name select * from shard{n}.quality.{table} "
+                            f"where sha256 in {checked}")
+            con.execute(f"detach shard{n}")
+    # the dbt step's record follows the file: the bench wrote only the checks' own verdicts into it
+    build_stamp.rebase(build, stamp)
+
+
+def sharded_quality(lake: Path, run_id: str) -> dict[str, Any]:
+    """The base's full check: all documents but the last batch in shards at once, then the last batch
+    as the nightly step checks a delta (run_quality on the build itself, stamped as the build's check)."""
+    from orchestration.pipeline import QUALITY_BATCH_DOCUMENTS
+
+    with paths.environment(COUNTYBUDGET_DATA=str(lake), COUNTYBUDGET_WAREHOUSE=None, COUNTYBUDGET_SERVING=None):
+        from orchestration.delta import document_digests
+
+        documents = sorted(document_digests())
+    last, rest = documents[-QUALITY_BATCH_DOCUMENTS:], documents[:-QUALITY_BATCH_DOCUMENTS]
+    started = time.perf_counter()
+    shards = [shard_lake(lake, k) for k in range(BASE_QUALITY_SHARDS)]
+    children = []
+    for k, shard in enumerate(shards):
+        listed = shard / "documents.txt"
+        listed.write_text("\n".join(rest[k::BASE_QUALITY_SHARDS]), encoding="utf-8")
+        env = {**os.environ, "COUNTYBUDGET_DATA": str(shard)}
+        env.pop("COUNTYBUDGET_WAREHOUSE", None)
+        env.pop("COUNTYBUDGET_SERVING", None)
+        out = open(shard / "check.out", "w")
+        err = open(shard / "check.err", "w")
+        children.append((subprocess.Popen([sys.executable, "-m", "benchmarks.scale_bench", "shard", str(listed)],
+                                          env=env, stdout=out, stderr=err), out, err, shard))
+    peaks, failed = [], []
+    for child, out, err, shard in children:
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.close()
+        err.close()
+        peaks.append(round(usage.ru_maxrss / 1024, 1))
+        if child.returncode != 0:
+            failed.append((shard / "check.err").read_text(encoding="utf-8")[-1500:])
+    if failed:
+        return {"seconds": round(time.perf_counter() - started, 2), "ok": False, "error_tail": failed[0],
+                "peak_rss_mib": sum(peaks), "result": None}
+    merge_verdicts(lake, shards)
+    shards_seconds = round(time.perf_counter() - started, 2)
+    (lake / "reports").mkdir(parents=True, exist_ok=True)
+    (lake / "reports" / "last-batch.txt").write_text("\n".join(last), encoding="utf-8")
+    final = timed_step(lake, "quality-last-batch", run_id)
+    shutil.rmtree(lake / "shards", ignore_errors=True)
+    return {**final, "seconds": round(time.perf_counter() - started, 2), "shards_seconds": shards_seconds,
+            "shards": BASE_QUALITY_SHARDS, "peak_rss_mib": max(sum(peaks), final["peak_rss_mib"] or 0)}
+
+
+def run_base_night(lake: Path, run_id: str) -> dict[str, Any]:
+    """The base's first night: as ``run_night``, with the full check in shards (``sharded_quality``)."""
+    steps: dict[str, Any] = {}
+    for step in STEPS:
+        steps[step] = sharded_quality(lake, run_id) if step == "quality" else timed_step(lake, step, run_id)
+        if not steps[step]["ok"]:
+            break
+    warehouse_steps = [s for s in ("dbt", "quality", "marts", "publish") if s in steps]
+    return {"steps": steps, "ok": all(s["ok"] for s in steps.values()),
+            "warehouse_seconds": round(sum(steps[s]["seconds"] for s in warehouse_steps), 2),
+            "peak_rss_mib": max((s["peak_rss_mib"] or 0) for s in steps.values())}
+
+
+def base_lake(n_documents: int) -> tuple[Path, dict[str, Any]]:
+    """The cached base of ``n_documents`` (its corpus cached apart, ``cached_corpus``; built,
+    checked and published once); its build figures."""
+    from orchestration.delta import code_digest
+
+    corpus, written = cached_corpus(n_documents)
     lake = bench_root() / f"base-{n_documents}-{code_digest()[:12]}"
     ready = lake / "base.json"
     if ready.exists():
@@ -115,13 +280,11 @@ def base_lake(n_documents: int) -> tuple[Path, dict[str, Any]]:
     for stale in bench_root().glob(f"base-{n_documents}-*"):
         shutil.rmtree(stale, ignore_errors=True)
     lake.mkdir(parents=True)
-    started = time.perf_counter()
-    with paths.environment(COUNTYBUDGET_DATA=str(lake), COUNTYBUDGET_WAREHOUSE=None, COUNTYBUDGET_SERVING=None):
-        written = write_scale_corpus(n_documents)
-    write_seconds = round(time.perf_counter() - started, 2)
-    night = run_night(lake, "scale-base")
-    figures = {"documents": written["documents"], "rows": written["rows"], "write_seconds": write_seconds,
-               "full_night": night}
+    for folder in ("raw", "landing"):  # hard links: nothing writes a base's files in place
+        subprocess.run(["cp", "-al", str(corpus / folder), str(lake / folder)], check=True)
+    night = run_base_night(lake, "scale-base")
+    figures = {"documents": written["documents"], "rows": written["rows"], "write_seconds": written["write_seconds"],
+               "corpus_cached": written["cached"], "full_night": night}
     if night["ok"]:
         ready.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return lake, {**figures, "cached": False}
@@ -204,5 +367,7 @@ def run_scale_benchmark() -> dict[str, Any]:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "step":
         print(json.dumps(run_step(sys.argv[2], sys.argv[3]), ensure_ascii=False, default=str))
+    elif len(sys.argv) == 3 and sys.argv[1] == "shard":
+        print(json.dumps(check_shard(sys.argv[2]), ensure_ascii=False, default=str))
     else:
         print(json.dumps(run_scale_benchmark(), ensure_ascii=False, indent=2, default=str))

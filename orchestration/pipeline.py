@@ -284,15 +284,16 @@ def planned_check_documents(run_id: str) -> list[str] | None:
 
 
 def planned_dbt_delta(run_id: str) -> dict[str, Any]:
-    """How this night's dbt build treats the incremental models: ``delta_documents`` (new, re-parsed
-    or gone) when the plan is a delta, ``full_refresh`` when it is a full build (code changed, first
-    build), neither without a plan (every document's rows replaced in place)."""
+    """How this night's dbt builds treat the incremental models: ``delta_documents`` when the plan is
+    a delta, ``full_refresh`` when it is a full build (code changed, first build), neither without a
+    plan (every document's rows replaced in place). The delta is the documents new, re-parsed or
+    gone, and those GX checks tonight (their verdicts may change what reaches the facts)."""
     plan = _night_plan(run_id)
     if plan is None:
         return {}
     if plan.get("check_documents") is None:
         return {"full_refresh": True}
-    return {"delta_documents": [*plan["changed"], *plan["removed"]]}
+    return {"delta_documents": sorted({*plan["changed"], *plan["removed"], *plan["check_documents"]})}
 
 
 def build_models(run_id: str) -> dict[str, Any]:
@@ -355,10 +356,13 @@ def check_quality(run_id: str) -> dict[str, Any]:
 
 
 def build_marts(run_id: str) -> dict[str, Any]:
+    """dbt build of the marts after the checkpoint: on a delta night, the facts and analyst marts of
+    the night's documents and their department- and region-years only (macros/delta.sql)."""
     from orchestration.warehouse import dbt_build
 
+    how = planned_dbt_delta(run_id)
     return run_stage(
-        run_id, "dbt_marts", lambda: _require_success("dbt build marts", dbt_build(select=MARTS_SELECTOR))
+        run_id, "dbt_marts", lambda: _require_success("dbt build marts", dbt_build(select=MARTS_SELECTOR, **how))
     ).to_dict()
 
 

@@ -316,21 +316,58 @@ def manifest_rows(item: ScaleDocument, run_id: str, fetched_at: datetime) -> lis
     return rows
 
 
-def write_scale_corpus(n_documents: int, seed: int = 0, years: tuple[int, ...] = YEARS) -> dict[str, Any]:
-    """Write n generated documents into the lake's raw layer and manifest."""
-    fetched_at = datetime.now(timezone.utc)
-    run_id = f"scale-{seed}-{fetched_at:%Y%m%dT%H%M%S}"
-    manifest: list[dict] = []
+def _write_share(n_documents: int, seed: int, years: tuple[int, ...], share: int, shares: int, run_id: str,
+                 fetched_at: datetime, keep_written: bool) -> tuple[dict[str, int], list[dict], int]:
+    """Write every ``shares``-th document from the ``share``-th on (all of them: generating is
+    cheap next to writing, and the sequence must be walked whole to stay the same); their
+    manifest rows. ``keep_written``: a document whose commit marker is already there (an
+    interrupted write: the marker is written last) is counted, not written again."""
+    import pyarrow.parquet as pq
+
     counts: dict[str, int] = {}
+    manifest: list[dict] = []
     n_docs = 0
-    for item in generate_documents(n_documents, seed, years):
-        written = write_raw_document(item.doc, item.sha256, PARSER_VERSION, fetched_at)
+    for index, item in enumerate(generate_documents(n_documents, seed, years)):
+        if index % shares != share:
+            continue
+        marker = paths.raw_table_file("documents", item.sha256)
+        if keep_written and marker.exists():
+            written = {table: pq.ParquetFile(paths.raw_table_file(table, item.sha256)).metadata.num_rows
+                       for table in paths.RAW_TABLES if paths.raw_table_file(table, item.sha256).exists()}
+        else:
+            written = write_raw_document(item.doc, item.sha256, PARSER_VERSION, fetched_at)
         for table, n in written.items():
             counts[table] = counts.get(table, 0) + n
         manifest.extend(manifest_rows(item, run_id, fetched_at))
         n_docs += 1
+    return counts, manifest, n_docs
+
+
+def write_scale_corpus(n_documents: int, seed: int = 0, years: tuple[int, ...] = YEARS, jobs: int = 1,
+                       keep_written: bool = False) -> dict[str, Any]:
+    """Write n generated documents into the lake's raw layer and manifest (``jobs`` processes
+    writing every jobs-th document each: the same files as one; ``keep_written``: resume an
+    interrupted write of the same corpus)."""
+    fetched_at = datetime.now(timezone.utc)
+    run_id = f"scale-{seed}-{fetched_at:%Y%m%dT%H%M%S}"
+    args = (n_documents, seed, years)
+    if jobs <= 1:
+        shares = [_write_share(*args, 0, 1, run_id, fetched_at, keep_written)]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs) as pool:
+            shares = list(pool.map(_write_share, *zip(*[(*args, k, jobs, run_id, fetched_at, keep_written)
+                                                        for k in range(jobs)])))
+    counts: dict[str, int] = {}
+    manifest: list[dict] = []
+    for share_counts, share_manifest, _ in shares:
+        for table, n in share_counts.items():
+            counts[table] = counts.get(table, 0) + n
+        manifest.extend(share_manifest)
     write_manifest(manifest, run_id)
-    return {"documents": n_docs, "rows": counts, "postings": len(manifest), "lake": str(paths.data_dir())}
+    return {"documents": sum(n for _, _, n in shares), "rows": counts, "postings": len(manifest),
+            "lake": str(paths.data_dir())}
 
 
 if __name__ == "__main__":

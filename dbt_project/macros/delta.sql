@@ -59,3 +59,79 @@
         ~ sql_list(documents)) -%}
     {{ return(found.columns[0].values() | list) }}
 {% endmacro %}
+
+{#- ---------------------------------------------------------------------------------------------
+    Facts and analyst marts on a delta night. A fact row belongs to one document, but whether a
+    document reaches the facts is decided across documents: the latest version of a department-
+    year wins (dim_document.version_rank), so a new, re-parsed or gone document can bring another
+    document of its department-year in or take it out. int_delta_scope lists every document the
+    night can touch this way (the delta's documents and every document of their department-years,
+    as they are now and as the published build had them) with its department, region, year and
+    type. The facts replace exactly those documents' rows; the analyst marts replace the
+    department-years and region-years they cover (and the next year's, whose change on the
+    previous year they feed). Without a delta (a plain or a full build) everything is rebuilt.
+    ------------------------------------------------------------------------------------------ -#}
+
+{#- true when this run was given the night's delta (whatever the materialisation of the model) -#}
+{% macro delta_requested() %}
+    {{ return(var('delta_documents_file', none) is not none) }}
+{% endmacro %}
+
+{#- the night's documents as a relation (document_sha256); empty without a delta -#}
+{% macro delta_documents_relation() -%}
+    {%- set documents = delta_documents() if delta_requested() else [] -%}
+    {%- if documents -%}
+        select unnest(['{{ documents | join("', '") }}']) as document_sha256
+    {%- else -%}
+        select cast(null as varchar) as document_sha256 where false
+    {%- endif -%}
+{%- endmacro %}
+
+{#- `ref('int_delta_scope')`, called unconditionally so dbt records the dependency at parse time -#}
+{% macro delta_scope() %}
+    {{ return(ref('int_delta_scope')) }}
+{% endmacro %}
+
+{#- predicate: the row's document is in the night's scope (true when not reading a delta) -#}
+{% macro in_delta_scope(column='document_sha256') -%}
+    {%- set scope = delta_scope() -%}
+    {%- if reads_delta() -%}
+        {{ column }} in (select document_sha256 from {{ scope }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- predicate: the row's group (`columns`: scope column -> the row's expression; fiscal_year among
+    them) is one the night touched, or the year after one (`year_shifts`: 0 = the touched year,
+    1 = the next, -1 = the previous). True when not reading a delta. -#}
+{% macro in_delta_groups(columns, year_shifts=[0]) -%}
+    {%- set scope = delta_scope() -%}
+    {%- if reads_delta() -%}
+        exists (
+            select 1
+            from (
+                select distinct {% for column in columns if column != 'fiscal_year' %}{{ column }}, {% endfor -%}
+                    fiscal_year + shift as fiscal_year
+                from {{ scope }}, (select unnest({{ year_shifts }}) as shift)
+            ) as touched
+            where {% for column, expression in columns.items() -%}
+                touched.{{ column }} is not distinct from {{ expression }}{{ " and " if not loop.last }}
+            {%- endfor %})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- pre-hook of an incremental fact or mart: remove the rows the night recomputes (`predicate`,
+    over the target's columns as `target.<column>`); every row when not reading a delta (a plain
+    build rebuilds in place) -#}
+{% macro delete_delta_scope(predicate) %}
+    {%- if is_incremental() -%}
+        {%- if reads_delta() -%}
+            delete from {{ this }} as target where {{ predicate }}
+        {%- else -%}
+            delete from {{ this }}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}

@@ -46,3 +46,57 @@
     select *, 'unsplit' as expenditure_type, total_yuan as amount_yuan from printed_rows
     where {% for key in split_keys %}{{ key }}_yuan is null and {% endfor %}total_yuan is not null
 {%- endmacro %}
+
+{#- The expenditure facts' one shape: `printed` (a relation of printed rows: document_sha256,
+    code, amount_yuan, amount_unit, table_index, page_number, and the `splits` columns) summed per
+    document × code × splits, with the document's columns (department, region, year, type, from
+    dim_document's reportable documents) and the provenance of the sum (printed unit, first table
+    and page, rows summed, URL). `classification` names the code columns (function_code,
+    economic_code …), `key_parts` the grain in the order of the surrogate key's md5.
+    On a delta night only the documents in the night's scope are read (macros/delta.sql). -#}
+{% macro expenditure_fact(printed, key_name, classification, splits, key_parts) -%}
+with documents as (
+    select * from {{ ref('dim_document') }}
+    where is_reportable and {{ in_delta_scope('document_sha256') }}
+),
+
+grained as (
+    select
+        document_sha256,
+        code as {{ classification }}_code,
+        {%- for split in splits %}
+        {{ split }},
+        {%- endfor %}
+        sum(amount_yuan) as amount_yuan,
+        min(amount_unit) as printed_unit,
+        min(table_index) as table_index,
+        min(page_number) as page_number,
+        count(*) as n_printed_rows
+    from {{ printed }}
+    group by document_sha256, code{% for split in splits %}, {{ split }}{% endfor %}
+)
+
+select
+    md5(concat_ws('|', {% for part in ['document_sha256'] + key_parts %}grained.{{ part }}{{ ", " if not loop.last }}{% endfor %}))
+        as {{ key_name }},
+    grained.document_sha256,
+    documents.department_key,
+    documents.region_code,
+    documents.fiscal_year,
+    documents.doc_type,
+    documents.fiscal_year || ':' || grained.{{ classification }}_code as {{ classification }}_class_key,
+    grained.{{ classification }}_code,
+    length(grained.{{ classification }}_code) as {{ classification }}_code_length,
+    {%- for split in splits %}
+    grained.{{ split }},
+    {%- endfor %}
+    cast(grained.amount_yuan as decimal(18, 2)) as amount_yuan,
+    grained.printed_unit,
+    grained.table_index,
+    grained.page_number,
+    grained.n_printed_rows,
+    documents.attachment_url
+from grained
+inner join documents using (document_sha256)
+{%- endmacro %}
+

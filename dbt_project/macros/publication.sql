@@ -35,3 +35,18 @@
         )
     group by region_code, fiscal_year, doc_type
 {%- endmacro %}
+
+{#- The documents dim_document lists: a parse that found no budget disclosure (not_budget: a
+    notice, a performance-target form, a report …) is no document there; the run report and
+    raw layer list it. -#}
+{% macro is_document_of_the_marts(parse_status='parse_status') -%}
+    {{ parse_status }} is distinct from 'not_budget'
+{%- endmacro %}
+
+{#- The versions of one disclosure: a department's budget (or final account) of one year; the
+    latest posting of a group is the one reported (dim_document.version_rank). A document
+    placed in no department is a group of its own. -#}
+{% macro version_group(alias=none) -%}
+    {%- set prefix = alias ~ '.' if alias else '' -%}
+    coalesce({{ prefix }}department_key, {{ prefix }}document_sha256)
+{%- endmacro %}

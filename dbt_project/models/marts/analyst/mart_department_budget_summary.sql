@@ -10,9 +10,18 @@
 -- left: a partial sum would read as the department's whole. is_complete says whether
 -- every figure is there; withheld_parts names the ones that are not (NULL is also what
 -- a document that does not print the table gets, so the two are told apart here).
+{#- A delta night recomputes the department-years of its scope and the years after them (their
+    change on the previous year), from those years and the years before (macros/delta.sql). -#}
+{#- the group columns of a row aliased `source` (qualified: the scope has columns of these names) -#}
+{%- set group = {'department_key': 'source.department_key', 'fiscal_year': 'source.fiscal_year', 'doc_type': 'source.doc_type'} %}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='department_budget_summary_key',
+          on_schema_change='fail',
+          pre_hook="{{ delete_delta_scope(in_delta_groups({'department_key': 'target.department_key',
+                     'fiscal_year': 'target.fiscal_year', 'doc_type': 'target.doc_type'}, [0, 1])) }}") }}
+
 with documents as (
-    select * from {{ ref('dim_document') }}
-    where is_reportable
+    select * from {{ ref('dim_document') }} as source
+    where is_reportable and {{ in_delta_groups(group, [-1, 0, 1]) }}
 ),
 
 spending as (
@@ -21,8 +30,9 @@ spending as (
         sum(amount_yuan) as total_yuan,
         coalesce(sum(amount_yuan) filter (where expenditure_type = 'basic'), 0) as basic_yuan,
         coalesce(sum(amount_yuan) filter (where expenditure_type = 'project'), 0) as project_yuan
-    from {{ ref('fct_expenditure_by_function') }}
+    from {{ ref('fct_expenditure_by_function') }} as source
     where budget_scope = 'general_public_budget' and function_code_length = 3
+        and {{ in_delta_groups(group, [-1, 0, 1]) }}
     group by document_sha256
 ),
 
@@ -31,8 +41,9 @@ basic_by_economic as (
         document_sha256,
         sum(amount_yuan) filter (where expenditure_type = 'personnel') as personnel_yuan,
         sum(amount_yuan) filter (where expenditure_type = 'public') as public_yuan
-    from {{ ref('fct_basic_expenditure_by_economic') }}
+    from {{ ref('fct_basic_expenditure_by_economic') }} as source
     where economic_code_length = 3
+        and {{ in_delta_groups(group, [-1, 0, 1]) }}
     group by document_sha256
 ),
 
@@ -45,7 +56,8 @@ three_public as (
             sum(coalesce(actual_yuan, planned_yuan))
                 filter (where item in ('overseas', 'vehicle_purchase', 'vehicle_operation', 'reception'))
         ) as three_public_yuan
-    from {{ ref('fct_three_public_expenses') }}
+    from {{ ref('fct_three_public_expenses') }} as source
+    where {{ in_delta_groups(group, [-1, 0, 1]) }}
     group by document_sha256
 ),
 
@@ -113,3 +125,5 @@ left join per_year as previous_year
     on previous_year.department_key = current_year.department_key
     and previous_year.doc_type = current_year.doc_type
     and previous_year.fiscal_year = current_year.fiscal_year - 1
+where {{ in_delta_groups({'department_key': 'current_year.department_key', 'fiscal_year': 'current_year.fiscal_year',
+                          'doc_type': 'current_year.doc_type'}, [0, 1]) }}

@@ -8,19 +8,45 @@
 -- region's figure is never read as complete when it is not, n_documents_withheld
 -- counts those departments' documents per region × year × type, and is_complete
 -- is false when there are any.
-with spending as (
-    select * from {{ ref('fct_expenditure_by_function') }}
+{#- A delta night recomputes the region-years of its scope and the years after them (their change
+    on the previous year), from those years and the years before (macros/delta.sql); and every
+    region of a year whose class names changed (a name is the most printed spelling of an
+    edition, so any document can change it). -#}
+{%- set region_year = {'region_code': 'source.region_code', 'fiscal_year': 'source.fiscal_year', 'doc_type': 'source.doc_type'} %}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='region_function_spending_key',
+          on_schema_change='fail',
+          pre_hook="{{ delete_delta_scope(in_delta_groups({'region_code': 'target.region_code',
+                     'fiscal_year': 'target.fiscal_year', 'doc_type': 'target.doc_type'}, [0, 1])) }}") }}
+
+with classes as (
+    select function_class_key, function_name from {{ ref('dim_function_class') }}
+),
+
+{% if reads_delta() -%}
+renamed_years as (
+    select distinct built.fiscal_year
+    from {{ this }} as built
+    left join classes on classes.function_class_key = built.fiscal_year || ':' || built.class_code
+    where built.class_name is distinct from classes.function_name
+),
+{%- else -%}
+renamed_years as (
+    select cast(null as integer) as fiscal_year where false
+),
+{%- endif %}
+
+spending as (
+    select * from {{ ref('fct_expenditure_by_function') }} as source
     where budget_scope = 'general_public_budget'
         and function_code_length = 3
         and region_code is not null
+        and ({{ in_delta_groups(region_year, [-1, 0, 1]) }}
+            or fiscal_year in (select fiscal_year from renamed_years)
+            or fiscal_year + 1 in (select fiscal_year from renamed_years))
 ),
 
 withheld as (
     {{ documents_withheld_from('expenditure_by_function') }}
-),
-
-classes as (
-    select function_class_key, function_name from {{ ref('dim_function_class') }}
 ),
 
 per_year as (
@@ -68,3 +94,6 @@ left join withheld
     on withheld.region_code = current_year.region_code
     and withheld.fiscal_year = current_year.fiscal_year
     and withheld.doc_type = current_year.doc_type
+where {{ in_delta_groups({'region_code': 'current_year.region_code', 'fiscal_year': 'current_year.fiscal_year',
+                          'doc_type': 'current_year.doc_type'}, [0, 1]) }}
+    or current_year.fiscal_year in (select fiscal_year from renamed_years)

@@ -2,9 +2,17 @@
 -- every reportable department, per item, planned (budgets) and actual (final accounts).
 -- A department whose 三公 table (or whole document) the quality gate withheld is not in
 -- these sums: n_documents_withheld counts them and is_complete is false when there are any.
+{#- A delta night recomputes the region-years of its scope (macros/delta.sql). -#}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='three_public_region_year_key',
+          on_schema_change='fail',
+          pre_hook="{{ delete_delta_scope(in_delta_groups({'region_code': 'target.region_code',
+                     'fiscal_year': 'target.fiscal_year', 'doc_type': 'target.doc_type'})) }}") }}
+
 with expenses as (
-    select * from {{ ref('fct_three_public_expenses') }}
+    select * from {{ ref('fct_three_public_expenses') }} as source
     where region_code is not null
+        and {{ in_delta_groups({'region_code': 'source.region_code', 'fiscal_year': 'source.fiscal_year',
+                                'doc_type': 'source.doc_type'}) }}
 ),
 
 withheld as (

@@ -9,11 +9,10 @@
 -- A document is reportable when something of it is published and it is the current
 -- version: when a department republishes its budget for the same year, the latest
 -- posting wins.
+-- depends_on: {{ ref('int_delta_scope') }} (built first: it reads this model's published rows)
 with documents as (
-    -- not a budget disclosure (parse status not_budget: a notice, a performance-target
-    -- form, a report …) is no document here; the run report and raw layer list it
     select * from {{ ref('int_documents') }}
-    where parse_status is distinct from 'not_budget'
+    where {{ is_document_of_the_marts() }}
 ),
 
 quarantined as (
@@ -79,7 +78,7 @@ versioned as (
     select
         *,
         case when is_usable then row_number() over (
-            partition by coalesce(department_key, document_sha256), fiscal_year, doc_type
+            partition by {{ version_group() }}, fiscal_year, doc_type
             order by publish_date desc nulls last, parsed_at desc, document_sha256 desc
         ) end as version_rank
     from usable

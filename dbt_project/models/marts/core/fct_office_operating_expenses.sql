@@ -3,12 +3,7 @@
 -- 30201 办公费 …). One published table per document (int_fact_tables); rows with the same
 -- code in that table (sub-units) are summed. The table's 合计 row is not a fact row: it is
 -- the sum of the 类 rows, which the quality gate checks.
-with documents as (
-    select * from {{ ref('dim_document') }}
-    where is_reportable
-),
-
-printed as (
+with printed as (
     select amounts.*
     from {{ ref('int_amounts_yuan') }} as amounts
     inner join {{ ref('int_fact_tables') }} as fact_table
@@ -18,36 +13,12 @@ printed as (
         and amounts.column_key = 'total'
         and amounts.code is not null
         and amounts.amount_yuan is not null
+        and {{ in_delta_scope('amounts.document_sha256') }}
 ),
 
-grained as (
-    select
-        document_sha256,
-        code as economic_code,
-        sum(amount_yuan) as amount_yuan,
-        min(amount_unit) as printed_unit,
-        min(table_index) as table_index,
-        min(page_number) as page_number,
-        count(*) as n_printed_rows
-    from printed
-    group by document_sha256, code
+fact as (
+    {{ expenditure_fact('printed', 'office_operating_expense_key', 'economic', [],
+        key_parts=['economic_code']) }}
 )
 
-select
-    md5(concat_ws('|', grained.document_sha256, grained.economic_code)) as office_operating_expense_key,
-    grained.document_sha256,
-    documents.department_key,
-    documents.region_code,
-    documents.fiscal_year,
-    documents.doc_type,
-    documents.fiscal_year || ':' || grained.economic_code as economic_class_key,
-    grained.economic_code,
-    length(grained.economic_code) as economic_code_length,
-    cast(grained.amount_yuan as decimal(18, 2)) as amount_yuan,
-    grained.printed_unit,
-    grained.table_index,
-    grained.page_number,
-    grained.n_printed_rows,
-    documents.attachment_url
-from grained
-inner join documents using (document_sha256)
+select * from fact

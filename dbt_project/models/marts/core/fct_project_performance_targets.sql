@@ -2,11 +2,12 @@
 with targets as (
     select * from {{ ref('stg_raw__targets') }}
     where {{ is_published_table() }}
+        and {{ in_delta_scope('document_sha256') }}
 ),
 
 documents as (
     select * from {{ ref('dim_document') }}
-    where is_reportable
+    where is_reportable and {{ in_delta_scope('document_sha256') }}
 )
 
 select

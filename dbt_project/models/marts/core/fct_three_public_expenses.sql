@@ -7,11 +7,12 @@ with amounts as (
         and three_public_item is not null
         and amount_yuan is not null
         and {{ is_published_table() }}
+        and {{ in_delta_scope('document_sha256') }}
 ),
 
 documents as (
     select * from {{ ref('dim_document') }}
-    where is_reportable
+    where is_reportable and {{ in_delta_scope('document_sha256') }}
 ),
 
 grained as (
