@@ -27,7 +27,8 @@ counts such documents).
 A page is read with pdfplumber instead (``open_pages`` decides per page)
 where PDFium cannot give the same thing: a rotated page or rotated text, a
 glyph without a Unicode mapping (pdfminer reads it as ``(cid:N)``), a font
-not found (or not one) by name among the page's resources, a text object
+not found by name among the page's resources (or several of that name that
+PDFium's descent does not tell apart), a text object
 PDFium leaves out of its text page (a duplicated "fake bold" one), or any
 PDFium failure on the page; a document whose page count PDFium sees
 otherwise is read with pdfplumber throughout.
@@ -435,10 +436,25 @@ def _font_entry(font, metrics: dict) -> tuple[float, dict | None]:
     buffer = ctypes.create_string_buffer(n)
     R.FPDFFont_GetBaseFontName(font, buffer, n)
     known = metrics.get(_unprefixed(buffer.value.decode("latin-1")))
+    if known is not None and len(known) > 1:
+        known = _same_descent(font, known)
     if known is None or len(known) != 1:
         raise Fallback("font not found, or not one, among the page's font resources")
     descent, widths = next(iter(known))
     return descent, (dict(widths) if widths is not None else None)
+
+
+def _same_descent(font, known: set[tuple[float, tuple | None]]) -> set[tuple[float, tuple | None]]:
+    """Of several same-named fonts of a page (two subsets of SimHei whose
+    descriptors say -140 and -141), those whose descent is the one PDFium read
+    from this font's descriptor (a whole number of 1/1000 em: within one unit).
+    pdfminer's value is kept; PDFium's only picks it."""
+    import pypdfium2.raw as R
+
+    read = ctypes.c_float()
+    if not R.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), read):
+        return known
+    return {entry for entry in known if abs(abs(entry[0]) * 1000.0 - abs(read.value)) < 1.0}
 
 
 def _unprefixed(name: str) -> str:
