@@ -220,15 +220,17 @@ def _page_ranges(numbers: list[int]) -> str:
 
 
 def page_glyphs(page) -> list[Glyph]:
+    boxes = getattr(page, "char_boxes", None)  # a PDFium page's (text, x0, x1, top, bottom)
+    if boxes is None:
+        boxes = [(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in page.chars]
     out: list[Glyph] = []
     folded = _FOLDED
-    for c in page.chars:
-        text = c["text"]
+    for text, x0, x1, top, bottom in boxes:
         shown = folded.get(text)
         if shown is None:
             shown = folded[text] = _glyph_text(text)
         if shown:
-            out.append(Glyph(shown, c["x0"], c["x1"], c["top"], c["bottom"]))
+            out.append(Glyph(shown, x0, x1, top, bottom))
     return out
 
 
