@@ -219,13 +219,19 @@ def _page_ranges(numbers: list[int]) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
 
 
-def page_glyphs(page) -> list[Glyph]:
-    boxes = getattr(page, "char_boxes", None)  # a PDFium page's (text, x0, x1, top, bottom)
+def char_boxes(page) -> list[tuple[str, float, float, float, float]]:
+    """The page's characters as (text, x0, x1, top, bottom): a PDFium page keeps
+    them so; a pdfplumber page's dicts are read once."""
+    boxes = getattr(page, "char_boxes", None)
     if boxes is None:
         boxes = [(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in page.chars]
+    return boxes
+
+
+def page_glyphs(page) -> list[Glyph]:
     out: list[Glyph] = []
     folded = _FOLDED
-    for text, x0, x1, top, bottom in boxes:
+    for text, x0, x1, top, bottom in char_boxes(page):
         shown = folded.get(text)
         if shown is None:
             shown = folded[text] = _glyph_text(text)
@@ -284,23 +290,26 @@ def page_rulings(page, font_size: float) -> list[Ruling]:
             add(False, bottom, x0, x1)
             add(True, x0, top, bottom)
             add(True, x1, top, bottom)
-    return _outside_glyphs(rulings, page.chars, limit=font_size * 2.5)
+    return _outside_glyphs(rulings, page, limit=font_size * 2.5)
 
 
-def _outside_glyphs(rulings: list[Ruling], chars: list[dict], limit: float) -> list[Ruling]:
+def _outside_glyphs(rulings: list[Ruling], page, limit: float) -> list[Ruling]:
     """Drop the segments that lie inside one printed character's box: strokes of a glyph
     drawn as paths (a Type 3 font, or a PDF re-rendered by cairo), not borders — a border
     runs between characters, and a glyph's stroke as a ruling pulls a title into its table.
     Only segments shorter than ``limit`` (a glyph's size) are looked at."""
     short = [i for i, r in enumerate(rulings) if r.end - r.start <= limit]
-    if not short or not chars:
+    if not short:
+        return rulings
+    chars = char_boxes(page)
+    if not chars:
         return rulings
     bucket = max(limit, 1.0)
     boxes: dict[int, list[tuple[float, float, float, float]]] = defaultdict(list)
-    for c in chars:
-        if c.get("text", "").strip():
-            for b in range(int(c["top"] // bucket), int(c["bottom"] // bucket) + 1):
-                boxes[b].append((c["x0"], c["top"], c["x1"], c["bottom"]))
+    for text, x0, x1, top, bottom in chars:
+        if (text or "").strip():
+            for b in range(int(top // bucket), int(bottom // bucket) + 1):
+                boxes[b].append((x0, top, x1, bottom))
     pad = 0.5
     inside: set[int] = set()
     for i in short:
