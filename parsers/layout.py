@@ -34,7 +34,13 @@ class Glyph:
     xc: float = field(init=False, repr=False, compare=False)
     yc: float = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float) -> None:
+        # the dataclass's frozen __init__ sets each field through object.__setattr__;
+        # a page has thousands of glyphs, so the instance's dict is filled at once
+        self.__dict__.update(text=text, x0=x0, x1=x1, top=top, bottom=bottom,
+                             size=bottom - top, xc=(x0 + x1) / 2, yc=(top + bottom) / 2)
+
+    def __post_init__(self) -> None:  # subclasses' generated __init__ (OcrGlyph) calls it
         object.__setattr__(self, "size", self.bottom - self.top)
         object.__setattr__(self, "xc", (self.x0 + self.x1) / 2)
         object.__setattr__(self, "yc", (self.top + self.bottom) / 2)
@@ -123,6 +129,11 @@ class Frame:
 
     def contains(self, g: Glyph, pad: float = 1.0) -> bool:
         return self.x0 - pad <= g.xc <= self.x1 + pad and self.top - pad <= g.yc <= self.bottom + pad
+
+    def inside(self, glyphs: list[Glyph], pad: float = 1.0) -> list[Glyph]:
+        """The glyphs ``contains`` accepts, in order (one pass with the bounds taken once)."""
+        x0, x1, top, bottom = self.x0 - pad, self.x1 + pad, self.top - pad, self.bottom + pad
+        return [g for g in glyphs if x0 <= g.xc <= x1 and top <= g.yc <= bottom]
 
 
 def median_size(glyphs: list[Glyph], default: float = 10.0) -> float:

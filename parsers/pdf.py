@@ -362,7 +362,7 @@ def read_page(
 
 
 def _frame_has_text(frame: Frame, glyphs: list[Glyph]) -> bool:
-    return sum(1 for g in glyphs if frame.contains(g)) >= 2
+    return len(frame.inside(glyphs)) >= 2
 
 
 def _furniture_key(text: str) -> str:
@@ -376,7 +376,7 @@ def ruled_tables(number: int, lines: list[TextLine], frames: list[Frame], size: 
     tables: list[PageTable] = []
     previous_bottom = 0.0
     for k, frame in enumerate(frames):
-        inside = [g for ln in lines for g in ln.glyphs if frame.contains(g)]
+        inside = [g for ln in lines for g in frame.inside(ln.glyphs)]
         above = [
             ln for ln in lines
             if previous_bottom - 1 <= ln.top and ln.top < frame.top and not _in_any(ln, frames)
@@ -415,7 +415,7 @@ def _frame_region(
             if ln is note:
                 words.extend(_region_words(number, ln.words))
             continue
-        owned = sum(1 for g in ln.glyphs if frame.contains(g)) * 2 > len(ln.glyphs)
+        owned = len(frame.inside(ln.glyphs)) * 2 > len(ln.glyphs)
         outside = [g for g in ln.glyphs if not any(f.contains(g) for f in frames)]
         if owned and outside:
             stray.extend(w.text for w in split_words(outside))
@@ -444,7 +444,7 @@ def note_below(lines: list[TextLine], bottom: float, limit: float, frames: list[
 
 
 def _in_any(line: TextLine, frames: list[Frame]) -> bool:
-    return any(sum(1 for g in line.glyphs if f.contains(g)) * 2 > len(line.glyphs) for f in frames)
+    return any(len(f.inside(line.glyphs)) * 2 > len(line.glyphs) for f in frames)
 
 
 def frame_rows(

@@ -367,7 +367,7 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict,
     textpage = R.FPDFText_LoadPage(page.raw)
     if not textpage:
         raise Fallback("no text page")
-    char_matrix = R.FPDFText_GetMatrix
+    char_matrix = _native("FPDFText_GetMatrix")
     map_error, text_object = _native("FPDFText_HasUnicodeMapError"), _native("FPDFText_GetTextObject")
     origin = _native("FPDFText_GetCharOrigin")
     at = _address(textpage)
@@ -379,6 +379,7 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict,
     try:
         codes = _unicode(textpage)
         m = R.FS_MATRIX()
+        m_at = ctypes.addressof(m)
         x, y = ctypes.c_double(), ctypes.c_double()
         x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
         fonts: dict[int, tuple] = {}  # per text object
@@ -396,12 +397,10 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict,
             key = text_object(at, i) or 0
             font = fonts.get(key)
             if font is None:
-                char_matrix(textpage, i, m)  # the text object's matrix (its linear part is every character's)
-                obj = ctypes.cast(key, R.FPDF_PAGEOBJECT)
-                size, matrix, descent, standard_widths, font_key = _text_object_font(textpage, i, obj, m, metrics, by_font)
-                font = fonts[key] = (size, *matrix, descent * size, standard_widths,
-                                     widths.setdefault(font_key, {}), obj)
-            size, a, b, c, d, lower, standard_widths, font_widths, obj = font
+                char_matrix(at, i, m_at)  # the text object's matrix (its linear part is every character's)
+                size, matrix, descent, standard_widths, font_key = _text_object_font(at, i, key, m, metrics, by_font)
+                font = fonts[key] = (size, *matrix, descent * size, standard_widths, widths.setdefault(font_key, {}))
+            size, a, b, c, d, lower, standard_widths, font_widths = font
             origin(at, i, x_at, y_at)
             e = decimals.get(x.value)
             if e is None:
@@ -414,7 +413,7 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict,
             if width is None:
                 width = font_widths[code] = (
                     float(standard_widths.get(chr(code), 0)) if standard_widths is not None
-                    else _glyph_width(textpage, i, obj, code, a, size)
+                    else _glyph_width(textpage, i, ctypes.cast(key, R.FPDF_PAGEOBJECT), code, a, size)
                 )
             adv = (width * 0.001) * size * 1.0
             x0 = c * lower + e
@@ -452,23 +451,23 @@ def _unicode(textpage) -> list[int]:
     return units  # what PDFium generates (spaces, CR, LF) is all in _SKIPPED
 
 
-def _text_object_font(textpage, index: int, obj, m, metrics: dict, by_font: dict) -> tuple:
+def _text_object_font(textpage: int, index: int, obj: int, m, metrics: dict, by_font: dict) -> tuple:
     """Font size (Tf), the text matrix's linear part (from the character's
     matrix ``m``), the descent per unit of size, for a standard font
-    pdfminer's own widths by character, and the font's key."""
+    pdfminer's own widths by character, and the font's key (its address).
+    ``textpage`` and ``obj`` are addresses (a page has thousands of text objects)."""
     import pypdfium2.raw as R
 
-    size = R.FPDFText_GetFontSize(textpage, index)
+    size = _native("FPDFText_GetFontSize")(textpage, index)
     matrix = (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d))
     if matrix[1] != 0 or matrix[2] != 0 or matrix[0] <= 0 or matrix[3] <= 0:
         raise Fallback("rotated or mirrored text")
-    font = R.FPDFTextObj_GetFont(obj)
-    if not font:
+    font_key = _native("FPDFTextObj_GetFont")(obj)
+    if not font_key:
         raise Fallback("text without a font")
-    font_key = ctypes.addressof(font.contents)
     known = by_font.get(font_key)
     if known is None:
-        known = by_font[font_key] = _font_entry(font, metrics)
+        known = by_font[font_key] = _font_entry(ctypes.cast(font_key, R.FPDF_FONT), metrics)
     descent, widths = known
     return _sig(size), matrix, descent, widths, font_key
 
