@@ -40,6 +40,7 @@ benchmark, ``unplaced_by_stage`` splits reader from interpretation, and
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -83,6 +84,7 @@ class Report:
     unplaced: list[Unplaced]
 
 
+@functools.lru_cache(maxsize=65536)  # pure; a document prints the same figures in words, cells and parts
 def amount_value(text: str) -> str | None:
     """The normalised decimal string of a word that is a number by itself, else None."""
     s = unicodedata.normalize("NFKC", text).strip()

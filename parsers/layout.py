@@ -10,6 +10,7 @@ code reads A4, landscape and oversized pages alike.
 
 from __future__ import annotations
 
+import operator
 import re
 import statistics
 from bisect import bisect_left, bisect_right
@@ -33,7 +34,13 @@ class Glyph:
     xc: float = field(init=False, repr=False, compare=False)
     yc: float = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float) -> None:
+        # the dataclass's frozen __init__ sets each field through object.__setattr__;
+        # a page has thousands of glyphs, so the instance's dict is filled at once
+        self.__dict__.update(text=text, x0=x0, x1=x1, top=top, bottom=bottom,
+                             size=bottom - top, xc=(x0 + x1) / 2, yc=(top + bottom) / 2)
+
+    def __post_init__(self) -> None:  # subclasses' generated __init__ (OcrGlyph) calls it
         object.__setattr__(self, "size", self.bottom - self.top)
         object.__setattr__(self, "xc", (self.x0 + self.x1) / 2)
         object.__setattr__(self, "yc", (self.top + self.bottom) / 2)
@@ -62,13 +69,13 @@ class TextLine:
     @property
     def top(self) -> float:
         if self._top is None:
-            self._top = min(g.top for g in self.glyphs)
+            self._top = min([g.top for g in self.glyphs])
         return self._top
 
     @property
     def bottom(self) -> float:
         if self._bottom is None:
-            self._bottom = max(g.bottom for g in self.glyphs)
+            self._bottom = max([g.bottom for g in self.glyphs])
         return self._bottom
 
     @property
@@ -123,6 +130,11 @@ class Frame:
     def contains(self, g: Glyph, pad: float = 1.0) -> bool:
         return self.x0 - pad <= g.xc <= self.x1 + pad and self.top - pad <= g.yc <= self.bottom + pad
 
+    def inside(self, glyphs: list[Glyph], pad: float = 1.0) -> list[Glyph]:
+        """The glyphs ``contains`` accepts, in order (one pass with the bounds taken once)."""
+        x0, x1, top, bottom = self.x0 - pad, self.x1 + pad, self.top - pad, self.bottom + pad
+        return [g for g in glyphs if x0 <= g.xc <= x1 and top <= g.yc <= bottom]
+
 
 def median_size(glyphs: list[Glyph], default: float = 10.0) -> float:
     sizes = [g.size for g in glyphs if g.size > 0]
@@ -133,9 +145,15 @@ def is_ascii_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
+_LATIN_RE = re.compile(r"[A-Za-z]")  # what ``is_ascii_word_char`` accepts
+
+
 def join_glyph_text(glyphs: list[Glyph]) -> str:
     """Glyphs of one line, left to right, as text; a gap becomes a space only
     between Latin letters (Chinese text and numbers never take spaces)."""
+    joined = "".join([g.text for g in glyphs])
+    if not _LATIN_RE.search(joined):
+        return joined  # no Latin letter, no space to put: most lines of a budget
     out: list[str] = []
     prev: Glyph | None = None
     for g in glyphs:
@@ -154,7 +172,7 @@ def group_lines(glyphs: list[Glyph]) -> list[TextLine]:
     # the order they joined (the same float as summing the list each time)
     total = count = 0.0
     last_size = 0.0
-    for g in sorted(glyphs, key=lambda g: (g.yc, g.x0)):
+    for g in sorted(glyphs, key=_by_centre_then_left):
         yc, size = g.yc, g.size
         if lines:
             tol = 0.45 * max(min(last_size, size), 1)
@@ -167,9 +185,13 @@ def group_lines(glyphs: list[Glyph]) -> list[TextLine]:
         lines.append(TextLine([g]))
         total, count, last_size = yc, 1, size
     for line in lines:
-        line.glyphs.sort(key=lambda g: g.x0)
+        line.glyphs.sort(key=_by_left)
         line.words = split_words(line.glyphs)
     return lines
+
+
+_by_centre_then_left = operator.attrgetter("yc", "x0")
+_by_left = operator.attrgetter("x0")
 
 
 def split_words(glyphs: list[Glyph]) -> list[Word]:
@@ -178,8 +200,11 @@ def split_words(glyphs: list[Glyph]) -> list[Word]:
     current: list[Glyph] = []
     last: Glyph | None = None
     last_digit = False
+    digits = _DIGIT_TEXT
     for g in glyphs:
-        digit = _is_digit_glyph(g)
+        digit = digits.get(g.text)
+        if digit is None:
+            digit = digits[g.text] = is_digit_glyph(g)
         if last is not None:
             gap = g.x0 - last.x1
             size = max(g.size, last.size, 1)
@@ -199,16 +224,19 @@ def is_digit_glyph(g: Glyph) -> bool:
     return g.text[:1].isdigit() or g.text[:1] in ".,"
 
 
-_is_digit_glyph = is_digit_glyph
+_DIGIT_TEXT: dict[str, bool] = {}  # ``is_digit_glyph`` per glyph text: a document prints a few thousand
 
 
 def _word(glyphs: list[Glyph]) -> Word:
+    if len(glyphs) == 1:
+        g = glyphs[0]
+        return Word(g.text, g.x0, g.x1, g.top, g.bottom)  # join_glyph_text of one glyph is its text
     return Word(
         join_glyph_text(glyphs),
         glyphs[0].x0,
         glyphs[-1].x1,
-        min(g.top for g in glyphs),
-        max(g.bottom for g in glyphs),
+        min([g.top for g in glyphs]),
+        max([g.bottom for g in glyphs]),
     )
 
 

@@ -219,16 +219,24 @@ def _page_ranges(numbers: list[int]) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
 
 
+def char_boxes(page) -> list[tuple[str, float, float, float, float]]:
+    """The page's characters as (text, x0, x1, top, bottom): a PDFium page keeps
+    them so; a pdfplumber page's dicts are read once."""
+    boxes = getattr(page, "char_boxes", None)
+    if boxes is None:
+        boxes = [(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in page.chars]
+    return boxes
+
+
 def page_glyphs(page) -> list[Glyph]:
     out: list[Glyph] = []
     folded = _FOLDED
-    for c in page.chars:
-        text = c["text"]
+    for text, x0, x1, top, bottom in char_boxes(page):
         shown = folded.get(text)
         if shown is None:
             shown = folded[text] = _glyph_text(text)
         if shown:
-            out.append(Glyph(shown, c["x0"], c["x1"], c["top"], c["bottom"]))
+            out.append(Glyph(shown, x0, x1, top, bottom))
     return out
 
 
@@ -282,23 +290,26 @@ def page_rulings(page, font_size: float) -> list[Ruling]:
             add(False, bottom, x0, x1)
             add(True, x0, top, bottom)
             add(True, x1, top, bottom)
-    return _outside_glyphs(rulings, page.chars, limit=font_size * 2.5)
+    return _outside_glyphs(rulings, page, limit=font_size * 2.5)
 
 
-def _outside_glyphs(rulings: list[Ruling], chars: list[dict], limit: float) -> list[Ruling]:
+def _outside_glyphs(rulings: list[Ruling], page, limit: float) -> list[Ruling]:
     """Drop the segments that lie inside one printed character's box: strokes of a glyph
     drawn as paths (a Type 3 font, or a PDF re-rendered by cairo), not borders — a border
     runs between characters, and a glyph's stroke as a ruling pulls a title into its table.
     Only segments shorter than ``limit`` (a glyph's size) are looked at."""
     short = [i for i, r in enumerate(rulings) if r.end - r.start <= limit]
-    if not short or not chars:
+    if not short:
+        return rulings
+    chars = char_boxes(page)
+    if not chars:
         return rulings
     bucket = max(limit, 1.0)
     boxes: dict[int, list[tuple[float, float, float, float]]] = defaultdict(list)
-    for c in chars:
-        if c.get("text", "").strip():
-            for b in range(int(c["top"] // bucket), int(c["bottom"] // bucket) + 1):
-                boxes[b].append((c["x0"], c["top"], c["x1"], c["bottom"]))
+    for text, x0, x1, top, bottom in chars:
+        if (text or "").strip():
+            for b in range(int(top // bucket), int(bottom // bucket) + 1):
+                boxes[b].append((x0, top, x1, bottom))
     pad = 0.5
     inside: set[int] = set()
     for i in short:
@@ -351,7 +362,7 @@ def read_page(
 
 
 def _frame_has_text(frame: Frame, glyphs: list[Glyph]) -> bool:
-    return sum(1 for g in glyphs if frame.contains(g)) >= 2
+    return len(frame.inside(glyphs)) >= 2
 
 
 def _furniture_key(text: str) -> str:
@@ -365,7 +376,7 @@ def ruled_tables(number: int, lines: list[TextLine], frames: list[Frame], size: 
     tables: list[PageTable] = []
     previous_bottom = 0.0
     for k, frame in enumerate(frames):
-        inside = [g for ln in lines for g in ln.glyphs if frame.contains(g)]
+        inside = [g for ln in lines for g in frame.inside(ln.glyphs)]
         above = [
             ln for ln in lines
             if previous_bottom - 1 <= ln.top and ln.top < frame.top and not _in_any(ln, frames)
@@ -404,7 +415,7 @@ def _frame_region(
             if ln is note:
                 words.extend(_region_words(number, ln.words))
             continue
-        owned = sum(1 for g in ln.glyphs if frame.contains(g)) * 2 > len(ln.glyphs)
+        owned = len(frame.inside(ln.glyphs)) * 2 > len(ln.glyphs)
         outside = [g for g in ln.glyphs if not any(f.contains(g) for f in frames)]
         if owned and outside:
             stray.extend(w.text for w in split_words(outside))
@@ -433,7 +444,7 @@ def note_below(lines: list[TextLine], bottom: float, limit: float, frames: list[
 
 
 def _in_any(line: TextLine, frames: list[Frame]) -> bool:
-    return any(sum(1 for g in line.glyphs if f.contains(g)) * 2 > len(line.glyphs) for f in frames)
+    return any(len(f.inside(line.glyphs)) * 2 > len(line.glyphs) for f in frames)
 
 
 def frame_rows(

@@ -27,7 +27,8 @@ counts such documents).
 A page is read with pdfplumber instead (``open_pages`` decides per page)
 where PDFium cannot give the same thing: a rotated page or rotated text, a
 glyph without a Unicode mapping (pdfminer reads it as ``(cid:N)``), a font
-not found (or not one) by name among the page's resources, a text object
+not found by name among the page's resources (or several of that name that
+PDFium's descent does not tell apart), a text object
 PDFium leaves out of its text page (a duplicated "fake bold" one), or any
 PDFium failure on the page; a document whose page count PDFium sees
 otherwise is read with pdfplumber throughout.
@@ -37,6 +38,7 @@ otherwise is read with pdfplumber throughout.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import struct
 from collections.abc import Iterator
@@ -107,7 +109,7 @@ def _pages(document, plumber_pages: list) -> Iterator[Any]:
         yield pdfium_page if pdfium_page is not None else plumber_page
 
 
-def read_pdfium_page(page, plumber_page, widths: dict[tuple[int, int], float] | None = None) -> "PdfiumPage":
+def read_pdfium_page(page, plumber_page, widths: dict[int, dict[int, float]] | None = None) -> "PdfiumPage":
     """Characters and paths of one pypdfium2 page, in the geometry pdfplumber
     gives ``plumber_page`` (the same page, not yet laid out); ``Fallback``
     where they would differ from pdfminer's. ``widths`` caches glyph widths
@@ -122,22 +124,33 @@ def read_pdfium_page(page, plumber_page, widths: dict[tuple[int, int], float] | 
     rects: list[dict] = []
     curves: list[dict] = []
     text_objects: set[int] = set()
-    _walk(raw, R.FPDFPage_CountObjects, R.FPDFPage_GetObject, None, geometry, lines, rects, curves, text_objects)
-    chars = _chars(page, geometry, text_objects, font_metrics(plumber_page), widths if widths is not None else {})
-    return PdfiumPage(plumber_page.page_number, geometry.width, geometry.height, chars, lines, rects, curves)
+    _walk(_address(raw), _native("FPDFPage_CountObjects"), _native("FPDFPage_GetObject"), None, geometry,
+          lines, rects, curves, text_objects)
+    boxes = _chars(page, geometry, text_objects, font_metrics(plumber_page), widths if widths is not None else {})
+    return PdfiumPage(plumber_page.page_number, geometry.width, geometry.height, boxes, lines, rects, curves)
+
+
+# A printed character as ``_chars`` gives it: text, x0, x1, top, bottom (pdfplumber's keys, in order).
+CharBox = tuple[str, float, float, float, float]
 
 
 class PdfiumPage:
-    """The objects of one page, as pdfplumber lists them (the keys ``parsers.pdf`` reads)."""
+    """The objects of one page, as pdfplumber lists them (the keys ``parsers.pdf`` reads).
+    Characters are kept as ``CharBox`` tuples (``char_boxes``; ``chars`` makes
+    pdfplumber's dicts of them on demand): a page has thousands."""
 
-    def __init__(self, page_number: int, width: float, height: float, chars: list[dict], lines: list[dict],
+    def __init__(self, page_number: int, width: float, height: float, char_boxes: list[CharBox], lines: list[dict],
                  rects: list[dict], curves: list[dict]) -> None:
         self.page_number = page_number  # 1-based, as pdfplumber's
         self.width, self.height = width, height
-        self.chars, self.lines, self.rects, self.curves = chars, lines, rects, curves
+        self.char_boxes, self.lines, self.rects, self.curves = char_boxes, lines, rects, curves
+
+    @property
+    def chars(self) -> list[dict]:
+        return [dict(zip(("text", "x0", "x1", "top", "bottom"), box)) for box in self.char_boxes]
 
     def close(self) -> None:
-        self.chars, self.lines, self.rects, self.curves = [], [], [], []
+        self.char_boxes, self.lines, self.rects, self.curves = [], [], [], []
 
 
 class _Geometry:
@@ -184,6 +197,27 @@ def _dec(value: float) -> float:
 _sig = _dec
 
 
+@functools.lru_cache(maxsize=None)
+def _native(name: str):  # noqa: ANN202 (a ctypes function)
+    """PDFium's ``name`` declared with plain addresses (ints) for its pointer
+    arguments and result. Called once per character or path segment: the
+    conversion of pypdfium2's typed pointers costs more than the call itself."""
+    import pypdfium2.raw as R
+
+    typed = getattr(R, name)
+    plain = [_plain_type(t) for t in typed.argtypes]
+    return ctypes.CFUNCTYPE(_plain_type(typed.restype), *plain)(ctypes.cast(typed, ctypes.c_void_p).value)
+
+
+def _plain_type(kind):  # noqa: ANN001, ANN202
+    return ctypes.c_void_p if isinstance(kind, type) and issubclass(kind, ctypes._Pointer) else kind
+
+
+def _address(pointer) -> int:  # noqa: ANN001
+    """The address a typed pointer holds (0 for NULL)."""
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+
+
 # ------------------------------------------------------------------ paths
 
 
@@ -197,52 +231,51 @@ def _mult(m1: Matrix, m0: Matrix) -> Matrix:
             a0 * e1 + c0 * f1 + e0, b0 * e1 + d0 * f1 + f0)
 
 
-def _object_matrix(obj) -> Matrix:
+def _object_matrix(obj: int) -> Matrix:
     import pypdfium2.raw as R
 
     m = R.FS_MATRIX()
-    if not R.FPDFPageObj_GetMatrix(obj, m):
+    if not _native("FPDFPageObj_GetMatrix")(obj, ctypes.addressof(m)):
         return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     return (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d), _dec(m.e), _dec(m.f))
 
 
-def _walk(holder, count, get, parent: Matrix | None, geometry: _Geometry,
+def _walk(holder: int, count, get, parent: Matrix | None, geometry: _Geometry,
           lines: list[dict], rects: list[dict], curves: list[dict], text_objects: set[int]) -> None:
-    """Every painted path of the page, form XObjects included, in content order."""
-    import pypdfium2.raw as R
-
+    """Every painted path of the page, form XObjects included, in content order
+    (``holder`` the page's or a form's address, ``count``/``get`` its object list)."""
     base: Matrix = parent if parent is not None else (1.0, 0.0, 0.0, 1.0, geometry.dx, geometry.dy)
+    get_type = _native("FPDFPageObj_GetType")
     for i in range(count(holder)):
         obj = get(holder, i)
-        kind = R.FPDFPageObj_GetType(obj)
+        kind = get_type(obj)
         if kind == _PATH:
             _paint_path(obj, _mult(_object_matrix(obj), base), geometry, lines, rects, curves)
         elif kind == _FORM:
-            _walk(obj, R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, _mult(_object_matrix(obj), base),
-                  geometry, lines, rects, curves, text_objects)
+            _walk(obj, _native("FPDFFormObj_CountObjects"), _native("FPDFFormObj_GetObject"),
+                  _mult(_object_matrix(obj), base), geometry, lines, rects, curves, text_objects)
         elif kind == _TEXT:
-            text_objects.add(ctypes.addressof(obj.contents))
+            text_objects.add(obj)
 
 
-def _paint_path(obj, ctm: Matrix, geometry: _Geometry, lines, rects, curves) -> None:
-    import pypdfium2.raw as R
-
+def _paint_path(obj: int, ctm: Matrix, geometry: _Geometry, lines, rects, curves) -> None:
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
-    if not R.FPDFPath_GetDrawMode(obj, fill, stroke):
+    if not _native("FPDFPath_GetDrawMode")(obj, ctypes.addressof(fill), ctypes.addressof(stroke)):
         return
     if not fill.value and not stroke.value:
         return  # ``n``: not painted
-    get_segment, get_point = R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint
-    get_type, get_close = R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose
+    get_segment, get_point = _native("FPDFPath_GetPathSegment"), _native("FPDFPathSegment_GetPoint")
+    get_type, get_close = _native("FPDFPathSegment_GetType"), _native("FPDFPathSegment_GetClose")
     a, b, c, d, e, f = ctm
     decimals = _decimals
     x, y = ctypes.c_float(), ctypes.c_float()
+    px_at, py_at = ctypes.addressof(x), ctypes.addressof(y)
     subpaths: list[list[tuple]] = []
     pending: list[tuple[float, float]] = []  # control points of a Bézier being read
-    for k in range(R.FPDFPath_CountSegments(obj)):
+    for k in range(_native("FPDFPath_CountSegments")(obj)):
         segment = get_segment(obj, k)
-        get_point(segment, x, y)
+        get_point(segment, px_at, py_at)
         px, py = decimals.get(x.value), decimals.get(y.value)
         if px is None:
             px = _dec(x.value)
@@ -300,7 +333,12 @@ def _add_subpath(sub: list[tuple], stroke: bool, fill: bool, geometry: _Geometry
             rects.append(rect)
             return
     curve = _box(geometry, *_bounds(pts))
-    curve["path"] = [(op, *[(geometry.x(px), geometry.top(py)) for px, py in points]) for op, *points in sub]
+    # geometry.x and geometry.top, inlined (a path-heavy page has thousands of curves): the same sums
+    shift, height, mb_top = geometry.mb_x0, geometry.height, geometry.mb_top
+    if shift != 0:
+        curve["path"] = [(op, *[(px + shift, (height - py) + mb_top) for px, py in points]) for op, *points in sub]
+    else:
+        curve["path"] = [(op, *[(px, (height - py) + mb_top) for px, py in points]) for op, *points in sub]
     curves.append(curve)
 
 
@@ -320,42 +358,50 @@ def _box(geometry: _Geometry, xa: float, ya: float, xb: float, yb: float) -> dic
 
 
 def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict,
-           widths: dict[tuple[int, int], float]) -> list[dict]:
-    """The page's printed characters with pdfminer's boxes, in content order."""
+           widths: dict[int, dict[int, float]]) -> list[CharBox]:
+    """The page's printed characters with pdfminer's boxes, in content order.
+    Per character: three PDFium calls and pdfminer's arithmetic, nothing else
+    (what a text object shares is looked up once per text object)."""
     import pypdfium2.raw as R
 
     textpage = R.FPDFText_LoadPage(page.raw)
     if not textpage:
         raise Fallback("no text page")
-    map_error, text_object, char_matrix = R.FPDFText_HasUnicodeMapError, R.FPDFText_GetTextObject, R.FPDFText_GetMatrix
-    origin = R.FPDFText_GetCharOrigin
-    addressof = ctypes.addressof
+    char_matrix = _native("FPDFText_GetMatrix")
+    map_error, text_object = _native("FPDFText_HasUnicodeMapError"), _native("FPDFText_GetTextObject")
+    origin = _native("FPDFText_GetCharOrigin")
+    at = _address(textpage)
     decimals = _decimals
-    to_x, to_top, dx, dy = geometry.x, geometry.top, geometry.dx, geometry.dy
+    dx, dy = geometry.dx, geometry.dy
+    # geometry.x and geometry.top, inlined: the same sums
+    shift_x, height, mb_top = geometry.mb_x0, geometry.height, geometry.mb_top
+    shifted = shift_x != 0
     try:
         codes = _unicode(textpage)
         m = R.FS_MATRIX()
+        m_at = ctypes.addressof(m)
         x, y = ctypes.c_double(), ctypes.c_double()
+        x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
         fonts: dict[int, tuple] = {}  # per text object
         by_font: dict[int, tuple] = {}  # per PDFium font
-        out: list[dict] = []
+        out: list[CharBox] = []
         for i, code in enumerate(codes):
             if code in _SKIPPED:
                 continue  # spaces and PDFium's generated line breaks: parsers.pdf skips whitespace
-            if map_error(textpage, i) == 1:
+            if map_error(at, i) == 1:
                 raise Fallback("a glyph without a Unicode mapping")
             if code in (0x02, 0xFFFE):  # PDFium's mark of a hyphen (``-``, or a soft hyphen) ending a line
                 code = 0x2D if R.FPDFText_IsHyphen(textpage, i) == 1 else R.FPDFText_GetUnicode(textpage, i)
                 if code in _SKIPPED:
                     continue
-            obj = text_object(textpage, i)
-            key = addressof(obj.contents) if obj else 0
+            key = text_object(at, i) or 0
             font = fonts.get(key)
             if font is None:
-                char_matrix(textpage, i, m)  # the text object's matrix (its linear part is every character's)
-                font = fonts[key] = _text_object_font(textpage, i, obj, m, metrics, by_font)
-            size, (a, b, c, d), descent, standard_widths, font_key = font
-            origin(textpage, i, x, y)
+                char_matrix(at, i, m_at)  # the text object's matrix (its linear part is every character's)
+                size, matrix, descent, standard_widths, font_key = _text_object_font(at, i, key, m, metrics, by_font)
+                font = fonts[key] = (size, *matrix, descent * size, standard_widths, widths.setdefault(font_key, {}))
+            size, a, b, c, d, lower, standard_widths, font_widths = font
+            origin(at, i, x_at, y_at)
             e = decimals.get(x.value)
             if e is None:
                 e = _dec(x.value)
@@ -363,19 +409,20 @@ def _chars(page, geometry: _Geometry, text_objects: set[int], metrics: dict,
             if f is None:
                 f = _dec(y.value)
             e, f = e + dx, f + dy
-            width = widths.get((font_key, code))
+            width = font_widths.get(code)
             if width is None:
-                width = widths[(font_key, code)] = (
+                width = font_widths[code] = (
                     float(standard_widths.get(chr(code), 0)) if standard_widths is not None
-                    else _glyph_width(textpage, i, obj, code, a, size)
+                    else _glyph_width(textpage, i, ctypes.cast(key, R.FPDF_PAGEOBJECT), code, a, size)
                 )
             adv = (width * 0.001) * size * 1.0
-            lower = descent * size
+            x0 = c * lower + e
             x1 = a * adv + c * (lower + size) + e
             y0 = d * lower + f
             y1 = b * adv + d * (lower + size) + f
-            out.append({"text": chr(code), "x0": to_x(c * lower + e), "x1": to_x(x1),
-                        "top": to_top(y1), "bottom": to_top(y0)})
+            if shifted:
+                x0, x1 = x0 + shift_x, x1 + shift_x
+            out.append((chr(code), x0, x1, (height - y1) + mb_top, (height - y0) + mb_top))
         missing = text_objects - set(fonts)
         if missing and _dropped_text(textpage, missing, page):
             raise Fallback("a text object PDFium leaves out of its text page")
@@ -404,23 +451,23 @@ def _unicode(textpage) -> list[int]:
     return units  # what PDFium generates (spaces, CR, LF) is all in _SKIPPED
 
 
-def _text_object_font(textpage, index: int, obj, m, metrics: dict, by_font: dict) -> tuple:
+def _text_object_font(textpage: int, index: int, obj: int, m, metrics: dict, by_font: dict) -> tuple:
     """Font size (Tf), the text matrix's linear part (from the character's
     matrix ``m``), the descent per unit of size, for a standard font
-    pdfminer's own widths by character, and the font's key."""
+    pdfminer's own widths by character, and the font's key (its address).
+    ``textpage`` and ``obj`` are addresses (a page has thousands of text objects)."""
     import pypdfium2.raw as R
 
-    size = R.FPDFText_GetFontSize(textpage, index)
+    size = _native("FPDFText_GetFontSize")(textpage, index)
     matrix = (_sig(m.a), _sig(m.b), _sig(m.c), _sig(m.d))
     if matrix[1] != 0 or matrix[2] != 0 or matrix[0] <= 0 or matrix[3] <= 0:
         raise Fallback("rotated or mirrored text")
-    font = R.FPDFTextObj_GetFont(obj)
-    if not font:
+    font_key = _native("FPDFTextObj_GetFont")(obj)
+    if not font_key:
         raise Fallback("text without a font")
-    font_key = ctypes.addressof(font.contents)
     known = by_font.get(font_key)
     if known is None:
-        known = by_font[font_key] = _font_entry(font, metrics)
+        known = by_font[font_key] = _font_entry(ctypes.cast(font_key, R.FPDF_FONT), metrics)
     descent, widths = known
     return _sig(size), matrix, descent, widths, font_key
 
@@ -435,10 +482,25 @@ def _font_entry(font, metrics: dict) -> tuple[float, dict | None]:
     buffer = ctypes.create_string_buffer(n)
     R.FPDFFont_GetBaseFontName(font, buffer, n)
     known = metrics.get(_unprefixed(buffer.value.decode("latin-1")))
+    if known is not None and len(known) > 1:
+        known = _same_descent(font, known)
     if known is None or len(known) != 1:
         raise Fallback("font not found, or not one, among the page's font resources")
     descent, widths = next(iter(known))
     return descent, (dict(widths) if widths is not None else None)
+
+
+def _same_descent(font, known: set[tuple[float, tuple | None]]) -> set[tuple[float, tuple | None]]:
+    """Of several same-named fonts of a page (two subsets of SimHei whose
+    descriptors say -140 and -141), those whose descent is the one PDFium read
+    from this font's descriptor (a whole number of 1/1000 em: within one unit).
+    pdfminer's value is kept; PDFium's only picks it."""
+    import pypdfium2.raw as R
+
+    read = ctypes.c_float()
+    if not R.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), read):
+        return known
+    return {entry for entry in known if abs(abs(entry[0]) * 1000.0 - abs(read.value)) < 1.0}
 
 
 def _unprefixed(name: str) -> str:
