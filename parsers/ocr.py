@@ -148,7 +148,7 @@ def read_image(image: "np.ndarray", dpi: int) -> tuple[list[OcrGlyph], list[Ruli
     """Glyphs and rulings of a greyscale page image, in PDF points."""
     image = deskew(image, dpi)
     rulings = find_rulings(image, dpi)
-    glyphs = recognise(image, dpi)
+    glyphs = keep_off_rulings(recognise(image, dpi), rulings)
     return glyphs, rulings
 
 
@@ -304,6 +304,25 @@ def close_ink_gaps(line: list[OcrGlyph]) -> list[OcrGlyph]:
             mid = left.x1 + gap / 2
             out[i] = OcrGlyph(left.text, left.x0, mid, left.top, left.bottom, confidence=left.confidence)
             out[i + 1] = OcrGlyph(right.text, mid, right.x1, right.top, right.bottom, confidence=right.confidence)
+    return out
+
+
+def keep_off_rulings(glyphs: list[OcrGlyph], rulings: list[Ruling]) -> list[OcrGlyph]:
+    """A ruling found in the image is ink of a border, and text never runs across a
+    border: a glyph whose box straddles one is the recogniser sharing a line's box
+    out over two cells (``栏次1`` read as one line over the 栏次 and 1 cells: the
+    1 then straddles the border and the reader takes the border for a cell edge
+    the text overflows). The glyph is kept on the side holding most of its box,
+    clipped to it."""
+    verticals = [r for r in rulings if r.vertical]
+    out: list[OcrGlyph] = []
+    for g in glyphs:
+        for v in verticals:
+            # (a box reaching a little over a border, as padding does, is left alone)
+            if v.start <= g.yc <= v.end and min(v.pos - g.x0, g.x1 - v.pos) > 0.25 * (g.x1 - g.x0):
+                x0, x1 = (v.pos, g.x1) if g.x1 - v.pos > v.pos - g.x0 else (g.x0, v.pos)
+                g = OcrGlyph(g.text, x0, x1, g.top, g.bottom, confidence=g.confidence)
+        out.append(g)
     return out
 
 
