@@ -307,16 +307,24 @@ def close_ink_gaps(line: list[OcrGlyph]) -> list[OcrGlyph]:
     return out
 
 
+# what a ruling looks like to the recogniser
+_BARS = frozenset("|丨｜")
+
+
 def keep_off_rulings(glyphs: list[OcrGlyph], rulings: list[Ruling]) -> list[OcrGlyph]:
     """A ruling found in the image is ink of a border, and text never runs across a
     border: a glyph whose box straddles one is the recogniser sharing a line's box
     out over two cells (``栏次1`` read as one line over the 栏次 and 1 cells: the
     1 then straddles the border and the reader takes the border for a cell edge
     the text overflows). The glyph is kept on the side holding most of its box,
-    clipped to it."""
+    clipped to it. A bar the recogniser read on a border (``6106713.00|本年支出合计``)
+    is the border itself, and is dropped."""
     verticals = [r for r in rulings if r.vertical]
     out: list[OcrGlyph] = []
     for g in glyphs:
+        if g.text in _BARS and any(v.start <= g.yc <= v.end and g.x0 - g.size / 4 <= v.pos <= g.x1 + g.size / 4
+                                   for v in verticals):
+            continue
         for v in verticals:
             # (a box reaching a little over a border, as padding does, is left alone)
             if v.start <= g.yc <= v.end and min(v.pos - g.x0, g.x1 - v.pos) > 0.25 * (g.x1 - g.x0):
