@@ -57,6 +57,17 @@ class OcrGlyph(Glyph):
     confidence: float = 1.0
 
 
+# An OCR'd glyph's box is the ink of the character, about this share of the
+# detector's box, which is about the em a text layer's glyph box spans.
+INK_SHARE = 0.75
+
+
+def em_per_height(glyphs: list[Glyph]) -> float:
+    """How many times its box's height a line's font size is: 1 for a text layer's
+    glyphs (em boxes), 1 / ``INK_SHARE`` for OCR'd ones (ink boxes)."""
+    return 1 / INK_SHARE if glyphs and all(isinstance(g, OcrGlyph) for g in glyphs) else 1.0
+
+
 class OcrUnavailable(RuntimeError):
     """The OCR engine (rapidocr-onnxruntime) is not installed."""
 
@@ -265,7 +276,7 @@ def recognise(image: "np.ndarray", dpi: int) -> list[OcrGlyph]:
         ys = [p[1] for p in box]
         top, bottom = min(ys), max(ys)
         # the detector's box is padded (unclip): the glyph body is about 3/4 of it
-        pad = (bottom - top) * 0.125
+        pad = (bottom - top) * (1 - INK_SHARE) / 2
         top, bottom = (top + pad) * scale, (bottom - pad) * scale
         if words and texts and len(words) == len(texts):
             pieces = [(min(p[0] for p in w), max(p[0] for p in w), t, float(s) if scores else score)
