@@ -189,3 +189,19 @@ def test_a_scanned_column_header_over_a_merged_number_row_keeps_its_key(tmp_path
     table = next(t for t in record["tables"] if t["kind"] == kind)
     assert "total" in table["columns"] and not any(c.startswith("col:") for c in table["columns"])
     assert amount_cells(table) == amount_cells(next(t for t in truth["tables"] if t["kind"] == kind))
+
+
+def test_the_lines_of_a_wrapped_title_read_by_ocr_are_one_title() -> None:
+    """An OCR'd glyph's box is its ink (3/4 of the em): the two lines of a 14 pt title
+    9 pt apart, as a 150 dpi twin reads them, are one title, as in the text layer."""
+    from parsers.layout import group_lines
+    from parsers.pdf import title_block
+
+    def line(text: str, x: float, top: float, bottom: float, kind: type = ocr.OcrGlyph) -> list[Glyph]:
+        return [kind(ch, x + 14.0 * i, x + 14.0 * (i + 1), top, bottom) for i, ch in enumerate(text)]
+
+    scanned = line("部门预算政府性基金预算财", 155.0, 38.5, 49.0) + line("政拨款支出表", 195.5, 58.1, 69.7)
+    assert title_block(group_lines(scanned))[0] == "部门预算政府性基金预算财政拨款支出表"
+    # a text layer's boxes are em boxes: the same gap between 10.5 pt lines parts them, as before
+    printed = line("部门预算政府性基金预算财", 155.0, 38.5, 49.0, Glyph) + line("政拨款支出表", 195.5, 58.1, 69.7, Glyph)
+    assert title_block(group_lines(printed))[0] == "政拨款支出表"
