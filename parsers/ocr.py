@@ -57,6 +57,17 @@ class OcrGlyph(Glyph):
     confidence: float = 1.0
 
 
+# An OCR'd glyph's box is the ink of the character, about this share of the
+# detector's box, which is about the em a text layer's glyph box spans.
+INK_SHARE = 0.75
+
+
+def em_per_height(glyphs: list[Glyph]) -> float:
+    """How many times its box's height a line's font size is: 1 for a text layer's
+    glyphs (em boxes), 1 / ``INK_SHARE`` for OCR'd ones (ink boxes)."""
+    return 1 / INK_SHARE if glyphs and all(isinstance(g, OcrGlyph) for g in glyphs) else 1.0
+
+
 class OcrUnavailable(RuntimeError):
     """The OCR engine (rapidocr-onnxruntime) is not installed."""
 
@@ -148,7 +159,7 @@ def read_image(image: "np.ndarray", dpi: int) -> tuple[list[OcrGlyph], list[Ruli
     """Glyphs and rulings of a greyscale page image, in PDF points."""
     image = deskew(image, dpi)
     rulings = find_rulings(image, dpi)
-    glyphs = recognise(image, dpi)
+    glyphs = keep_off_rulings(recognise(image, dpi), rulings)
     return glyphs, rulings
 
 
@@ -265,7 +276,7 @@ def recognise(image: "np.ndarray", dpi: int) -> list[OcrGlyph]:
         ys = [p[1] for p in box]
         top, bottom = min(ys), max(ys)
         # the detector's box is padded (unclip): the glyph body is about 3/4 of it
-        pad = (bottom - top) * 0.125
+        pad = (bottom - top) * (1 - INK_SHARE) / 2
         top, bottom = (top + pad) * scale, (bottom - pad) * scale
         if words and texts and len(words) == len(texts):
             pieces = [(min(p[0] for p in w), max(p[0] for p in w), t, float(s) if scores else score)
@@ -304,6 +315,33 @@ def close_ink_gaps(line: list[OcrGlyph]) -> list[OcrGlyph]:
             mid = left.x1 + gap / 2
             out[i] = OcrGlyph(left.text, left.x0, mid, left.top, left.bottom, confidence=left.confidence)
             out[i + 1] = OcrGlyph(right.text, mid, right.x1, right.top, right.bottom, confidence=right.confidence)
+    return out
+
+
+# what a ruling looks like to the recogniser
+_BARS = frozenset("|丨｜")
+
+
+def keep_off_rulings(glyphs: list[OcrGlyph], rulings: list[Ruling]) -> list[OcrGlyph]:
+    """A ruling found in the image is ink of a border, and text never runs across a
+    border: a glyph whose box straddles one is the recogniser sharing a line's box
+    out over two cells (``栏次1`` read as one line over the 栏次 and 1 cells: the
+    1 then straddles the border and the reader takes the border for a cell edge
+    the text overflows). The glyph is kept on the side holding most of its box,
+    clipped to it. A bar the recogniser read on a border (``6106713.00|本年支出合计``)
+    is the border itself, and is dropped."""
+    verticals = [r for r in rulings if r.vertical]
+    out: list[OcrGlyph] = []
+    for g in glyphs:
+        if g.text in _BARS and any(v.start <= g.yc <= v.end and g.x0 - g.size / 4 <= v.pos <= g.x1 + g.size / 4
+                                   for v in verticals):
+            continue
+        for v in verticals:
+            # (a box reaching a little over a border, as padding does, is left alone)
+            if v.start <= g.yc <= v.end and min(v.pos - g.x0, g.x1 - v.pos) > 0.25 * (g.x1 - g.x0):
+                x0, x1 = (v.pos, g.x1) if g.x1 - v.pos > v.pos - g.x0 else (g.x0, v.pos)
+                g = OcrGlyph(g.text, x0, x1, g.top, g.bottom, confidence=g.confidence)
+        out.append(g)
     return out
 
 

@@ -851,13 +851,16 @@ def _block_complete(block: list[Word]) -> bool:
 def text_blocks(lines: list[TextLine]) -> list[str]:
     """Words of consecutive lines joined into blocks (wrapped titles and unit lines)."""
     blocks: list[list[Word]] = []
+    # a word's size in ems: an OCR'd word's box is its ink only, shorter than the em
+    # a text layer gives (a wrapped title's lines then seem further apart than they are)
+    heights = {id(w): (w.bottom - w.top) * ocr.em_per_height(ln.glyphs) for ln in lines for w in ln.words}
     for ln in lines:
         for w in ln.words:
             for block in reversed(blocks):
                 last = block[-1]
                 overlap = min(last.x1, w.x1) - max(last.x0, w.x0)
                 narrower = min(last.x1 - last.x0, w.x1 - w.x0)
-                h1, h2 = last.bottom - last.top, w.bottom - w.top
+                h1, h2 = heights[id(last)], heights[id(w)]
                 same_size = abs(h1 - h2) <= 0.2 * max(h1, h2)
                 if _block_complete(block) or STUB_RE.match(w.text) or UNIT_RE.search(w.text):
                     continue

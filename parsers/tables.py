@@ -269,9 +269,22 @@ def table_kind(grid: Grid, header: list[list[str | None]]) -> TableKind:
         return K.PERFORMANCE_TARGETS
     if "因公出国" in words:
         return K.THREE_PUBLIC_EXPENSES
+    if _names_three_public_items(grid):
+        return K.THREE_PUBLIC_EXPENSES
     if "基本支出" in words and "项目支出" in words and ("科目" in words or "类" in words):
         return K.EXPENDITURE_BY_FUNCTION
     return K.UNKNOWN
+
+
+# The items every 三公 table prints, whatever its title says (or OCR read of it).
+THREE_PUBLIC_ITEM_WORDS = ("因公出国", "公务用车", "公务接待")
+
+
+def _names_three_public_items(grid: Grid) -> bool:
+    """A table without a title of its kind (one misread: 综台预昇…支出美) whose
+    rows are the 三公 items, each named, is the 三公 table."""
+    names = _norm("".join(c for row in grid.cells for c in row[:2] if c))
+    return all(w in names for w in THREE_PUBLIC_ITEM_WORDS)
 
 
 def _refine_by_header(kind: TableKind, header: list[list[str | None]], title: str) -> TableKind:

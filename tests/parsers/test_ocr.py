@@ -154,3 +154,54 @@ def test_a_first_item_that_lost_its_whole_numeral_is_restored_from_where_its_tex
     # a column that prints 一、 itself, or figures, is left alone
     assert ocr.restore_first_numeral(["一、a", "b", "二、c"], [0.2, 1.8, 0.2]) == ["一、a", "b", "二、c"]
     assert ocr.restore_first_numeral(["1,623.35", "二、c"], [1.8, 0.2]) == ["1,623.35", "二、c"]
+
+
+def test_a_glyph_straddling_a_ruling_of_the_image_stays_on_its_side_and_a_bar_on_it_is_dropped() -> None:
+    from parsers.layout import Ruling
+
+    border = Ruling(True, 229.0, 100.0, 200.0)
+    # one recognised line "栏次1" over two cells: the engine's box for 1 reaches over the border
+    line = [ocr.OcrGlyph("栏", 212.0, 218.5, 125.0, 134.0), ocr.OcrGlyph("次", 218.5, 226.3, 125.0, 134.0),
+            ocr.OcrGlyph("1", 226.3, 236.2, 125.0, 134.0)]
+    kept = ocr.keep_off_rulings(line, [border])
+    assert [(g.text, g.x0, g.x1) for g in kept] == [("栏", 212.0, 218.5), ("次", 218.5, 226.3), ("1", 229.0, 236.2)]
+    # the border read as a character between two cells' text is the border
+    bar = [ocr.OcrGlyph("0", 220.0, 226.0, 150.0, 159.0), ocr.OcrGlyph("|", 227.2, 230.8, 150.0, 159.0),
+           ocr.OcrGlyph("本", 231.0, 240.0, 150.0, 159.0)]
+    assert [g.text for g in ocr.keep_off_rulings(bar, [border])] == ["0", "本"]
+    # a box only touching the border, and a glyph where the border is not drawn, are left as read
+    touching = [ocr.OcrGlyph("2", 227.5, 234.0, 150.0, 159.0), ocr.OcrGlyph("3", 226.0, 233.0, 210.0, 219.0),
+                ocr.OcrGlyph("|", 227.2, 230.8, 210.0, 219.0)]
+    assert ocr.keep_off_rulings(touching, [border]) == touching
+
+
+@needs_engine
+def test_a_scanned_column_header_over_a_merged_number_row_keeps_its_key(tmp_path: Path) -> None:
+    """The 支出总表 of a corpus budget (pages 7–8) at 150 dpi: the engine reads
+    "栏次1" as one line across a border; the 合计 column is still the total."""
+    from testkit.corpus.scan import scan_twin
+
+    name = "pingxiang-govoffice-2024-budget"
+    twin = scan_twin(CORPUS_DIR / "documents" / f"{name}.pdf", tmp_path / "twin.pdf", 150, pages=[7, 8])
+    record = parse_document(twin)
+    truth = json.loads((CORPUS_DIR / "ground_truth" / f"{name}.json").read_text(encoding="utf-8"))
+    kind = "expenditure_summary"
+    table = next(t for t in record["tables"] if t["kind"] == kind)
+    assert "total" in table["columns"] and not any(c.startswith("col:") for c in table["columns"])
+    assert amount_cells(table) == amount_cells(next(t for t in truth["tables"] if t["kind"] == kind))
+
+
+def test_the_lines_of_a_wrapped_title_read_by_ocr_are_one_title() -> None:
+    """An OCR'd glyph's box is its ink (3/4 of the em): the two lines of a 14 pt title
+    9 pt apart, as a 150 dpi twin reads them, are one title, as in the text layer."""
+    from parsers.layout import group_lines
+    from parsers.pdf import title_block
+
+    def line(text: str, x: float, top: float, bottom: float, kind: type = ocr.OcrGlyph) -> list[Glyph]:
+        return [kind(ch, x + 14.0 * i, x + 14.0 * (i + 1), top, bottom) for i, ch in enumerate(text)]
+
+    scanned = line("部门预算政府性基金预算财", 155.0, 38.5, 49.0) + line("政拨款支出表", 195.5, 58.1, 69.7)
+    assert title_block(group_lines(scanned))[0] == "部门预算政府性基金预算财政拨款支出表"
+    # a text layer's boxes are em boxes: the same gap between 10.5 pt lines parts them, as before
+    printed = line("部门预算政府性基金预算财", 155.0, 38.5, 49.0, Glyph) + line("政拨款支出表", 195.5, 58.1, 69.7, Glyph)
+    assert title_block(group_lines(printed))[0] == "政拨款支出表"

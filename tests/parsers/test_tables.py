@@ -353,3 +353,15 @@ def test_any_grid_gives_a_table_and_never_raises(cells: list[list[str | None]], 
     for row in table.get("rows", []):
         for value in (row.get("amounts") or {}).values():
             assert value is None or Decimal(value) is not None
+
+
+def test_an_untitled_table_whose_rows_are_the_three_public_items_is_the_three_public_table() -> None:
+    # as a 150 dpi scan reads it: the title misread past recognition, header 项目 | 预算数
+    rows = [["项目", "预算数"], ["“三公”经费合计", "80000.00"], ["1.因公出国（境）费", "0.00"],
+            ["2.公务用车购置及运行维护费", "60000.00"], ["（1）公务用车购置费", "0.00"],
+            ["（2）公务用车运行维护费", "60000.00"], ["3.公务接待费", "20000.00"]]
+    table = interpret_grid(grid(rows, unit_text="单位：元"))
+    assert table["kind"] == "three_public_expenses"
+    assert {r["item"] for r in table["rows"]} >= {"total", "overseas", "vehicle_purchase", "reception"}
+    # naming one or two of the items is not enough (a 项目支出 line, a note)
+    assert interpret_grid(grid([rows[0], rows[1], rows[3], rows[4]]))["kind"] != "three_public_expenses"
