@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from benchmarks.producer_twins import amounts_by_kind
 from parsers.conservation import unrecognised_table_warning
 from parsers.document import parse_document
 from parsers.layout import Ruling
@@ -27,16 +27,6 @@ REAL = next((p / "shared" / "real" for p in Path(__file__).resolve().parents[3:5
 
 # One per layout family: the 福州 document has the bold titles cairo draws as glyph paths.
 TWINS = ("017_福州__2026年福州市公安局部门预算.pdf", "001_上海__2026年上海市交通运输局_部门预算.pdf")
-
-
-def amounts_by_kind(record: dict) -> Counter:
-    out: Counter = Counter()
-    for table in record["tables"]:
-        for row in table.get("rows") or []:
-            for column, value in (row.get("amounts") or {}).items():
-                if value is not None:
-                    out[(table["kind"], row.get("code"), row["name"], column, value)] += 1
-    return out
 
 
 @pytest.mark.parametrize("name", TWINS)
