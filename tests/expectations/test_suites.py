@@ -60,6 +60,23 @@ def test_a_message_names_what_the_row_has_and_marks_what_it_lacks() -> None:
     assert message == "凤县 2024: 960.10 vs  (?)"
 
 
+def test_a_message_fills_format_specs_and_indexed_fields_from_the_row() -> None:
+    from expectations.checkpoint import fill_message, template_fields
+
+    assert template_fields("{code!r} {name:>4} {pair[0]} {code}") == ("code", "name", "pair")
+    assert fill_message("{code!r} {name:>4} {pair[0]}", {"code": "201", "name": "ab", "pair": ["x"], "other": 1}) \
+        == "'201'   ab x"
+
+
+def test_failing_rows_are_read_in_both_of_gxs_index_shapes() -> None:
+    from expectations.checkpoint import failing_row_ids
+
+    # one dict per failing row (values included), or one dict of lists (values excluded, what the run asks for)
+    assert failing_row_ids([{"row_id": 7, "sha256": "a"}, {"row_id": 2, "sha256": "b"}]) == [2, 7]
+    assert failing_row_ids([{"row_id": [9, 3, 9], "sha256": ["a", "b", "a"]}]) == [3, 9]
+    assert failing_row_ids([]) == []
+
+
 def test_gx_exception_info_is_read_in_both_shapes() -> None:
     from expectations.checkpoint import raised_exception
 
