@@ -64,7 +64,26 @@ def run_step(step: str, run_id: str) -> dict[str, Any]:
     call = {"dbt": pipeline.build_models, "quality": pipeline.check_quality, "marts": pipeline.build_marts,
             "publish": pipeline.publish_serving}[step]
     result = call(run_id)
-    return {k: result[k] for k in ("error", "documents_checked", "counts", "execution_seconds") if k in result}
+    figures = {k: result[k] for k in ("error", "documents_checked", "counts", "execution_seconds") if k in result}
+    if step in ("dbt", "marts"):
+        figures["slowest_nodes"] = slowest_dbt_nodes()
+    return figures
+
+
+SLOWEST_NODES = 8
+
+
+def slowest_dbt_nodes() -> list[list[Any]]:
+    """The dbt step's slowest nodes, [name, seconds]: which models and tests grow with the warehouse."""
+    from orchestration.warehouse import dbt_state_dir
+
+    run_results = dbt_state_dir() / "target" / "run_results.json"
+    if not run_results.exists():
+        return []
+    nodes = json.loads(run_results.read_text(encoding="utf-8")).get("results") or []
+    timed = sorted(((n["unique_id"].split(".", 2)[-1], round(n.get("execution_time") or 0, 2)) for n in nodes),
+                   key=lambda pair: -pair[1])
+    return [list(pair) for pair in timed[:SLOWEST_NODES]]
 
 
 def timed_step(lake: Path, step: str, run_id: str) -> dict[str, Any]:
