@@ -257,3 +257,28 @@ def test_a_letter_read_for_a_digit_of_a_project_code_is_restored_only_where_its_
     assert ocr.restore_code_digits(own) == own
     alone = ["13053224P0O281104312N", "13053224P00273512885"]
     assert ocr.restore_code_digits(alone) == alone
+
+
+def test_a_lone_wrapped_digit_is_confirmed_only_where_reread_with_its_figure_it_reads_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"1166.6" / "0" (a figure wrapped in a narrow cell): the lone 0 scores low
+    though right; read again on one line with 1166.6 it takes that reading's
+    confidence where the reading is 1166.60, and keeps its own where it is not."""
+    image = np.full((200, 400), 255, np.uint8)
+    first = [[[100, 40], [160, 40], [160, 60], [100, 60]], "1166.6", 0.998, None, None, None]
+    lone = [[[150, 62], [160, 62], [160, 82], [150, 82]], "0", 0.47, None, None, [0.47]]
+    elsewhere = [[[300, 140], [310, 140], [310, 160], [300, 160]], "0", 0.47, None, None, None]  # nothing above it
+    reading = {"text": "1166.60"}
+    calls: list[tuple] = []
+
+    def engine(img, **kwargs):  # noqa: ANN001, ANN003
+        calls.append((img.shape, kwargs))
+        return [[reading["text"], 0.991]], None
+
+    monkeypatch.setattr(ocr, "_engine", lambda: engine)
+    out = ocr.confirm_wrapped_digits(image, [first, lone, elsewhere])
+    assert out[1][2] == pytest.approx(0.991) and out[1][5] == [pytest.approx(0.991)]
+    assert out[2][2] == 0.47 and out[0][2] == 0.998
+    assert len(calls) == 1 and calls[0][1] == {"use_det": False, "use_cls": False, "use_rec": True}
+    reading["text"] = "1166.68"  # the joined reading says another digit: the lone one stays unsure
+    assert ocr.confirm_wrapped_digits(image, [first, lone])[1][2] == 0.47
