@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -159,7 +160,7 @@ def read_image(image: "np.ndarray", dpi: int) -> tuple[list[OcrGlyph], list[Ruli
     """Glyphs and rulings of a greyscale page image, in PDF points."""
     image = deskew(image, dpi)
     rulings = find_rulings(image, dpi)
-    glyphs = keep_off_rulings(recognise(image, dpi), rulings)
+    glyphs = keep_off_rulings(recognise(image, dpi, ink=ink_off_rulings(image, dpi)), rulings)
     return glyphs, rulings
 
 
@@ -222,23 +223,46 @@ def skew_degrees(binary: "np.ndarray", dpi: int) -> float:
     return statistics.median(angles)
 
 
+def _line_masks(binary: "np.ndarray", dpi: int) -> tuple[int, int, list[tuple[bool, "np.ndarray"]]]:
+    """The straight-line ink of a binarised page, horizontal then vertical: an
+    opening with a kernel longer than any stroke of a character at body size
+    (≤ 12 pt ≈ 0.17 in), small breaks along a line (JPEG, blur) closed."""
+    import cv2
+
+    length = max(int(dpi * 0.22), 15)
+    thick = max(int(dpi * 0.04), 3)  # a ruling is at most this many pixels thick
+    masks = []
+    for vertical in (False, True):
+        size = (1, length) if vertical else (length, 1)
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick * 2) if vertical else (thick * 2, 1))
+        masks.append((vertical, cv2.morphologyEx(mask, cv2.MORPH_CLOSE, bridge)))
+    return length, thick, masks
+
+
+def ink_off_rulings(image: "np.ndarray", dpi: int) -> "np.ndarray":
+    """The page's ink without its straight lines (binary, ink > 0): what is
+    printed in the cells, for measuring a reading's own strokes."""
+    import cv2
+
+    binary = _binary(image)
+    _, thick, masks = _line_masks(binary, dpi)
+    lines = masks[0][1] | masks[1][1]
+    # the lines' blurred edges too
+    lines = cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    return cv2.bitwise_and(binary, cv2.bitwise_not(lines))
+
+
 def find_rulings(image: "np.ndarray", dpi: int) -> list[Ruling]:
     """Straight horizontal and vertical lines of the (deskewed) page, as rulings in points."""
     import cv2
 
     binary = _binary(image)
     scale = 72 / dpi
-    # Longer than any stroke of a character at body size (≤ 12 pt ≈ 0.17 in).
-    length = max(int(dpi * 0.22), 15)
-    thick = max(int(dpi * 0.04), 3)  # a ruling is at most this many pixels thick
+    length, thick, masks = _line_masks(binary, dpi)
     rulings: list[Ruling] = []
-    for vertical in (False, True):
-        size = (1, length) if vertical else (length, 1)
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
-        mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
-        # close small breaks (JPEG, blur) along the line
-        bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (1, thick * 2) if vertical else (thick * 2, 1))
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, bridge)
+    for vertical, mask in masks:
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         for i in range(1, n):
             x, y, w, h, _ = stats[i]
@@ -260,15 +284,128 @@ def _char_weight(ch: str) -> float:
     return 0.55 if ch.isascii() else 1.0
 
 
-def recognise(image: "np.ndarray", dpi: int) -> list[OcrGlyph]:
-    """Every recognised character as a glyph (points), with its line's confidence."""
+# A printed dash ("-", an empty amount cell) is a short flat stroke: its ink is at
+# most this share of the em high, and shorter than this share of the em wide (一
+# spans most of an em). Measured on the 150 dpi twins: dashes 1–2 px high at
+# 200 dpi (≤ 0.1 em), digits and 、 or ， ≥ 0.3 em.
+DASH_MAX_HEIGHT_EM, DASH_MAX_WIDTH_EM = 0.2, 0.6
+# Readings of at most this many characters are checked against their ink.
+DASH_READING_CHARS = 2
+
+
+def dash_by_ink(ink: "np.ndarray", box: list, em_px: float) -> tuple[float, float] | None:
+    """The x-span (pixels) of a printed dash where a short reading's ink, rulings
+    left out, is one short flat stroke; None where it is anything else. The
+    recogniser reads a dash against a cell's border as ``1``, ``一``, ``、``,
+    ``，``, ``8``, ``上``: its own text cannot say, the ink can."""
+    import numpy as np
+
+    xs = [p[0] for p in box]
+    ys = [p[1] for p in box]
+    x0, x1 = max(int(min(xs)), 0), min(int(max(xs)) + 1, ink.shape[1])
+    y0, y1 = max(int(min(ys)), 0), min(int(max(ys)) + 1, ink.shape[0])
+    crop = ink[y0:y1, x0:x1]
+    if crop.size == 0:
+        return None
+    rows = np.flatnonzero(crop.any(axis=1))
+    cols = np.flatnonzero(crop.any(axis=0))
+    if rows.size == 0:
+        return None
+    height, width = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+    if height > DASH_MAX_HEIGHT_EM * em_px or width > DASH_MAX_WIDTH_EM * em_px or width <= height:
+        return None
+    return float(x0 + cols[0]), float(x0 + cols[-1] + 1)
+
+
+# A digit or two read alone under the figure they end ("1166.6" / "0", the cell too
+# narrow for the whole figure) scores low though right: the recogniser has no
+# context for a lone 0 (measured: 0.46–0.88 on the pingxiang 150 dpi twin; read
+# alone at 1.5–3 × it scores lower still, 0–0.64, and as o). Below this it is
+# read again on one line with its figure's first line.
+WRAPPED_DIGITS_CONFIRM_BELOW = 0.9
+
+
+def _pixel_box(box: list) -> tuple[int, int, int, int]:
+    xs = [p[0] for p in box]
+    ys = [p[1] for p in box]
+    return int(min(xs)), int(max(xs)) + 1, int(min(ys)), int(max(ys)) + 1
+
+
+def _line_above(result: list, k: int) -> int | None:
+    """The recognised line with digits right above line ``k``, over the same x-span:
+    the first line of the figure a wrapped piece ends."""
+    x0, x1, top, bottom = _pixel_box(result[k][0])
+    height = bottom - top
+    best = None
+    for i, other in enumerate(result):
+        if i == k or not any(c.isdigit() for c in other[1]):
+            continue
+        ox0, ox1, _, obottom = _pixel_box(other[0])
+        gap = top - obottom
+        if -0.3 * height <= gap <= 0.6 * height and ox0 <= x1 and ox1 >= x0 and (best is None or gap < best[0]):
+            best = (gap, i)
+    return best[1] if best else None
+
+
+def confirm_wrapped_digits(image: "np.ndarray", result: list) -> list:
+    """Re-read a low-confidence lone digit piece joined on one line to the line
+    above it (the figure it ends): where that reading is the two pieces' text
+    run together, the piece takes its confidence; where it differs, the piece
+    keeps its own score (and the gate decides). The recogniser is never asked
+    to change what it read, only how sure it is of it."""
+    import numpy as np
+
+    out = [list(item) for item in result]
+    for k, item in enumerate(out):
+        text, score = item[1].strip(), float(item[2])
+        # a lone 0 is also read as the letter o: as digits it is the reading the
+        # table's identities judge (parsers/ocr_cells.py), and the one confirmed here
+        digits = "".join(_DIGIT_OF_LETTER.get(c, c) for c in text)
+        if not (digits.isdigit() and len(text) <= 2 and score < WRAPPED_DIGITS_CONFIRM_BELOW):
+            continue
+        above = _line_above(out, k)
+        if above is None:
+            continue
+        first = out[above][1].strip()
+        if not re.fullmatch(r"[\d,.]*\d[.]?\d*", first):
+            continue
+        (ax0, ax1, atop, abottom), (x0, x1, top, bottom) = _pixel_box(out[above][0]), _pixel_box(item[0])
+        height = max(abottom - atop, bottom - top)
+        pieces = []
+        for px0, px1, ptop in ((ax0, ax1, atop), (x0, x1, top)):
+            piece = image[max(ptop, 0):ptop + height, max(px0, 0):px1]
+            pieces.append(np.pad(piece, ((0, height - piece.shape[0]), (0, 0)), constant_values=255))
+        reread, _ = _engine()(np.hstack(pieces), use_det=False, use_cls=False, use_rec=True)
+        if reread and reread[0][0].strip() in (first + text, first + digits):
+            confirmed = min(float(reread[0][1]), float(out[above][2]))
+            if confirmed > score:
+                item[2] = confirmed
+                if len(item) > 5 and item[5] is not None:
+                    item[5] = [max(float(s), confirmed) for s in item[5]]
+    return out
+
+
+def body_em_px(result: list) -> float:
+    """The em of the page's body text in pixels: the median height of the
+    detector's boxes (padded to about an em around the ink, ``INK_SHARE``) of
+    lines of several characters (a lone mark's box is squat)."""
+    heights = [max(p[1] for p in item[0]) - min(p[1] for p in item[0]) for item in result if len(item[1].strip()) >= 3]
+    return statistics.median(heights) if heights else 0.0
+
+
+def recognise(image: "np.ndarray", dpi: int, ink: "np.ndarray | None" = None) -> list[OcrGlyph]:
+    """Every recognised character as a glyph (points), with its line's confidence.
+    With ``ink`` (the page's ink off its rulings, ``ink_off_rulings``) a short
+    reading whose ink is a printed dash becomes that dash (``dash_by_ink``)."""
     # Lower thresholds than the engine's defaults (0.5): a digit wrapped alone onto
     # a cell's second line ("1166.6" / "0") or a lone "一" is otherwise dropped.
     result, _ = _engine()(image, return_word_box=True, box_thresh=DETECT_THRESHOLD, text_score=DETECT_THRESHOLD,
                           unclip_ratio=1.6)
     scale = 72 / dpi
     glyphs: list[OcrGlyph] = []
-    for item in result or []:
+    em_px = body_em_px(result or [])
+    result = confirm_wrapped_digits(image, result or [])
+    for item in result:
         box, text, score = item[0], item[1], float(item[2])
         words = item[3] if len(item) > 3 else None
         texts = item[4] if len(item) > 4 else None
@@ -277,6 +414,12 @@ def recognise(image: "np.ndarray", dpi: int) -> list[OcrGlyph]:
         top, bottom = min(ys), max(ys)
         # the detector's box is padded (unclip): the glyph body is about 3/4 of it
         pad = (bottom - top) * (1 - INK_SHARE) / 2
+        if ink is not None and 0 < len(text.strip()) <= DASH_READING_CHARS:
+            dash = dash_by_ink(ink, box, em_px)
+            if dash is not None:
+                glyphs.append(OcrGlyph("-", dash[0] * scale, dash[1] * scale, (top + pad) * scale,
+                                       (bottom - pad) * scale, confidence=score))
+                continue
         top, bottom = (top + pad) * scale, (bottom - pad) * scale
         if words and texts and len(words) == len(texts):
             pieces = [(min(p[0] for p in w), max(p[0] for p in w), t, float(s) if scores else score)
@@ -435,11 +578,45 @@ def _plain_item_text(text: str) -> bool:
             and not any(ch.isdigit() for ch in stripped))
 
 
+# Letters the recogniser reads for digits (as in figures, parsers/ocr_cells.py).
+_DIGIT_OF_LETTER = {"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "i": "1", "|": "1"}
+_CODE_RE = re.compile(r"^[0-9A-Za-z|]{8,}$")
+# A code column needs this many other codes of the same length to say where digits stand.
+CODE_SIBLINGS = 2
+
+
+def _code_like(text: str | None) -> bool:
+    s = (text or "").strip()
+    return bool(_CODE_RE.match(s)) and sum(c.isdigit() for c in s) >= 0.6 * len(s)
+
+
+def restore_code_digits(column: list[str | None]) -> list[str | None]:
+    """A project code read with a letter for a digit (``…P844109005ON`` for
+    ``…P8441090050N``): codes of one column share their shape (so many digits,
+    a letter at fixed places), so a letter the recogniser confuses with a digit
+    (O for 0, l or I for 1), at a place where every other code of the same
+    length in the column has a digit, is that digit. A letter where a sibling
+    has a letter (P, N, G) is kept, and a code with no siblings of its length
+    to compare with is left as read."""
+    codes = [(i, (c or "").strip()) for i, c in enumerate(column) if _code_like(c)]
+    out = list(column)
+    for i, code in codes:
+        siblings = [other for k, other in codes if k != i and len(other) == len(code)]
+        if len(siblings) < CODE_SIBLINGS:
+            continue
+        fixed = "".join(_DIGIT_OF_LETTER[ch] if ch in _DIGIT_OF_LETTER and all(o[p].isdigit() for o in siblings)
+                        else ch for p, ch in enumerate(code))
+        if fixed != code:
+            out[i] = fixed
+    return out
+
+
 def repair_grid_text(cells: list[list[str | None]], indents: list[list[float | None]] | None = None) -> None:
     """Structural repairs of OCR'd table text, column by column (in place)."""
     width = max((len(r) for r in cells), default=0)
     for j in range(width):
         column = [r[j] if j < len(r) else None for r in cells]
+        column = restore_code_digits(column)
         column = restore_item_numerals(column)
         if indents is not None:
             column = restore_first_numeral(column, [r[j] if j < len(r) else None for r in indents])

@@ -65,6 +65,35 @@ def separator_reading(text: str) -> str | None:
     return normalise_amount_text(head.replace(",", "") + "." + tail)
 
 
+def extra_digit_reading(text: str, decimals: int | None) -> str | None:
+    """``1331.622`` in a table whose figures all print 2 decimals → ``1331.62``:
+    a stroke beside the figure (the numeral of the next cell's item, a border's
+    tick) read as one more digit. None where the figure has the table's decimals."""
+    if decimals is None:
+        return None
+    s = unicodedata.normalize("NFKC", text).strip()
+    m = re.fullmatch(r"-?[\d,]+\.(\d+)", s)
+    if not m or len(m.group(1)) != decimals + 1:
+        return None
+    return normalise_amount_text(s[:-1])
+
+
+def typical_decimals(table: dict[str, Any]) -> int | None:
+    """The decimals the table's figures print, where all but one (or one in ten) agree
+    on it, over at least 3 figures; None where they do not."""
+    counts: dict[int, int] = {}
+    for row in table.get("rows") or []:
+        for value in (row.get("amounts") or {}).values():
+            if value is not None:
+                n = len(value.partition(".")[2])
+                counts[n] = counts.get(n, 0) + 1
+    if not counts:
+        return None
+    common, n = max(counts.items(), key=lambda kv: kv[1])
+    others = sum(counts.values()) - n  # the figures in question, at most one in ten (or one)
+    return common if n >= 3 and others <= max(1, 0.1 * sum(counts.values())) else None
+
+
 def mark_letter_digits(grid: Grid) -> None:
     """Read figures with confused letters as digits before interpretation (so the
     figure lands in its column), keeping the text as read in ``grid.read_as``:
@@ -95,8 +124,9 @@ def annotate_table(grid: Grid, table: dict[str, Any]) -> None:
             confidence = _cell_confidence(grid, cell) if cell is not None else 0.0
             if confidence is not None:  # None: a cell of a page with a text layer
                 row.setdefault("confidence", {})[key] = round(confidence, 4)
+    decimals = typical_decimals(table)
     for (r, key), cell in sorted(placed.items(), key=lambda item: item[0]):
-        _judge_reading(grid, table, r, key, cell)
+        _judge_reading(grid, table, r, key, cell, decimals)
 
 
 def distrust_table(table: dict[str, Any], reason: str) -> None:
@@ -115,14 +145,15 @@ def _cell_confidence(grid: Grid, cell: Printed) -> float | None:
     return row[cell.col] if cell.col < len(row) else None
 
 
-def _judge_reading(grid: Grid, table: dict[str, Any], r: int, key: str, cell: Printed) -> None:
+def _judge_reading(grid: Grid, table: dict[str, Any], r: int, key: str, cell: Printed,
+                   decimals: int | None = None) -> None:
     """Keep the reading the identities support; doubt one they cannot settle."""
     row = table["rows"][r]
     as_read_text = grid.read_as.get((cell.row, cell.col)) if cell.row is not None else None
     if as_read_text is not None:  # letters read as digits: as read, the cell held no figure
         corrected, as_read = row["amounts"][key], None
     else:
-        corrected = separator_reading(cell.text)
+        corrected = separator_reading(cell.text) or extra_digit_reading(cell.text, decimals)
         if corrected is None:
             return
         as_read_text, as_read = cell.text, row["amounts"][key]

@@ -184,7 +184,7 @@ def read_pdf(path: str | Path) -> ReadResult:
     for t in page_tables:
         drop_furniture_rows(t, furniture)
     page_tables = [t for t in page_tables if t.rows]
-    grids = join_continuations(page_tables)
+    grids = join_continuations(page_tables, ocr_pages=set(ocr_pages))
     for grid in grids:
         if ocr_pages and set(grid.row_pages) & set(ocr_pages):
             ocr.repair_grid_text(grid.cells, grid.indents)
@@ -945,17 +945,22 @@ def header_texts(rows: list[list[str]]) -> set[str]:
     return out
 
 
-def join_continuations(tables: list[PageTable]) -> list[Grid]:
-    """Join tables continued over pages into Grids."""
+def join_continuations(tables: list[PageTable], ocr_pages: set[int] | None = None) -> list[Grid]:
+    """Join tables continued over pages into Grids. On a page read by OCR
+    (``ocr_pages``) a header repeated with its cells grouped into other rows is
+    dropped too (``_regrouped_header_rows``); a text layer's continuations are
+    read exactly as before (the real corpus's records are the measure)."""
     grids: list[Grid] = []
     current: PageTable | None = None
     acc = _Joined()
     headers: set[str] = set()
+    header_cells: set[str] = set()
     for t in tables:
         if current is not None and continues(current, acc.pages[-1] if acc.pages else current.page, t,
                                              acc.cells[-1] if acc.cells else None):
             rows, lefts = remap_columns(t.rows, t.bounds, current.bounds, t.lefts)
-            skip = len(rows) - len(drop_repeated_header(rows, headers))
+            regrouped = header_cells if ocr_pages and t.page in ocr_pages else None
+            skip = len(rows) - len(drop_repeated_header(rows, headers, regrouped))
             rows, lefts, ruled = rows[skip:], lefts[skip:], t.ruled[skip:]
             if rows and acc.cells and is_wrap_fragment(rows[0], acc.cells[-1]):
                 acc.cells[-1] = [_cat(a, b) for a, b in zip(acc.cells[-1], rows[0])]
@@ -971,6 +976,7 @@ def join_continuations(tables: list[PageTable]) -> list[Grid]:
         acc = _Joined()
         acc.add(t, [list(r) for r in t.rows], t.lefts, t.ruled)
         headers = header_texts(t.rows)
+        header_cells = header_cells_of(t.rows)
     if current is not None:
         grids.append(_grid(current, acc))
     return grids
@@ -1074,11 +1080,43 @@ def _column_centres(bounds: list[float]) -> list[float]:
     return [(a + b) / 2 for a, b in zip(edges, edges[1:])]
 
 
-def drop_repeated_header(rows: list[list[str]], headers: set[str]) -> list[list[str]]:
+def drop_repeated_header(rows: list[list[str]], headers: set[str], header_cells: set[str] | None = None) -> list[list[str]]:
     i = 0
     while i < len(rows) and not _is_body_row(rows[i]) and (_norm("".join(rows[i])) in headers or _is_column_number(rows[i])):
         i += 1
-    return rows[i:]
+    return rows[i + _regrouped_header_rows(rows[i:], header_cells or set()):]
+
+
+# A run of leading rows is the header repeated only if it names this many of its cells.
+REPEATED_HEADER_CELLS = 3
+
+
+def header_cells_of(rows: list[list[str]]) -> set[str]:
+    """Every cell text of a table's header rows (those above its first body row)."""
+    out: set[str] = set()
+    for row in rows:
+        if _is_body_row(row):
+            break
+        out.update(_norm(c) for c in row if c)
+    return out
+
+
+def _regrouped_header_rows(rows: list[list[str]], header_cells: set[str]) -> int:
+    """How many leading rows are the table's header repeated with its cells grouped
+    into rows differently (a cell merged over two header rows falls in the upper
+    row on one page and the lower on the next: 功能分类科目 | 基本支出 … over
+    序号 科目编码 … on the first page, 功能分类科目 over 序号 科目编码 … 基本支出 on
+    the next): rows that are not body and hold nothing but cells of the
+    header, naming at least ``REPEATED_HEADER_CELLS`` of them together."""
+    n = 0
+    named: set[str] = set()
+    while n < len(rows) and not _is_body_row(rows[n]):
+        cells = {_norm(c) for c in rows[n] if c}
+        if not cells or not cells <= header_cells:
+            break
+        named |= cells
+        n += 1
+    return n if len(named) >= REPEATED_HEADER_CELLS else 0
 
 
 def _is_numbered_line(row: list[str]) -> bool:

@@ -205,3 +205,80 @@ def test_the_lines_of_a_wrapped_title_read_by_ocr_are_one_title() -> None:
     # a text layer's boxes are em boxes: the same gap between 10.5 pt lines parts them, as before
     printed = line("部门预算政府性基金预算财", 155.0, 38.5, 49.0, Glyph) + line("政拨款支出表", 195.5, 58.1, 69.7, Glyph)
     assert title_block(group_lines(printed))[0] == "政拨款支出表"
+
+
+@needs_engine
+def test_a_dash_printed_against_a_cell_border_is_told_from_a_digit_by_its_ink() -> None:
+    """The recogniser reads a short dash against a cell's left border as 1, 一, 、
+    or ，; its ink, the border left out, is one short flat stroke, a 1's is tall
+    and a 一's spans most of an em."""
+    import cv2
+
+    dpi, em = 200, 32.0
+    image = np.full((200, 400), 255, np.uint8)
+    for x in (100, 300):  # two cell borders
+        cv2.line(image, (x, 0), (x, 199), 0, 3)
+    cv2.line(image, (103, 60), (110, 60), 0, 3)  # a dash flush against the left border
+    cv2.line(image, (306, 48), (306, 70), 0, 3)  # a 1
+    cv2.line(image, (120, 150), (146, 150), 0, 3)  # a 一
+    image = cv2.GaussianBlur(image, (3, 3), 0.6)
+    ink = ocr.ink_off_rulings(image, dpi)
+    dash = ocr.dash_by_ink(ink, [[95, 45], [116, 45], [116, 76], [95, 76]], em)
+    assert dash is not None and 101 <= dash[0] < dash[1] <= 113
+    assert ocr.dash_by_ink(ink, [[298, 42], [314, 42], [314, 76], [298, 76]], em) is None  # the 1
+    assert ocr.dash_by_ink(ink, [[115, 135], [152, 135], [152, 166], [115, 166]], em) is None  # the 一
+    assert ocr.dash_by_ink(ink, [[200, 40], [220, 40], [220, 70], [200, 70]], em) is None  # no ink at all
+
+
+@needs_engine
+def test_a_scanned_summary_with_dashes_flush_against_its_borders_keeps_its_columns(tmp_path: Path) -> None:
+    """A corpus budget's 收支总表 (page 3) prints "-" flush left in its empty amount
+    cells; at 150 dpi the engine read them as 1, 一, 、, ，, the amount columns were
+    taken for text and the two halves ran together. Read by their ink they are
+    dashes: every amount as the ground truth has it, no figure invented."""
+    from testkit.corpus.scan import scan_twin
+
+    name = "suixi-govoffice-2024-budget"
+    twin = scan_twin(CORPUS_DIR / "documents" / f"{name}.pdf", tmp_path / "twin.pdf", 150, pages=[3])
+    record = parse_document(twin)
+    truth = json.loads((CORPUS_DIR / "ground_truth" / f"{name}.json").read_text(encoding="utf-8"))
+    kind = "income_expenditure_summary"
+    table = next(t for t in record["tables"] if t["kind"] == kind)
+    assert amount_cells(table) == amount_cells(next(t for t in truth["tables"] if t["kind"] == kind))
+
+
+def test_a_letter_read_for_a_digit_of_a_project_code_is_restored_only_where_its_siblings_have_digits() -> None:
+    column = ["项目代码", "34062123P8862965795N", "34062123P844109005ON", "34062123P8599898938N", "合计"]
+    assert ocr.restore_code_digits(column) == [
+        "项目代码", "34062123P8862965795N", "34062123P8441090050N", "34062123P8599898938N", "合计"]
+    # a letter where a sibling has a letter is the code's own (G for P), and a code
+    # without two siblings of its length has nothing to be compared with
+    own = ["13053224P5103597331N", "13053224P8178256676N", "13053224G5024001164N"]
+    assert ocr.restore_code_digits(own) == own
+    alone = ["13053224P0O281104312N", "13053224P00273512885"]
+    assert ocr.restore_code_digits(alone) == alone
+
+
+def test_a_lone_wrapped_digit_is_confirmed_only_where_reread_with_its_figure_it_reads_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """"1166.6" / "0" (a figure wrapped in a narrow cell): the lone 0 scores low
+    though right; read again on one line with 1166.6 it takes that reading's
+    confidence where the reading is 1166.60, and keeps its own where it is not."""
+    image = np.full((200, 400), 255, np.uint8)
+    first = [[[100, 40], [160, 40], [160, 60], [100, 60]], "1166.6", 0.998, None, None, None]
+    lone = [[[150, 62], [160, 62], [160, 82], [150, 82]], "0", 0.47, None, None, [0.47]]
+    elsewhere = [[[300, 140], [310, 140], [310, 160], [300, 160]], "0", 0.47, None, None, None]  # nothing above it
+    reading = {"text": "1166.60"}
+    calls: list[tuple] = []
+
+    def engine(img, **kwargs):  # noqa: ANN001, ANN003
+        calls.append((img.shape, kwargs))
+        return [[reading["text"], 0.991]], None
+
+    monkeypatch.setattr(ocr, "_engine", lambda: engine)
+    out = ocr.confirm_wrapped_digits(image, [first, lone, elsewhere])
+    assert out[1][2] == pytest.approx(0.991) and out[1][5] == [pytest.approx(0.991)]
+    assert out[2][2] == 0.47 and out[0][2] == 0.998
+    assert len(calls) == 1 and calls[0][1] == {"use_det": False, "use_cls": False, "use_rec": True}
+    reading["text"] = "1166.68"  # the joined reading says another digit: the lone one stays unsure
+    assert ocr.confirm_wrapped_digits(image, [first, lone])[1][2] == 0.47

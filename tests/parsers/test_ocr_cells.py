@@ -124,3 +124,17 @@ def test_an_ocr_figure_no_cell_accounts_for_counts_as_unsure(confidence: float) 
     annotate_table(grid, table)
     assert table["rows"][0]["confidence"]["total"] == 0.0
     assert table["rows"][1]["confidence"]["total"] == confidence
+
+
+def test_a_stroke_read_as_one_more_decimal_is_dropped_where_the_identities_confirm() -> None:
+    from parsers.ocr_cells import extra_digit_reading
+
+    assert extra_digit_reading("1,331.622", 2) == "1331.62"
+    assert extra_digit_reading("1331.62", 2) is None and extra_digit_reading("1331.622", None) is None
+    rows = [list(r) for r in GOOD]
+    rows[2][3] = "1,400.002"  # a tick beside the figure read as a third decimal
+    table = _table(_record(_function_grid(rows)))
+    row = next(r for r in table["rows"] if r["code"] == "2010301")
+    assert row["amounts"]["basic"] == "1400.00"
+    assert check_document({"tables": [table]}) == []
+    assert any(w.startswith(CORRECTION_PREFIX) and "'1,400.002' read as 1400.00" in w for w in table["warnings"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parser_fixtures import load_fixture_module
-from parsers.pdf import _repeats_header, is_wrap_fragment, read_pdf
+from parsers.pdf import _repeats_header, drop_repeated_header, header_cells_of, header_texts, is_wrap_fragment, read_pdf
 
 SIZE = 9.0
 ROW_H = 18.0
@@ -88,3 +88,24 @@ def test_a_units_name_wrapped_mid_word_over_the_page_break_continues_the_table()
     # several cells' tails stay short: two long pieces are a row of their own
     assert not is_wrap_fragment(["", "其他交通工具购置费用", "", "其他资本性支出合计", "", ""],
                                 ["", "高中教学楼门窗及卫生间", "", "其他建筑物、构筑物修", "", ""])
+
+
+def test_a_header_repeated_with_its_cells_grouped_into_other_rows_is_dropped_from_the_continuation() -> None:
+    """A header cell merged over two rows (基本支出) falls in the upper row on the
+    first page and in the lower one on the next (as a 150 dpi scan reads it): the
+    continuation's leading rows hold nothing but the header's cells, so they are
+    the header, not two rows named 功能分类科目 and 科目名称."""
+    first = [["", "功能分类科目", "", "", "基本支出", "项目支出"],
+             ["序号", "科目编码", "科目名称", "合计", "", ""],
+             ["栏次", "1", "2", "3", "4", "5"],
+             ["1", "", "合计", "1166.60", "673.24", "493.36"]]
+    continuation = [["", "功能分类科目", "", "", "", ""],
+                    ["序号", "科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+                    ["13", "2080505", "机关事业单位基本养老保险缴费支出", "61.50", "61.50", ""]]
+    kept = drop_repeated_header(continuation, header_texts(first), header_cells_of(first))
+    assert kept == continuation[2:]
+    # a leading row that is not the header's (a wrapped name's tail, a bare 合计) stays
+    tail = [["", "", "支出", "", "", ""], continuation[2]]
+    assert drop_repeated_header(tail, header_texts(first), header_cells_of(first)) == tail
+    bare_total = [["", "", "合计", "", "", ""], continuation[2]]
+    assert drop_repeated_header(bare_total, header_texts(first), header_cells_of(first)) == bare_total
