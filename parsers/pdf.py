@@ -184,7 +184,7 @@ def read_pdf(path: str | Path) -> ReadResult:
     for t in page_tables:
         drop_furniture_rows(t, furniture)
     page_tables = [t for t in page_tables if t.rows]
-    grids = join_continuations(page_tables, ocr_pages=set(ocr_pages))
+    grids = join_continuations(page_tables)
     for grid in grids:
         if ocr_pages and set(grid.row_pages) & set(ocr_pages):
             ocr.repair_grid_text(grid.cells, grid.indents)
@@ -945,11 +945,12 @@ def header_texts(rows: list[list[str]]) -> set[str]:
     return out
 
 
-def join_continuations(tables: list[PageTable], ocr_pages: set[int] | None = None) -> list[Grid]:
-    """Join tables continued over pages into Grids. On a page read by OCR
-    (``ocr_pages``) a header repeated with its cells grouped into other rows is
-    dropped too (``_regrouped_header_rows``); a text layer's continuations are
-    read exactly as before (the real corpus's records are the measure)."""
+def join_continuations(tables: list[PageTable]) -> list[Grid]:
+    """Join tables continued over pages into Grids, each continuation's repeated
+    header dropped: repeated as it was printed, or with its cells grouped into
+    other rows (``_regrouped_header_rows``: a scan's merged cell read in another
+    row, a text layer's header repeated without its spanning row — 广州's
+    项目支出表 repeat 支出项目类别（资金使用单位） on every page)."""
     grids: list[Grid] = []
     current: PageTable | None = None
     acc = _Joined()
@@ -959,8 +960,7 @@ def join_continuations(tables: list[PageTable], ocr_pages: set[int] | None = Non
         if current is not None and continues(current, acc.pages[-1] if acc.pages else current.page, t,
                                              acc.cells[-1] if acc.cells else None):
             rows, lefts = remap_columns(t.rows, t.bounds, current.bounds, t.lefts)
-            regrouped = header_cells if ocr_pages and t.page in ocr_pages else None
-            skip = len(rows) - len(drop_repeated_header(rows, headers, regrouped))
+            skip = len(rows) - len(drop_repeated_header(rows, headers, header_cells))
             rows, lefts, ruled = rows[skip:], lefts[skip:], t.ruled[skip:]
             if rows and acc.cells and is_wrap_fragment(rows[0], acc.cells[-1]):
                 acc.cells[-1] = [_cat(a, b) for a, b in zip(acc.cells[-1], rows[0])]
