@@ -227,7 +227,10 @@ def failing_row_ids(index_rows: list[Any]) -> list[int]:
     for entry in index_rows:
         if isinstance(entry, dict):
             value = entry.get("row_id")
-            ids.update(int(v) for v in value) if isinstance(value, list) else ids.add(int(value))
+            if isinstance(value, list):
+                ids.update(int(v) for v in value)
+            elif value is not None:
+                ids.add(int(value))
     return sorted(ids)
 
 
